@@ -1,0 +1,43 @@
+"""Every page needs a login, and before the first account exists every page leads to setup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+# The API answers 401 JSON itself (ninja auth), and static files need no session.
+_OPEN_PREFIXES = ("/api/", "/static/")
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001, ANN201
+        if request.path.startswith(_OPEN_PREFIXES):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class FirstRunSetupMiddleware:
+    """Sends every page to the setup form while no user exists (checked until one does)."""
+
+    _setup_done = False
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._needs_setup() or request.path.startswith(_OPEN_PREFIXES):
+            return self.get_response(request)
+        if request.path != "/setup/":
+            return redirect("accounts:setup")
+        return self.get_response(request)
+
+    @classmethod
+    def _needs_setup(cls) -> bool:
+        # Once an account exists it is never "un-setup" for the life of the process.
+        if not cls._setup_done:
+            cls._setup_done = get_user_model().objects.exists()
+        return not cls._setup_done

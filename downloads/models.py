@@ -1,0 +1,258 @@
+"""Download wants and their progress through slskd: jobs, candidates, peers, quality profiles."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from downloads import quality
+
+
+class QualityProfile(models.Model):
+    """An ordered ladder of allowed qualities (best first) and the cutoff where upgrades stop."""
+
+    name = models.CharField(max_length=100, unique=True)
+    ladder = models.JSONField(default=quality.default_ladder)
+    cutoff = models.CharField(max_length=20, default=quality.DEFAULT_CUTOFF)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        problems = quality.validate_ladder(self.ladder, self.cutoff)
+        if problems:
+            raise ValidationError({"ladder": problems})
+
+    @classmethod
+    def get_default(cls) -> QualityProfile:
+        profile = cls.objects.filter(is_default=True).first() or cls.objects.first()
+        if profile is None:
+            profile = cls.objects.create(name="Lossless first", is_default=True)
+        return profile
+
+
+class DownloadJobQuerySet(models.QuerySet):
+    def with_relations(self) -> DownloadJobQuerySet:
+        return self.select_related("track", "track__artist", "album", "album__artist", "candidate")
+
+    def active(self) -> DownloadJobQuerySet:
+        return self.filter(status__in=DownloadJob.ACTIVE_STATUSES)
+
+    def terminal(self) -> DownloadJobQuerySet:
+        return self.filter(status__in=DownloadJob.TERMINAL_STATUSES)
+
+    def due(self) -> DownloadJobQuerySet:
+        """Queued jobs whose backoff has elapsed, most important first."""
+        now = timezone.now()
+        return (
+            self.filter(status=DownloadJob.Status.QUEUED)
+            .filter(models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now))
+            .order_by("-priority", "created_at", "pk")
+        )
+
+
+class DownloadJob(models.Model):
+    """One want (a track or a whole album) on its way from Soulseek to the library.
+
+    Status transitions (each one made race-safely with `filter(pk, status=old).update(...)`):
+
+        queued ──> searching ──> downloading ──> importing ──> completed
+          ^            │              │              │
+          │            v              v              v
+          └──── (retry with backoff: next candidate first, new search after)
+                   not_found        failed         failed
+
+    * queued: waiting for a slot (concurrency limit) or for `next_attempt_at` (backoff).
+    * searching: a search is running on slskd; candidates are ranked when it completes.
+    * downloading: slskd has the transfer; a periodic task follows its progress.
+    * importing: the file is on disk with the expected size; the import pipeline takes over.
+    * completed: the file is in the library (`library_path`).
+    * not_found: no candidate passed the matcher, after every fallback query.
+    * failed: attempts exhausted, or an error that retrying cannot fix.
+    * cancelled: the user cancelled; the slskd transfer is cancelled too.
+    * paused: the user paused it; `resume` puts it back to queued.
+    A terminal job (completed, not_found, failed, cancelled) can be retried: it goes back to queued.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SEARCHING = "searching", "Searching"
+        DOWNLOADING = "downloading", "Downloading"
+        IMPORTING = "importing", "Importing"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        NOT_FOUND = "not_found", "Not found"
+        CANCELLED = "cancelled", "Cancelled"
+        PAUSED = "paused", "Paused"
+
+    class Kind(models.TextChoices):
+        TRACK = "track", "Track"
+        ALBUM = "album", "Album"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.SEARCHING, Status.DOWNLOADING, Status.IMPORTING)
+    TERMINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.NOT_FOUND, Status.CANCELLED)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TRACK)
+    track = models.ForeignKey(
+        "library.Track", on_delete=models.CASCADE, null=True, blank=True, related_name="download_jobs"
+    )
+    album = models.ForeignKey(
+        "library.Album", on_delete=models.CASCADE, null=True, blank=True, related_name="download_jobs"
+    )
+    # The album job a track job belongs to, when it was created as part of an album want.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    quality_profile = models.ForeignKey(QualityProfile, on_delete=models.SET_NULL, null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    priority = models.SmallIntegerField(default=0, help_text="Higher runs first.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Why the job is where it is, in words a user understands ("slskd unreachable, retrying").
+    status_reason = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+
+    candidate = models.ForeignKey(
+        "downloads.Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    search_id = models.CharField(max_length=36, blank=True)
+    search_query = models.CharField(max_length=500, blank=True)
+    transfer_id = models.CharField(max_length=36, blank=True, db_index=True)
+    transfer_state = models.CharField(max_length=50, blank=True)
+    bytes_transferred = models.BigIntegerField(default=0)
+    progress = models.FloatField(default=0, help_text="Percent, 0–100.")
+    local_path = models.CharField(max_length=4096, blank=True, help_text="Downloaded file, before import.")
+    library_path = models.CharField(max_length=4096, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DownloadJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "priority", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.want_label} [{self.status}]"
+
+    @property
+    def want_label(self) -> str:
+        if self.track_id:
+            return str(self.track)
+        if self.album_id:
+            return str(self.album)
+        return "(no want)"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in self.TERMINAL_STATUSES
+
+
+class Candidate(models.Model):
+    """One file (or album folder) found on Soulseek for a job, with its score and reasons."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Not tried"
+        REJECTED = "rejected", "Rejected by matcher"
+        TRYING = "trying", "Being downloaded"
+        FAILED = "failed", "Download failed"
+        WRONG = "wrong", "Marked wrong"
+        DONE = "done", "Downloaded"
+
+    job = models.ForeignKey(DownloadJob, on_delete=models.CASCADE, related_name="candidates")
+    username = models.CharField(max_length=200)
+    filename = models.CharField(max_length=4096, help_text="Full remote path, exactly as slskd reported it.")
+    size = models.BigIntegerField()
+    extension = models.CharField(max_length=16, blank=True)
+    bitrate = models.PositiveIntegerField(null=True, blank=True)
+    sample_rate = models.PositiveIntegerField(null=True, blank=True)
+    bit_depth = models.PositiveSmallIntegerField(null=True, blank=True)
+    length_s = models.PositiveIntegerField(null=True, blank=True)
+    is_vbr = models.BooleanField(null=True, blank=True)
+    quality = models.CharField(max_length=20, blank=True)
+    has_free_slot = models.BooleanField(default=False)
+    queue_length = models.PositiveIntegerField(default=0)
+    upload_speed = models.PositiveBigIntegerField(default=0)
+    query = models.CharField(max_length=500, blank=True)
+    score = models.FloatField(default=0)
+    rank = models.PositiveIntegerField(null=True, blank=True, help_text="1 is the best; empty when rejected.")
+    breakdown = models.JSONField(default=dict, blank=True)
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["job", "rank", "pk"]
+        indexes = [models.Index(fields=["job", "state", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.filename}"
+
+
+class RejectedFile(models.Model):
+    """A (want, user, path) the user or the importer said is wrong: never offered again."""
+
+    track = models.ForeignKey("library.Track", on_delete=models.CASCADE, related_name="rejected_files")
+    username = models.CharField(max_length=200)
+    filename = models.CharField(max_length=4096)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "username", "filename"], name="unique_rejected_file")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.filename}"
+
+
+class Peer(models.Model):
+    """What we have learned about a Soulseek user: our transfer history and the blocklist."""
+
+    username = models.CharField(max_length=200, unique=True)
+    successes = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    is_blocked = models.BooleanField(default=False)
+    note = models.CharField(max_length=500, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class EngineSettings(models.Model):
+    """The download engine's global switches (a single row, pk=1)."""
+
+    paused = models.BooleanField(default=False)
+    max_concurrent = models.PositiveSmallIntegerField(default=2)
+
+    class Meta:
+        verbose_name = "download engine settings"
+        verbose_name_plural = "download engine settings"
+
+    def __str__(self) -> str:
+        return "Download engine settings"
+
+    def clean(self) -> None:
+        if not 1 <= self.max_concurrent <= 10:
+            raise ValidationError({"max_concurrent": "Concurrency must be between 1 and 10."})
+
+    @classmethod
+    def load(cls) -> EngineSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

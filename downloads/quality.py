@@ -1,0 +1,115 @@
+"""The quality vocabulary shared by QualityProfile, the matcher and the importer.
+
+A file's quality is one key from `QUALITIES`, worked out from its format and whatever stream
+attributes are known. A profile's ladder is an ordered list of these keys, best first; a key
+that is not on the ladder is not allowed by that profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# key -> human label, roughly best to worst (the default ladder's order).
+QUALITIES: dict[str, str] = {
+    "flac_24": "FLAC 24-bit",
+    "flac": "FLAC",
+    "alac": "ALAC",
+    "wav": "WAV/AIFF",
+    "mp3_320": "MP3 320",
+    "mp3_v0": "MP3 V0",
+    "aac_256": "AAC 256+",
+    "opus_160": "Opus 160+",
+    "ogg_256": "Ogg Vorbis 256+",
+    "mp3_256": "MP3 256",
+    "aac_192": "AAC 192",
+    "mp3_192": "MP3 192",
+    "opus": "Opus",
+    "ogg": "Ogg Vorbis",
+    "aac": "AAC",
+    "mp3_unknown": "MP3 (bitrate unknown)",
+    "mp3_128": "MP3 128",
+    "mp3_low": "MP3 < 128",
+}
+
+DEFAULT_LADDER: list[str] = [
+    "flac_24", "flac", "alac", "mp3_320", "mp3_v0", "aac_256", "opus_160", "ogg_256", "mp3_256",
+    "aac_192", "mp3_192", "opus", "ogg", "aac", "mp3_unknown",
+]  # fmt: skip
+DEFAULT_CUTOFF = "flac"
+
+
+def default_ladder() -> list[str]:
+    """A fresh copy for model defaults (a shared list would be mutated across rows)."""
+    return list(DEFAULT_LADDER)
+
+LOSSLESS_EXTENSIONS = {"flac", "alac", "wav", "aiff", "aif", "ape", "wv"}
+AUDIO_EXTENSIONS = LOSSLESS_EXTENSIONS | {"mp3", "m4a", "aac", "mp4", "ogg", "oga", "opus", "wma"}
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """What is known of a file's stream; any field may be unknown (None)."""
+
+    extension: str
+    bitrate: int | None = None  # kbps
+    bit_depth: int | None = None
+    sample_rate: int | None = None
+    is_vbr: bool | None = None
+
+
+def classify(info: StreamInfo) -> str | None:
+    """The quality key of a file, or None when it is not a recognised audio format."""
+    ext = info.extension.lower().lstrip(".")
+    rate = info.bitrate
+    if ext == "flac" or (ext == "m4a" and info.bit_depth):
+        hires = (info.bit_depth or 0) > 16 or (info.sample_rate or 0) > 48000
+        if ext == "m4a":
+            return "alac"
+        return "flac_24" if hires else "flac"
+    if ext in {"wav", "aiff", "aif"}:
+        return "wav"
+    if ext == "mp3":
+        return _mp3_quality(rate, info.is_vbr)
+    if ext in {"m4a", "aac", "mp4"}:
+        return _tier(rate, [(256, "aac_256"), (192, "aac_192")], "aac")
+    if ext == "opus":
+        return _tier(rate, [(160, "opus_160")], "opus")
+    if ext in {"ogg", "oga"}:
+        return _tier(rate, [(256, "ogg_256")], "ogg")
+    return None
+
+
+def _mp3_quality(rate: int | None, is_vbr: bool | None) -> str:
+    if rate is None or rate <= 0:
+        return "mp3_unknown"
+    if is_vbr and rate >= 220:
+        return "mp3_v0"
+    # `>=` on purpose: peers report 319 or 321 for CBR 320 files often enough.
+    return _tier(rate, [(315, "mp3_320"), (250, "mp3_256"), (190, "mp3_192"), (128, "mp3_128")], "mp3_low")
+
+
+def _tier(rate: int | None, tiers: list[tuple[int, str]], fallback: str) -> str:
+    if rate:
+        for minimum, key in tiers:
+            if rate >= minimum:
+                return key
+    return fallback
+
+
+def rank_in_ladder(quality: str | None, ladder: list[str]) -> int | None:
+    """0 for the best rung; None when the profile does not allow this quality."""
+    if quality is None or quality not in ladder:
+        return None
+    return ladder.index(quality)
+
+
+def validate_ladder(ladder: object, cutoff: str) -> list[str]:
+    """Problems with a ladder/cutoff pair, as sentences; empty when valid."""
+    if not isinstance(ladder, list) or not ladder:
+        return ["The ladder must be a non-empty list of quality keys."]
+    problems = [f"Unknown quality {key!r}." for key in ladder if key not in QUALITIES]
+    if len(set(ladder)) != len(ladder):
+        problems.append("A quality appears twice in the ladder.")
+    if cutoff and cutoff not in ladder:
+        problems.append(f"The cutoff {cutoff!r} is not on the ladder.")
+    return problems

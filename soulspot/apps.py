@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SoulspotConfig(AppConfig):
+    name = "soulspot"
+    verbose_name = "SoulSpot system"

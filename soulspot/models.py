@@ -1,0 +1,41 @@
+"""System state that belongs to no domain: the worker's heartbeat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+
+class WorkerHeartbeat(models.Model):
+    """A single row the worker touches each time it runs the heartbeat task.
+
+    Readiness reads it: a fresh `beat_at` proves a worker really picked a task off the queue.
+    """
+
+    beat_at = models.DateTimeField()
+    worker = models.CharField(max_length=200, blank=True)
+
+    STALE_AFTER = timedelta(minutes=3)
+
+    class Meta:
+        verbose_name = "worker heartbeat"
+
+    def __str__(self) -> str:
+        return f"heartbeat at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def record(cls, worker: str = "") -> WorkerHeartbeat:
+        beat, _ = cls.objects.update_or_create(
+            pk=1, defaults={"beat_at": timezone.now(), "worker": worker[:200]}
+        )
+        return beat
+
+    @classmethod
+    def latest(cls) -> WorkerHeartbeat | None:
+        return cls.objects.filter(pk=1).first()
+
+    @property
+    def is_fresh(self) -> bool:
+        return timezone.now() - self.beat_at < self.STALE_AFTER

@@ -1,0 +1,3 @@
+from soulspot.lib.schedules import Every
+
+SCHEDULES = [Every(name="heartbeat", func="soulspot.tasks.heartbeat", minutes=1)]
