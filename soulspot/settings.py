@@ -44,6 +44,13 @@ def _read_environment() -> dict:
         "slskd_api_key": env_str("SLSKD_API_KEY"),
         "slskd_downloads_dir": Path(downloads).expanduser().resolve() if downloads else None,
         "api_key": env_str("SOULSPOT_API_KEY"),
+        "search_budget": env_int("SLSKD_SEARCH_BUDGET", 34, minimum=1, maximum=1000),
+        "search_window": env_int("SLSKD_SEARCH_WINDOW_SECONDS", 220, minimum=1, maximum=3600),
+        "musicbrainz_url": env_url("MUSICBRAINZ_URL") or "https://musicbrainz.org",
+        "coverart_url": env_url("COVERART_URL") or "https://coverartarchive.org",
+        "lrclib_url": env_url("LRCLIB_URL") or "https://lrclib.net",
+        "providers_enabled": env_bool("SOULSPOT_METADATA_PROVIDERS", True),
+        "cover_max_px": env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000),
         "log_level": env_str("SOULSPOT_LOG_LEVEL", "INFO").upper(),
         "min_free_mb": env_int("SOULSPOT_MIN_FREE_MB", 1024, minimum=0),
         "workers": env_int("SOULSPOT_WORKERS", 2, minimum=1, maximum=16),
@@ -71,6 +78,18 @@ SOULSPOT_WEB_WORKERS = ENV["web_workers"]
 SLSKD_URL = ENV["slskd_url"]
 SLSKD_API_KEY = ENV["slskd_api_key"]
 SLSKD_DOWNLOADS_DIR = ENV["slskd_downloads_dir"]
+
+# Soulseek's server bans clients that search too fast: keep to this many searches per window.
+SLSKD_SEARCH_BUDGET = ENV["search_budget"]
+SLSKD_SEARCH_WINDOW_SECONDS = ENV["search_window"]
+
+# Metadata providers. Base URLs are settings so tests and the demo can point them at local fakes.
+SOULSPOT_USER_AGENT = f"SoulSpot/{VERSION} ( https://github.com/soulspot/soulspot )"
+METADATA_PROVIDERS_ENABLED = ENV["providers_enabled"]
+MUSICBRAINZ_URL = ENV["musicbrainz_url"]
+COVERART_URL = ENV["coverart_url"]
+LRCLIB_URL = ENV["lrclib_url"]
+COVER_MAX_PX = ENV["cover_max_px"]
 
 ALLOWED_HOSTS = ["*"]  # single-user service behind the user's own network; Host is not trusted for anything
 CSRF_TRUSTED_ORIGINS = [
@@ -128,6 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "soulspot.navigation.nav_items",
             ],
         },
     },
@@ -207,6 +227,7 @@ Q_CLUSTER = {
 
 LOG_DIR = DATA_DIR / "logs"
 LOG_DIR.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,16 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from soulspot import views
+from soulspot.api import api
+
+admin.site.site_header = "SoulSpot administration"
+admin.site.site_title = "SoulSpot"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("system-status/", views.system_status, name="system-status"),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

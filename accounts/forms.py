@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib.auth.forms import UserCreationForm
+
+
+class SetupForm(UserCreationForm):
+    """The single account SoulSpot has; it is created as a superuser so the admin works too."""
+
+    def save(self, commit: bool = True):  # noqa: ANN201
+        user = super().save(commit=False)
+        user.is_staff = True
+        user.is_superuser = True
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from downloads.models import Candidate, DownloadJob, EngineSettings, Peer, QualityProfile, RejectedFile
+
+
+@admin.register(QualityProfile)
+class QualityProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "cutoff", "is_default"]
+    list_filter = ["is_default"]
+    search_fields = ["name"]
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    fields = ["rank", "username", "filename", "quality", "score", "state", "rejection_reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["rank"]
+
+
+@admin.register(DownloadJob)
+class DownloadJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "want_label", "kind", "status", "priority", "attempts", "progress", "status_reason", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["track__title", "track__artist__name", "album__title", "album__artist__name", "search_query"]
+    list_select_related = ["track", "track__artist", "album", "album__artist"]
+    raw_id_fields = ["track", "album", "parent", "candidate"]
+    readonly_fields = [
+        "status", "attempts", "next_attempt_at", "status_reason", "error", "search_id", "search_query",
+        "transfer_id", "transfer_state", "bytes_transferred", "progress", "local_path", "library_path",
+        "created_at", "updated_at", "state_changed_at", "finished_at",
+    ]  # fmt: skip
+    inlines = [CandidateInline]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["job", "rank", "username", "filename", "quality", "score", "state"]
+    list_filter = ["state", "quality"]
+    search_fields = ["username", "filename"]
+    list_select_related = ["job"]
+    raw_id_fields = ["job"]
+    readonly_fields = ["score", "rank", "breakdown", "rejection_reason", "created_at"]
+
+
+@admin.register(RejectedFile)
+class RejectedFileAdmin(admin.ModelAdmin):
+    list_display = ["track", "username", "filename", "reason", "created_at"]
+    search_fields = ["username", "filename", "track__title"]
+    list_select_related = ["track", "track__artist"]
+    raw_id_fields = ["track"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin):
+    list_display = ["username", "successes", "failures", "is_blocked", "last_success_at", "last_failure_at"]
+    list_filter = ["is_blocked"]
+    search_fields = ["username", "note"]
+    readonly_fields = ["successes", "failures", "last_success_at", "last_failure_at"]
+
+
+@admin.register(EngineSettings)
+class EngineSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "paused", "max_concurrent"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return not EngineSettings.objects.exists()

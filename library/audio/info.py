@@ -1,0 +1,126 @@
+"""Read stream info and tags from an audio file without decoding it (one mutagen parse)."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mutagen
+from mutagen.mp3 import BitrateMode
+
+from metadata.tagging import TagSet, tagset_from_mutagen
+
+# The scanner and importer share the tagging TagSet; `Tags` is its name on AudioInfo.
+Tags = TagSet
+
+FORMATS = ("flac", "alac", "wav", "aiff", "mp3", "aac", "ogg", "opus", "other")
+_FORMAT_BY_CLASS = {
+    "FLAC": "flac", "OggFLAC": "flac", "MP3": "mp3", "WAVE": "wav", "AIFF": "aiff",
+    "OggVorbis": "ogg", "OggOpus": "opus", "AAC": "aac",
+}  # fmt: skip
+_LOSSLESS = {"flac", "alac", "wav", "aiff"}  # bit depth is meaningless for lossy codecs
+_LOSSY_VBR = {"ogg", "opus"}  # Vorbis and Opus are variable bitrate by design
+# Broken or hostile files make mutagen's parsers fail in more ways than MutagenError.
+PARSE_ERRORS = (mutagen.MutagenError, ValueError, IndexError, KeyError, EOFError, struct.error)
+
+
+class UnreadableAudio(Exception):
+    """The file exists but is not audio we can parse (empty, noise, unknown or broken format)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """Stream facts and tags of one audio file, as stored on TrackFile."""
+
+    path: Path
+    format: str  # one of FORMATS (TrackFile.Format values)
+    size: int
+    duration_ms: int
+    bitrate: int | None  # kbps
+    sample_rate: int | None
+    bit_depth: int | None  # lossless formats only
+    channels: int | None
+    is_vbr: bool
+    tags: TagSet = field(default_factory=TagSet)
+
+
+def read_audio(path: Path) -> AudioInfo:
+    """Parse headers and tags of `path` (never decodes audio, so it is cheap on big libraries).
+
+    Raises UnreadableAudio for empty, unknown, unparsable or audio-less files, and
+    FileNotFoundError when the file is gone (missing is not the same as broken).
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableAudio(path, "empty file (0 bytes)")
+    audio = open_mutagen(path)
+    length = getattr(audio.info, "length", 0) or 0
+    if length <= 0:
+        raise UnreadableAudio(path, "no audio stream (duration is 0)")
+    return _info_from(path, size, audio, length)
+
+
+def open_mutagen(path: Path) -> Any:
+    """mutagen.File with every parse failure turned into UnreadableAudio."""
+    try:
+        audio = mutagen.File(path)
+    except PARSE_ERRORS as exc:
+        # The reason is stored and shown next to the path: drop mutagen's copy of it.
+        detail = str(exc).replace(repr(str(path)), "file") or type(exc).__name__
+        raise UnreadableAudio(path, f"cannot parse audio headers: {detail}") from exc
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise UnreadableAudio(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if audio is None or getattr(audio, "info", None) is None:
+        raise UnreadableAudio(path, "unknown or unsupported audio format")
+    return audio
+
+
+def format_key(audio: Any) -> str:
+    """TrackFile format for a mutagen object; MP4 is told apart by its codec (AAC vs ALAC)."""
+    name = type(audio).__name__
+    if name == "MP4":
+        codec = (getattr(audio.info, "codec", "") or "").lower()
+        if codec == "alac":
+            return "alac"
+        if codec.startswith("mp4a.40"):
+            return "aac"
+        return "mp3" if codec in {"mp4a.69", "mp4a.6b"} else "other"
+    return _FORMAT_BY_CLASS.get(name, "other")
+
+
+def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
+    info = audio.info
+    fmt = format_key(audio)
+    bitrate = getattr(info, "bitrate", 0) or 0
+    sample_rate = getattr(info, "sample_rate", None) or (48000 if fmt == "opus" else None)
+    bit_depth = (
+        getattr(info, "bits_per_sample", None) if fmt in {"flac", "alac", "wav", "aiff"} else None
+    )
+    return AudioInfo(
+        path=path,
+        format=fmt,
+        size=size,
+        duration_ms=round(length * 1000),
+        bitrate=round(bitrate / 1000) or None,
+        sample_rate=sample_rate,
+        bit_depth=bit_depth or None,
+        channels=getattr(info, "channels", None),
+        is_vbr=_is_vbr(fmt, info),
+        tags=tagset_from_mutagen(audio),
+    )
+
+
+def _is_vbr(fmt: str, info: Any) -> bool:
+    if fmt == "mp3":
+        return getattr(info, "bitrate_mode", None) in {BitrateMode.VBR, BitrateMode.ABR}
+    return fmt in _LOSSY_VBR

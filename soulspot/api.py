@@ -1,0 +1,57 @@
+"""The REST API: one NinjaAPI, one router per app, OpenAPI docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from accounts.auth import API_AUTH
+from soulspot import health
+
+api = NinjaAPI(
+    title="SoulSpot API",
+    version=settings.VERSION,
+    description=(
+        "Self-hosted music acquisition and library manager. Authenticate with an `X-API-Key` "
+        "header (the `SOULSPOT_API_KEY` value, or a key created in the admin), or with the "
+        "browser session plus the CSRF token. Unauthenticated calls get 401."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+class HealthOut(Schema):
+    status: str
+    version: str
+
+
+class CheckOut(Schema):
+    ok: bool
+    status: str
+    detail: str
+
+
+class ReadinessOut(Schema):
+    status: str
+    checks: dict[str, CheckOut]
+
+
+@api.get("/health", auth=None, response=HealthOut, tags=["health"], summary="Liveness")
+def liveness(request: HttpRequest) -> dict:
+    """Answers as long as the web process runs; needs no authentication."""
+    return {"status": "ok", "version": settings.VERSION}
+
+
+@api.get(
+    "/health/ready",
+    auth=None,
+    response={200: ReadinessOut, 503: ReadinessOut},
+    tags=["health"],
+    summary="Readiness",
+)
+def ready(request: HttpRequest) -> tuple[int, dict]:
+    """Database, worker heartbeat, slskd connection and free space; 503 names what is wrong."""
+    ok, checks = health.readiness()
+    return (200 if ok else 503), {"status": "ready" if ok else "not_ready", "checks": checks}
