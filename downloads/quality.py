@@ -42,6 +42,7 @@ def default_ladder() -> list[str]:
     """A fresh copy for model defaults (a shared list would be mutated across rows)."""
     return list(DEFAULT_LADDER)
 
+
 LOSSLESS_EXTENSIONS = {"flac", "alac", "wav", "aiff", "aif", "ape", "wv"}
 AUDIO_EXTENSIONS = LOSSLESS_EXTENSIONS | {"mp3", "m4a", "aac", "mp4", "ogg", "oga", "opus", "wma"}
 
@@ -61,11 +62,12 @@ def classify(info: StreamInfo) -> str | None:
     """The quality key of a file, or None when it is not a recognised audio format."""
     ext = info.extension.lower().lstrip(".")
     rate = info.bitrate
-    if ext == "flac" or (ext == "m4a" and info.bit_depth):
+    if ext == "flac":
+        # Hi-res only when proven: an unknown bit depth/sample rate is plain FLAC.
         hires = (info.bit_depth or 0) > 16 or (info.sample_rate or 0) > 48000
-        if ext == "m4a":
-            return "alac"
         return "flac_24" if hires else "flac"
+    if ext == "alac" or (ext in {"m4a", "mp4"} and _looks_lossless(info)):
+        return "alac"
     if ext in {"wav", "aiff", "aif"}:
         return "wav"
     if ext == "mp3":
@@ -79,13 +81,20 @@ def classify(info: StreamInfo) -> str | None:
     return None
 
 
+def _looks_lossless(info: StreamInfo) -> bool:
+    """An .m4a is ALAC when it reports a bit depth or a bitrate no lossy AAC reaches."""
+    return bool(info.bit_depth) or (info.bitrate or 0) >= 500
+
+
 def _mp3_quality(rate: int | None, is_vbr: bool | None) -> str:
     if rate is None or rate <= 0:
         return "mp3_unknown"
     if is_vbr and rate >= 220:
         return "mp3_v0"
     # `>=` on purpose: peers report 319 or 321 for CBR 320 files often enough.
-    return _tier(rate, [(315, "mp3_320"), (250, "mp3_256"), (190, "mp3_192"), (128, "mp3_128")], "mp3_low")
+    return _tier(
+        rate, [(315, "mp3_320"), (250, "mp3_256"), (190, "mp3_192"), (128, "mp3_128")], "mp3_low"
+    )
 
 
 def _tier(rate: int | None, tiers: list[tuple[int, str]], fallback: str) -> str:
