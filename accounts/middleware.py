@@ -29,7 +29,7 @@ class FirstRunSetupMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._needs_setup() or request.path.startswith(_OPEN_PREFIXES):
+        if request.path.startswith(_OPEN_PREFIXES) or not self._needs_setup():
             return self.get_response(request)
         if request.path != "/setup/":
             return redirect("accounts:setup")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH
 from soulspot import health
@@ -51,7 +51,12 @@ def liveness(request: HttpRequest) -> dict:
     tags=["health"],
     summary="Readiness",
 )
-def ready(request: HttpRequest) -> tuple[int, dict]:
+def ready(request: HttpRequest) -> Status:
     """Database, worker heartbeat, slskd connection and free space; 503 names what is wrong."""
     ok, checks = health.readiness()
-    return (200 if ok else 503), {"status": "ready" if ok else "not_ready", "checks": checks}
+    return Status(200 if ok else 503, {"status": "ready" if ok else "not_ready", "checks": checks})
+
+
+api.add_router("/downloads", "downloads.api.router")
+api.add_router("/library", "library.api.router")
+api.add_router("/", "metadata.api.router")

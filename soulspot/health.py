@@ -10,7 +10,7 @@ import shutil
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from soulspot.models import WorkerHeartbeat
@@ -27,7 +27,7 @@ def check_database() -> Check:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as exc:  # any driver error means "not ready"; the detail says which
+    except DatabaseError as exc:
         return Check(False, "error", f"{type(exc).__name__}: {exc}")
     return Check(True, "ok", connection.vendor)
 
@@ -67,6 +67,14 @@ def check_disk() -> Check:
 CHECKS = {"database": check_database, "worker": check_worker, "slskd": check_slskd, "disk": check_disk}
 
 
+def _run(check: object) -> Check:
+    try:
+        return check()
+    except DatabaseError as exc:
+        # With the database down, checks that read it fail too: report, never a 500.
+        return Check(False, "error", f"database unavailable: {exc}")
+
+
 def readiness() -> tuple[bool, dict[str, dict]]:
-    results = {name: check() for name, check in CHECKS.items()}
+    results = {name: _run(check) for name, check in CHECKS.items()}
     return all(c.ok for c in results.values()), {name: asdict(c) for name, c in results.items()}

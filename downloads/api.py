@@ -1,0 +1,7 @@
+"""REST endpoints for downloads (mounted at /api/downloads)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["downloads"])

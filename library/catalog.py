@@ -1,0 +1,68 @@
+"""Finding or creating catalogue entries (Artist, Album, Track) from loose text.
+
+Used wherever a want or a file arrives as names rather than ids: the API, CSV lists, the scanner
+(files nobody asked for) and the importer. Names match case-insensitively so "the xx" and
+"The xx" are one artist.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from library.models import Album, Artist, Track
+
+
+def artist_named(name: str) -> Artist:
+    name = name.strip() or "Unknown Artist"
+    artist = Artist.objects.filter(name__iexact=name).order_by("pk").first()
+    return artist or Artist.objects.create(name=name)
+
+
+def album_named(artist: Artist, title: str, *, year: int | None = None) -> Album:
+    title = title.strip() or "Unknown Album"
+    album = Album.objects.filter(artist=artist, title__iexact=title).order_by("pk").first()
+    if album is None:
+        album = Album.objects.create(artist=artist, title=title, year=year)
+    elif year and not album.year:
+        Album.objects.filter(pk=album.pk).update(year=year)
+        album.year = year
+    return album
+
+
+@transaction.atomic
+def find_or_create_track(
+    *,
+    artist: str,
+    title: str,
+    album: str = "",
+    duration_ms: int | None = None,
+    isrc: str = "",
+    year: int | None = None,
+) -> Track:
+    """The one Track for this recording: by ISRC when known, else by artist and title."""
+    isrc = isrc.strip().upper()
+    track = Track.objects.filter(isrc=isrc).order_by("pk").first() if isrc else None
+    artist_row = artist_named(artist)
+    if track is None:
+        track = (
+            Track.objects.filter(artist=artist_row, title__iexact=title.strip())
+            .order_by("pk")
+            .first()
+        )
+    if track is None:
+        track = Track(artist=artist_row, title=title.strip(), artist_credit=artist.strip())
+    if album and track.album_id is None:
+        track.album = album_named(artist_row, album, year=year)
+    track.duration_ms = track.duration_ms or duration_ms
+    track.isrc = track.isrc or isrc
+    track.save()
+    return track
+
+
+def mark_wanted(track: Track, *, force: bool = False) -> Track:
+    """Wanted unless already owned (`force` re-wants an owned track, e.g. its file broke)."""
+    if force or track.status in (Track.Status.KNOWN, Track.Status.IGNORED):
+        Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED, wanted_at=timezone.now())
+        track.refresh_from_db(fields=["status", "wanted_at"])
+    return track

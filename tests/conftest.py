@@ -1,0 +1,60 @@
+"""Shared fixtures: users, authenticated clients, and a guard that keeps tests off the internet."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from django.test import Client
+
+from accounts.models import ApiKey
+
+_LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0", ""}
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection to a non-loopback address fails loudly: fakes live on localhost."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else ""
+        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in _LOCAL_HOSTS:
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:  # noqa: ANN001
+    """Each test gets its own music dir, so nothing touches a developer's library."""
+    settings.MUSIC_DIR = tmp_path_factory.mktemp("music")
+    settings.SOULSPOT_API_KEY = ""
+    settings.SLSKD_URL = ""
+    settings.SLSKD_API_KEY = ""
+    settings.METADATA_PROVIDERS_ENABLED = False
+
+
+@pytest.fixture
+def user(db, django_user_model):  # noqa: ANN001, ANN201
+    return django_user_model.objects.create_superuser("owner", password="correct-horse-battery")
+
+
+@pytest.fixture
+def logged_in_client(user) -> Client:  # noqa: ANN001
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_key(db) -> str:  # noqa: ANN001
+    _, raw = ApiKey.generate("tests")
+    return raw
+
+
+@pytest.fixture
+def api_client(api_key: str) -> Client:
+    """A client that authenticates to the REST API with an admin-created key."""
+    return Client(headers={"X-API-Key": api_key})
