@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from downloads.models import Candidate, DownloadJob, EngineSettings, Peer, QualityProfile, RejectedFile
+from downloads.models import (
+    Candidate,
+    DownloadJob,
+    EngineSettings,
+    Peer,
+    QualityProfile,
+    RejectedFile,
+)
 
 
 @admin.register(QualityProfile)
@@ -23,9 +30,25 @@ class CandidateInline(admin.TabularInline):
 
 @admin.register(DownloadJob)
 class DownloadJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "want_label", "kind", "status", "priority", "attempts", "progress", "status_reason", "created_at"]
+    list_display = [
+        "id",
+        "want_label",
+        "kind",
+        "status",
+        "priority",
+        "attempts",
+        "progress",
+        "status_reason",
+        "created_at",
+    ]
     list_filter = ["status", "kind"]
-    search_fields = ["track__title", "track__artist__name", "album__title", "album__artist__name", "search_query"]
+    search_fields = [
+        "track__title",
+        "track__artist__name",
+        "album__title",
+        "album__artist__name",
+        "search_query",
+    ]
     list_select_related = ["track", "track__artist", "album", "album__artist"]
     raw_id_fields = ["track", "album", "parent", "candidate"]
     readonly_fields = [
@@ -57,7 +80,14 @@ class RejectedFileAdmin(admin.ModelAdmin):
 
 @admin.register(Peer)
 class PeerAdmin(admin.ModelAdmin):
-    list_display = ["username", "successes", "failures", "is_blocked", "last_success_at", "last_failure_at"]
+    list_display = [
+        "username",
+        "successes",
+        "failures",
+        "is_blocked",
+        "last_success_at",
+        "last_failure_at",
+    ]
     list_filter = ["is_blocked"]
     search_fields = ["username", "note"]
     readonly_fields = ["successes", "failures", "last_success_at", "last_failure_at"]

@@ -1,7 +1,161 @@
-"""REST endpoints for downloads (mounted at /api/downloads)."""
+"""REST endpoints for downloads (mounted at /api/downloads). Each calls one service."""
 
 from __future__ import annotations
 
-from ninja import Router
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from downloads import services
+from downloads.models import DownloadJob, EngineSettings, QualityProfile
+from downloads.schemas import (
+    AlbumDownloadIn,
+    BatchIn,
+    BatchItemOut,
+    BatchOut,
+    CandidateOut,
+    DownloadIn,
+    DownloadOut,
+    DownloadPatch,
+    EngineOut,
+    EnginePatch,
+    ErrorOut,
+    QualityProfileIn,
+    QualityProfileOut,
+    RejectIn,
+)
 
 router = Router(tags=["downloads"])
+Conflict = {409: ErrorOut, 400: ErrorOut}
+
+
+def _job(job_id: int) -> DownloadJob:
+    return get_object_or_404(DownloadJob.objects.with_relations(), pk=job_id)
+
+
+@router.post("", response={201: DownloadOut, **Conflict}, summary="Want a track")
+def create_download(request: HttpRequest, payload: DownloadIn) -> Status:
+    """Queue a track; 409 when it is already being downloaded."""
+    job = services.queue_track_download(**payload.dict())
+    return Status(201, _job(job.pk))
+
+
+@router.post("/albums", response={201: DownloadOut, **Conflict}, summary="Want an album")
+def create_album_download(request: HttpRequest, payload: AlbumDownloadIn) -> Status:
+    """Queue a whole album: one peer's folder, one child job per track."""
+    job = services.queue_album_download(**payload.dict())
+    return Status(201, _job(job.pk))
+
+
+@router.get("", response=list[DownloadOut], summary="List downloads")
+@paginate(PageNumberPagination, page_size=50)
+def list_downloads(request: HttpRequest, status: DownloadJob.Status | None = Query(None)):
+    jobs = DownloadJob.objects.with_relations().order_by("-created_at", "-pk")
+    return jobs.filter(status=status) if status else jobs
+
+
+@router.get("/settings", response=EngineOut, summary="Engine switches")
+def engine_settings(request: HttpRequest) -> EngineSettings:
+    return EngineSettings.load()
+
+
+@router.patch("/settings", response={200: EngineOut, **Conflict}, summary="Change engine switches")
+def update_engine_settings(request: HttpRequest, payload: EnginePatch) -> EngineSettings:
+    return services.update_engine(**payload.dict(exclude_none=True))
+
+
+@router.post("/pause", response=EngineOut, summary="Pause all downloads")
+def pause_all(request: HttpRequest) -> EngineSettings:
+    return services.pause_all()
+
+
+@router.post("/resume", response=EngineOut, summary="Resume all downloads")
+def resume_all(request: HttpRequest) -> EngineSettings:
+    return services.resume_all()
+
+
+@router.post("/batch", response={200: BatchOut, **Conflict}, summary="Act on many jobs at once")
+def batch(request: HttpRequest, payload: BatchIn) -> dict:
+    """Create, retry, cancel, pause or resume many jobs; each item reports its own outcome."""
+    results = services.run_batch(
+        payload.action, ids=payload.ids, items=[i.dict() for i in payload.items]
+    )
+    return {"results": [BatchItemOut(id=r.job_id, ok=r.ok, error=r.error) for r in results]}
+
+
+@router.get("/quality-profiles", response=list[QualityProfileOut], summary="Quality profiles")
+def list_profiles(request: HttpRequest) -> list[QualityProfile]:
+    QualityProfile.get_default()
+    return list(QualityProfile.objects.all())
+
+
+@router.post(
+    "/quality-profiles", response={201: QualityProfileOut, **Conflict}, summary="Add a profile"
+)
+def create_profile(request: HttpRequest, payload: QualityProfileIn) -> Status:
+    return Status(201, services.save_quality_profile(None, **payload.dict()))
+
+
+@router.put(
+    "/quality-profiles/{profile_id}",
+    response={200: QualityProfileOut, **Conflict},
+    summary="Edit a profile",
+)
+def update_profile(
+    request: HttpRequest, profile_id: int, payload: QualityProfileIn
+) -> QualityProfile:
+    profile = get_object_or_404(QualityProfile, pk=profile_id)
+    return services.save_quality_profile(profile, **payload.dict())
+
+
+@router.get("/{job_id}", response=DownloadOut, summary="One download")
+def get_download(request: HttpRequest, job_id: int) -> DownloadJob:
+    return _job(job_id)
+
+
+@router.patch("/{job_id}", response=DownloadOut, summary="Change priority")
+def update_download(request: HttpRequest, job_id: int, payload: DownloadPatch) -> DownloadJob:
+    return services.set_priority(_job(job_id), payload.priority)
+
+
+@router.get("/{job_id}/candidates", response=list[CandidateOut], summary="Ranked candidates")
+def candidates(request: HttpRequest, job_id: int):
+    """Accepted candidates best first (with score breakdown), then rejected ones with reasons."""
+    return _job(job_id).candidates.order_by(F("rank").asc(nulls_last=True), "-score", "pk")
+
+
+@router.post("/{job_id}/pause", response={200: DownloadOut, **Conflict}, summary="Pause one")
+def pause_download(request: HttpRequest, job_id: int) -> DownloadJob:
+    return services.pause_job(_job(job_id))
+
+
+@router.post("/{job_id}/resume", response={200: DownloadOut, **Conflict}, summary="Resume one")
+def resume_download(request: HttpRequest, job_id: int) -> DownloadJob:
+    return services.resume_job(_job(job_id))
+
+
+@router.post("/{job_id}/cancel", response={200: DownloadOut, **Conflict}, summary="Cancel one")
+def cancel_download(request: HttpRequest, job_id: int) -> DownloadJob:
+    return services.cancel_job(_job(job_id))
+
+
+@router.post("/{job_id}/retry", response={200: DownloadOut, **Conflict}, summary="Retry one")
+def retry_download(request: HttpRequest, job_id: int) -> DownloadJob:
+    """Start a finished (failed, not found, cancelled, completed) job again."""
+    return services.retry_job(_job(job_id))
+
+
+@router.post(
+    "/{job_id}/reject-candidate", response={200: DownloadOut, **Conflict}, summary="Wrong file"
+)
+def reject_candidate(
+    request: HttpRequest, job_id: int, payload: RejectIn | None = None
+) -> DownloadJob:
+    """Reject the chosen file for good (this want, this user, this path) and try the next one."""
+    with transaction.atomic():
+        return services.reject_candidate(
+            _job(job_id), payload.reason if payload else "marked wrong by you"
+        )

@@ -99,17 +99,29 @@ class DownloadJob(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TRACK)
     track = models.ForeignKey(
-        "library.Track", on_delete=models.CASCADE, null=True, blank=True, related_name="download_jobs"
+        "library.Track",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="download_jobs",
     )
     album = models.ForeignKey(
-        "library.Album", on_delete=models.CASCADE, null=True, blank=True, related_name="download_jobs"
+        "library.Album",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="download_jobs",
     )
     # The album job a track job belongs to, when it was created as part of an album want.
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
-    quality_profile = models.ForeignKey(QualityProfile, on_delete=models.SET_NULL, null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    quality_profile = models.ForeignKey(
+        QualityProfile, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     priority = models.SmallIntegerField(default=0, help_text="Higher runs first.")
     attempts = models.PositiveSmallIntegerField(default=0)
     max_attempts = models.PositiveSmallIntegerField(default=3)
@@ -127,7 +139,13 @@ class DownloadJob(models.Model):
     transfer_state = models.CharField(max_length=50, blank=True)
     bytes_transferred = models.BigIntegerField(default=0)
     progress = models.FloatField(default=0, help_text="Percent, 0–100.")
-    local_path = models.CharField(max_length=4096, blank=True, help_text="Downloaded file, before import.")
+    # When bytes last moved: the "no progress" timeout is measured from here.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # Every query searched for this job, in order; fallbacks are taken from what is left.
+    tried_queries = models.JSONField(default=list, blank=True)
+    local_path = models.CharField(
+        max_length=4096, blank=True, help_text="Downloaded file, before import."
+    )
     library_path = models.CharField(max_length=4096, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -170,7 +188,9 @@ class Candidate(models.Model):
 
     job = models.ForeignKey(DownloadJob, on_delete=models.CASCADE, related_name="candidates")
     username = models.CharField(max_length=200)
-    filename = models.CharField(max_length=4096, help_text="Full remote path, exactly as slskd reported it.")
+    filename = models.CharField(
+        max_length=4096, help_text="Full remote path, exactly as slskd reported it."
+    )
     size = models.BigIntegerField()
     extension = models.CharField(max_length=16, blank=True)
     bitrate = models.PositiveIntegerField(null=True, blank=True)
@@ -184,7 +204,9 @@ class Candidate(models.Model):
     upload_speed = models.PositiveBigIntegerField(default=0)
     query = models.CharField(max_length=500, blank=True)
     score = models.FloatField(default=0)
-    rank = models.PositiveIntegerField(null=True, blank=True, help_text="1 is the best; empty when rejected.")
+    rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="1 is the best; empty when rejected."
+    )
     breakdown = models.JSONField(default=dict, blank=True)
     rejection_reason = models.CharField(max_length=500, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -201,7 +223,9 @@ class Candidate(models.Model):
 class RejectedFile(models.Model):
     """A (want, user, path) the user or the importer said is wrong: never offered again."""
 
-    track = models.ForeignKey("library.Track", on_delete=models.CASCADE, related_name="rejected_files")
+    track = models.ForeignKey(
+        "library.Track", on_delete=models.CASCADE, related_name="rejected_files"
+    )
     username = models.CharField(max_length=200)
     filename = models.CharField(max_length=4096)
     reason = models.CharField(max_length=500, blank=True)
@@ -210,7 +234,9 @@ class RejectedFile(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["track", "username", "filename"], name="unique_rejected_file")
+            models.UniqueConstraint(
+                fields=["track", "username", "filename"], name="unique_rejected_file"
+            )
         ]
 
     def __str__(self) -> str:
@@ -238,8 +264,12 @@ class Peer(models.Model):
 class EngineSettings(models.Model):
     """The download engine's global switches (a single row, pk=1)."""
 
-    paused = models.BooleanField(default=False)
-    max_concurrent = models.PositiveSmallIntegerField(default=2)
+    paused = models.BooleanField(default=False, help_text="Start no new searches or transfers.")
+    max_concurrent = models.PositiveSmallIntegerField(
+        default=2, help_text="Jobs searching or downloading at once (1–10)."
+    )
+    # Only one engine pump runs at a time; it holds this lease and renews it while it works.
+    pump_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "download engine settings"

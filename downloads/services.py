@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from downloads.models import Candidate, DownloadJob, EngineSettings, Peer, RejectedFile
+from downloads import quality
+from downloads.models import (
+    Candidate,
+    DownloadJob,
+    EngineSettings,
+    Peer,
+    QualityProfile,
+    RejectedFile,
+)
 from library import catalog
 from library.models import Album, Track
 from soulspot.lib.queue import enqueue
@@ -34,7 +44,9 @@ class DownloadError(Exception):
 
 class AlreadyQueued(DownloadError):
     def __init__(self, job: DownloadJob) -> None:
-        super().__init__(f"{job.want_label} is already being downloaded (job #{job.pk}, {job.status})")
+        super().__init__(
+            f"{job.want_label} is already being downloaded (job #{job.pk}, {job.status})"
+        )
         self.job = job
 
 
@@ -74,6 +86,7 @@ def queue_download_for_track(
     job = DownloadJob.objects.create(
         kind=DownloadJob.Kind.TRACK, track=track, priority=priority, parent=parent,
         quality_profile=parent.quality_profile if parent else None,
+        max_attempts=settings.DOWNLOAD_ATTEMPTS,
     )  # fmt: skip
     transaction.on_commit(wake_engine)
     return job
@@ -106,7 +119,9 @@ def queue_album_download(
     if not artist.strip() or not album.strip():
         raise DownloadError("artist and album are both required")
     album_row = catalog.album_named(catalog.artist_named(artist), album, year=year)
-    active = DownloadJob.objects.active().filter(album=album_row, kind=DownloadJob.Kind.ALBUM).first()
+    active = (
+        DownloadJob.objects.active().filter(album=album_row, kind=DownloadJob.Kind.ALBUM).first()
+    )
     if active is not None:
         raise AlreadyQueued(active)
     for number, title in enumerate(tracks or [], start=1):
@@ -114,7 +129,10 @@ def queue_album_download(
         Track.objects.filter(pk=track.pk, track_number__isnull=True).update(track_number=number)
     if tracks:
         Album.objects.filter(pk=album_row.pk).update(track_count=len(tracks))
-    job = DownloadJob.objects.create(kind=DownloadJob.Kind.ALBUM, album=album_row, priority=priority)
+    job = DownloadJob.objects.create(
+        kind=DownloadJob.Kind.ALBUM, album=album_row, priority=priority,
+        max_attempts=settings.DOWNLOAD_ATTEMPTS,
+    )  # fmt: skip
     transaction.on_commit(wake_engine)
     return job
 
@@ -151,7 +169,10 @@ def retry_job(job: DownloadJob) -> DownloadJob:
     """Start a finished job again from a fresh search, with a fresh set of attempts."""
     if job.status not in DownloadJob.TERMINAL_STATUSES:
         raise InvalidTransition(f"job #{job.pk} is {job.status}; only finished jobs can be retried")
-    if job.track_id and DownloadJob.objects.active().filter(track_id=job.track_id).exclude(pk=job.pk).exists():
+    if (
+        job.track_id
+        and DownloadJob.objects.active().filter(track_id=job.track_id).exclude(pk=job.pk).exists()
+    ):
         raise AlreadyQueued(DownloadJob.objects.active().filter(track_id=job.track_id).first())
     with transaction.atomic():
         moved = _move(
@@ -173,7 +194,7 @@ def set_priority(job: DownloadJob, priority: int) -> DownloadJob:
 
 
 def reject_candidate(job: DownloadJob, reason: str = "marked wrong by you") -> DownloadJob:
-    """"Wrong file": remember (want, user, path) for good and move on to the next candidate."""
+    """ "Wrong file": remember (want, user, path) for good and move on to the next candidate."""
     if job.candidate_id is None or job.track_id is None:
         raise InvalidTransition(f"job #{job.pk} has no chosen file to reject")
     fail_candidate(job.pk, reason, wrong_file=True, count_attempt=False)
@@ -184,13 +205,20 @@ def reject_candidate(job: DownloadJob, reason: str = "marked wrong by you") -> D
 
 
 @transaction.atomic
-def fail_candidate(job_id: int, reason: str, *, wrong_file: bool, count_attempt: bool = True) -> None:
+def fail_candidate(
+    job_id: int, reason: str, *, wrong_file: bool, count_attempt: bool = True
+) -> None:
     """The chosen file failed (transfer error, or the importer found it bad).
 
     The candidate is marked, a wrong file is remembered for this want, and the job goes back to
     the queue to try the next candidate after a backoff — or fails when attempts are used up.
     """
-    job = DownloadJob.objects.select_for_update().select_related("candidate").filter(pk=job_id).first()
+    job = (
+        DownloadJob.objects.select_for_update()
+        .select_related("candidate")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None or job.is_terminal or job.candidate is None:
         return
     candidate = job.candidate
@@ -206,11 +234,16 @@ def fail_candidate(job_id: int, reason: str, *, wrong_file: bool, count_attempt:
         record_peer_result(candidate.username, success=False)
     attempts = job.attempts + (1 if count_attempt else 0)
     if attempts >= job.max_attempts:
-        _move(job.pk, [job.status], Status.FAILED, attempts=attempts, error=reason, status_reason="")
+        _move(
+            job.pk, [job.status], Status.FAILED, attempts=attempts, error=reason, status_reason=""
+        )
         return
     delay = 0 if not count_attempt else backoff_seconds(attempts)
+    # With no other candidate left, the next start searches again from the first query.
+    has_more = job.candidates.filter(state=Candidate.State.PENDING, rank__isnull=False).exists()
     _move(
         job.pk, [job.status], Status.QUEUED, attempts=attempts, error=reason, candidate=None,
+        tried_queries=job.tried_queries if has_more else [],
         transfer_id="", transfer_state="", progress=0, bytes_transferred=0, local_path="",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
         status_reason=f"trying another file in {delay} s: {reason}"[:500] if delay else reason[:500],
@@ -233,7 +266,9 @@ def record_peer_result(username: str, *, success: bool) -> None:
 
 def complete_job(job_id: int, library_path: str) -> bool:
     """The importer's last step: the file is in the library."""
-    return _move(job_id, [Status.IMPORTING], Status.COMPLETED, library_path=library_path, status_reason="")
+    return _move(
+        job_id, [Status.IMPORTING], Status.COMPLETED, library_path=library_path, status_reason=""
+    )
 
 
 # --- global switches ------------------------------------------------------------------------
@@ -270,3 +305,83 @@ def _cancel_remote_transfer(job: DownloadJob) -> None:
 
 def _refetch(job: DownloadJob) -> DownloadJob:
     return DownloadJob.objects.with_relations().get(pk=job.pk)
+
+
+def update_engine(
+    *, paused: bool | None = None, max_concurrent: int | None = None
+) -> EngineSettings:
+    if max_concurrent is not None and not 1 <= max_concurrent <= 10:
+        raise DownloadError("max_concurrent must be between 1 and 10")
+    if paused is True:
+        pause_all()
+    elif paused is False:
+        resume_all()
+    if max_concurrent is not None:
+        EngineSettings.load()
+        EngineSettings.objects.filter(pk=1).update(max_concurrent=max_concurrent)
+        wake_engine()
+    return EngineSettings.load()
+
+
+@transaction.atomic
+def save_quality_profile(
+    profile: QualityProfile | None, *, name: str, ladder: list[str], cutoff: str, is_default: bool
+) -> QualityProfile:
+    """Create or edit a profile; the ladder and cutoff are validated, one default at most."""
+    problems = quality.validate_ladder(ladder, cutoff)
+    if problems:
+        raise DownloadError(" ".join(problems))
+    if (
+        QualityProfile.objects.filter(name=name)
+        .exclude(pk=profile.pk if profile else None)
+        .exists()
+    ):
+        raise DownloadError(f"a profile named {name!r} already exists")
+    profile = profile or QualityProfile()
+    profile.name, profile.ladder, profile.cutoff, profile.is_default = (
+        name,
+        ladder,
+        cutoff,
+        is_default,
+    )
+    profile.save()
+    if is_default:
+        QualityProfile.objects.exclude(pk=profile.pk).update(is_default=False)
+    return profile
+
+
+@dataclass
+class BatchResult:
+    job_id: int | None
+    ok: bool
+    error: str = ""
+
+
+def run_batch(action: str, *, ids: list[int], items: list[dict]) -> list[BatchResult]:
+    """Apply one action to many jobs; one refusal never stops the others."""
+    if action == "create":
+        return [_batch_create(item) for item in items]
+    act = {"retry": retry_job, "cancel": cancel_job, "pause": pause_job, "resume": resume_job}[
+        action
+    ]
+    jobs = {job.pk: job for job in DownloadJob.objects.with_relations().filter(pk__in=ids)}
+    results = []
+    for job_id in ids:
+        if job_id not in jobs:
+            results.append(BatchResult(job_id, False, "no such download"))
+            continue
+        try:
+            act(jobs[job_id])
+            results.append(BatchResult(job_id, True))
+        except DownloadError as exc:
+            results.append(BatchResult(job_id, False, str(exc)))
+    return results
+
+
+def _batch_create(item: dict) -> BatchResult:
+    try:
+        return BatchResult(queue_track_download(**item).pk, True)
+    except AlreadyQueued as exc:
+        return BatchResult(exc.job.pk, False, str(exc))
+    except DownloadError as exc:
+        return BatchResult(None, False, str(exc))

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH
+from downloads.services import AlreadyQueued, DownloadError, InvalidTransition
 from soulspot import health
 
 api = NinjaAPI(
@@ -55,6 +56,13 @@ def ready(request: HttpRequest) -> Status:
     """Database, worker heartbeat, slskd connection and free space; 503 names what is wrong."""
     ok, checks = health.readiness()
     return Status(200 if ok else 503, {"status": "ready" if ok else "not_ready", "checks": checks})
+
+
+@api.exception_handler(DownloadError)
+def download_error(request: HttpRequest, exc: DownloadError):
+    """Domain refusals: 409 when the job's state forbids it, 400 for a bad request."""
+    status = 409 if isinstance(exc, AlreadyQueued | InvalidTransition) else 400
+    return api.create_response(request, {"detail": str(exc)}, status=status)
 
 
 api.add_router("/downloads", "downloads.api.router")

@@ -61,10 +61,19 @@ def check_disk() -> Check:
     free_mb = free // (1024 * 1024)
     minimum_mb = settings.SOULSPOT_MIN_FREE_BYTES // (1024 * 1024)
     detail = f"{free_mb} MB free in {settings.MUSIC_DIR} (minimum {minimum_mb} MB)"
-    return Check(free >= settings.SOULSPOT_MIN_FREE_BYTES, "ok" if free >= settings.SOULSPOT_MIN_FREE_BYTES else "low", detail)
+    return Check(
+        free >= settings.SOULSPOT_MIN_FREE_BYTES,
+        "ok" if free >= settings.SOULSPOT_MIN_FREE_BYTES else "low",
+        detail,
+    )
 
 
-CHECKS = {"database": check_database, "worker": check_worker, "slskd": check_slskd, "disk": check_disk}
+CHECKS = {
+    "database": check_database,
+    "worker": check_worker,
+    "slskd": check_slskd,
+    "disk": check_disk,
+}
 
 
 def _run(check: object) -> Check:

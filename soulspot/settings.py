@@ -29,7 +29,8 @@ def _read_environment() -> dict:
     )
     music_default = str(data_dir / "music")
     music_dir = writable_dir(
-        "SOULSPOT_MUSIC_DIR", Path(env_str("SOULSPOT_MUSIC_DIR", music_default)).expanduser().resolve()
+        "SOULSPOT_MUSIC_DIR",
+        Path(env_str("SOULSPOT_MUSIC_DIR", music_default)).expanduser().resolve(),
     )
     downloads = env_str("SLSKD_DOWNLOADS_DIR")
     return {
@@ -46,6 +47,12 @@ def _read_environment() -> dict:
         "api_key": env_str("SOULSPOT_API_KEY"),
         "search_budget": env_int("SLSKD_SEARCH_BUDGET", 34, minimum=1, maximum=1000),
         "search_window": env_int("SLSKD_SEARCH_WINDOW_SECONDS", 220, minimum=1, maximum=3600),
+        "search_timeout_ms": env_int(
+            "SLSKD_SEARCH_TIMEOUT_MS", 15000, minimum=1000, maximum=300000
+        ),
+        "remote_queue_minutes": env_int("SOULSPOT_REMOTE_QUEUE_TIMEOUT_MINUTES", 30, minimum=1),
+        "stall_minutes": env_int("SOULSPOT_STALL_TIMEOUT_MINUTES", 5, minimum=1),
+        "download_attempts": env_int("SOULSPOT_DOWNLOAD_ATTEMPTS", 3, minimum=1, maximum=20),
         "musicbrainz_url": env_url("MUSICBRAINZ_URL") or "https://musicbrainz.org",
         "coverart_url": env_url("COVERART_URL") or "https://coverartarchive.org",
         "lrclib_url": env_url("LRCLIB_URL") or "https://lrclib.net",
@@ -53,7 +60,7 @@ def _read_environment() -> dict:
         "cover_max_px": env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000),
         "log_level": env_str("SOULSPOT_LOG_LEVEL", "INFO").upper(),
         "min_free_mb": env_int("SOULSPOT_MIN_FREE_MB", 1024, minimum=0),
-        "workers": env_int("SOULSPOT_WORKERS", 2, minimum=1, maximum=16),
+        "workers": env_int("SOULSPOT_WORKERS", 3, minimum=1, maximum=16),
         "web_workers": env_int("SOULSPOT_WEB_WORKERS", 2, minimum=1, maximum=32),
     }
 
@@ -83,6 +90,20 @@ SLSKD_DOWNLOADS_DIR = ENV["slskd_downloads_dir"]
 SLSKD_SEARCH_BUDGET = ENV["search_budget"]
 SLSKD_SEARCH_WINDOW_SECONDS = ENV["search_window"]
 
+SLSKD_SEARCH_TIMEOUT_MS = ENV["search_timeout_ms"]
+
+# Download engine. A transfer waiting in the peer's queue longer than this, or one whose bytes
+# stopped moving, is cancelled and the next candidate is tried.
+DOWNLOAD_REMOTE_QUEUE_TIMEOUT_SECONDS = ENV["remote_queue_minutes"] * 60
+DOWNLOAD_STALL_TIMEOUT_SECONDS = ENV["stall_minutes"] * 60
+DOWNLOAD_ATTEMPTS = ENV["download_attempts"]
+MATCH_LENGTH_TOLERANCE_SECONDS = 3
+# The engine pump works in short steps for a bounded time, then hands over to a fresh task.
+ENGINE_PUMP_SECONDS = 20.0
+ENGINE_STEP_SECONDS = 1.0
+# A succeeded transfer whose file is not on disk after this long failed (slskd moves it late).
+DOWNLOAD_FILE_APPEAR_GRACE_SECONDS = 30
+
 # Metadata providers. Base URLs are settings so tests and the demo can point them at local fakes.
 SOULSPOT_USER_AGENT = f"SoulSpot/{VERSION} ( https://github.com/soulspot/soulspot )"
 METADATA_PROVIDERS_ENABLED = ENV["providers_enabled"]
@@ -91,10 +112,10 @@ COVERART_URL = ENV["coverart_url"]
 LRCLIB_URL = ENV["lrclib_url"]
 COVER_MAX_PX = ENV["cover_max_px"]
 
-ALLOWED_HOSTS = ["*"]  # single-user service behind the user's own network; Host is not trusted for anything
-CSRF_TRUSTED_ORIGINS = [
-    o for o in env_str("SOULSPOT_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
-]
+ALLOWED_HOSTS = [
+    "*"
+]  # single-user service behind the user's own network; Host is not trusted for anything
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("SOULSPOT_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -160,7 +181,9 @@ def _database() -> dict:
         import dj_database_url
 
         try:
-            return dj_database_url.parse(ENV["database_url"], conn_max_age=60, conn_health_checks=True)
+            return dj_database_url.parse(
+                ENV["database_url"], conn_max_age=60, conn_health_checks=True
+            )
         except ValueError as exc:
             sys.stderr.write(f"soulspot: configuration error: DATABASE_URL is invalid ({exc})\n")
             raise SystemExit(2) from None
@@ -187,7 +210,10 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -235,7 +261,11 @@ LOGGING = {
     "filters": {"request_id": {"()": "soulspot.lib.request_id.RequestIdFilter"}},
     "formatters": {"json": {"()": "soulspot.lib.logging.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
         "file": {
             "class": "logging.handlers.RotatingFileHandler",
             "filename": LOG_DIR / "soulspot.log",

@@ -32,7 +32,9 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name} must be true or false (got {raw!r})")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -61,7 +63,9 @@ def writable_dir(name: str, path: Path) -> Path:
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
-        raise ConfigError(f"{name}: directory {path} is not writable ({exc.strerror or exc})") from None
+        raise ConfigError(
+            f"{name}: directory {path} is not writable ({exc.strerror or exc})"
+        ) from None
     return path
 
 
@@ -78,5 +82,7 @@ def persistent_secret(name: str, data_dir: Path) -> str:
         secret_file.write_text(value)
         secret_file.chmod(0o600)
     except OSError as exc:
-        raise ConfigError(f"{name}: cannot read or create {secret_file} ({exc.strerror or exc})") from None
+        raise ConfigError(
+            f"{name}: cannot read or create {secret_file} ({exc.strerror or exc})"
+        ) from None
     return value

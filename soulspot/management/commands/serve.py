@@ -20,7 +20,7 @@ from soulspot.lib.schedules import sync_schedules
 class Command(BaseCommand):
     help = "Run SoulSpot: apply migrations, sync schedules, start the worker and the web server."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default=settings.SOULSPOT_HOST)
         parser.add_argument("--port", type=int, default=settings.SOULSPOT_PORT)
         parser.add_argument("--web-workers", type=int, default=settings.SOULSPOT_WEB_WORKERS)

@@ -1,0 +1,93 @@
+"""The pump: one engine loop at a time, bounded in time, handing over to a fresh task."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from downloads.engine import albums, searching, transfers
+from downloads.engine.context import EngineRun
+from downloads.models import DownloadJob, EngineSettings
+from downloads.slskd import SlskdError, SlskdUnauthorized, client_from_settings
+from soulspot.lib.queue import enqueue
+
+logger = logging.getLogger(__name__)
+LEASE_SECONDS = 60
+
+
+def pump() -> str:
+    """Run engine steps for up to ENGINE_PUMP_SECONDS, then re-enqueue if work remains."""
+    if not _take_lease():
+        return "another pump is running"
+    steps = 0
+    deadline = time.monotonic() + settings.ENGINE_PUMP_SECONDS
+    try:
+        while time.monotonic() < deadline and _has_active_work():
+            step()
+            steps += 1
+            _renew_lease()
+            time.sleep(settings.ENGINE_STEP_SECONDS)
+    finally:
+        _release_lease()
+    # Checked after releasing the lease, so a job created meanwhile is never left waiting.
+    if _has_active_work():
+        enqueue("downloads.tasks.pump_engine")
+        return f"{steps} steps; more work queued"
+    return f"{steps} steps; queue idle"
+
+
+def step() -> None:
+    """One pass over all active jobs; slskd trouble is recorded on the jobs, never raised."""
+    client = client_from_settings()
+    if client is None:
+        _explain_waiting("slskd is not configured: set SLSKD_URL and SLSKD_API_KEY")
+        return
+    with client:
+        run = EngineRun(client=client, engine=EngineSettings.load())
+        try:
+            transfers.follow_transfers(run)
+            searching.follow_searches(run)
+            albums.follow_albums(run)
+            if not run.engine.paused:
+                searching.start_due_jobs(run)
+            else:
+                _explain_waiting("all downloads are paused", only_queued=True)
+        except SlskdUnauthorized as exc:
+            _explain_waiting(f"slskd refused the API key — check SLSKD_API_KEY ({exc})")
+        except SlskdError as exc:
+            # Unreachable, logged out, or garbage from slskd: jobs stay where they are.
+            logger.warning("engine step stopped: %s", exc)
+            _explain_waiting(f"waiting for slskd: {exc}")
+
+
+def _has_active_work() -> bool:
+    return DownloadJob.objects.active().exclude(status=DownloadJob.Status.IMPORTING).exists()
+
+
+def _explain_waiting(reason: str, *, only_queued: bool = False) -> None:
+    statuses = [DownloadJob.Status.QUEUED] if only_queued else list(DownloadJob.ACTIVE_STATUSES)
+    DownloadJob.objects.filter(status__in=statuses).exclude(
+        status=DownloadJob.Status.IMPORTING
+    ).exclude(status_reason=reason[:500]).update(status_reason=reason[:500])
+
+
+def _take_lease() -> bool:
+    EngineSettings.load()
+    now = timezone.now()
+    free = Q(pump_lease_until__isnull=True) | Q(pump_lease_until__lt=now)
+    until = now + timedelta(seconds=LEASE_SECONDS)
+    return EngineSettings.objects.filter(free, pk=1).update(pump_lease_until=until) == 1
+
+
+def _renew_lease() -> None:
+    until = timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    EngineSettings.objects.filter(pk=1).update(pump_lease_until=until)
+
+
+def _release_lease() -> None:
+    EngineSettings.objects.filter(pk=1).update(pump_lease_until=None)

@@ -1,0 +1,181 @@
+"""Starting slskd transfers and following them until the file is on disk."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from downloads import services
+from downloads.engine.context import EngineRun
+from downloads.models import Candidate, DownloadJob
+from downloads.slskd import (
+    SlskdError,
+    SlskdProtocolError,
+    SlskdUnreachable,
+    SlskdUserOffline,
+    Transfer,
+)
+from soulspot.lib.queue import enqueue
+
+logger = logging.getLogger(__name__)
+Status = DownloadJob.Status
+
+
+def start_transfer(
+    run: EngineRun, job: DownloadJob, candidate: Candidate, *, from_status: str = Status.QUEUED
+) -> None:
+    """Hand one candidate to slskd, re-using a transfer slskd already has for that file."""
+    existing = _existing_transfer(run, candidate)
+    try:
+        transfer = (
+            existing
+            or run.client.enqueue(candidate.username, [(candidate.filename, candidate.size)])[0]
+        )
+    except SlskdUserOffline as exc:
+        _mark_trying(job, candidate, from_status)
+        services.fail_candidate(
+            job.pk, f"{candidate.username} is offline ({exc})", wrong_file=False
+        )
+        return
+    except SlskdError as exc:
+        if isinstance(exc, SlskdUnreachable):
+            raise  # slskd itself is down: the whole step waits
+        _mark_trying(job, candidate, from_status)
+        services.fail_candidate(job.pk, f"slskd would not queue the file: {exc}", wrong_file=False)
+        return
+    moved = services._move(
+        job.pk, [from_status], Status.DOWNLOADING, candidate=candidate, transfer_id=transfer.id,
+        transfer_state=transfer.state, progress=transfer.percent_complete, progress_at=timezone.now(),
+        bytes_transferred=transfer.bytes_transferred, local_path="",
+        status_reason=f"queued with {candidate.username}",
+    )  # fmt: skip
+    if not moved:
+        # The user paused or cancelled the job while we talked to slskd: undo our side.
+        run.client.cancel(candidate.username, transfer.id)
+        return
+    Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.TRYING)
+
+
+def _mark_trying(job: DownloadJob, candidate: Candidate, from_status: str) -> None:
+    """Point the job at the candidate so `fail_candidate` knows which one failed."""
+    DownloadJob.objects.filter(pk=job.pk, status=from_status).update(candidate=candidate)
+    Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.TRYING)
+
+
+def _existing_transfer(run: EngineRun, candidate: Candidate) -> Transfer | None:
+    """A live or finished slskd transfer of this very file: never download a file twice.
+
+    Covers a crash between enqueueing and saving the transfer id, and a retried job whose
+    earlier transfer did finish after all.
+    """
+    for transfer in run.client.list_transfers(username=candidate.username):
+        if transfer.filename == candidate.filename and (
+            transfer.is_active or transfer.is_succeeded
+        ):
+            return transfer
+    return None
+
+
+def follow_transfers(run: EngineRun) -> None:
+    jobs = DownloadJob.objects.filter(status=Status.DOWNLOADING, kind=DownloadJob.Kind.TRACK)
+    for job in jobs.select_related("candidate"):
+        if job.pk in run.touched:
+            continue
+        run.touched.add(job.pk)
+        try:
+            follow_transfer(run, job)
+        except SlskdProtocolError as exc:
+            logger.warning("transfer of job %s: unreadable reply from slskd: %s", job.pk, exc)
+            DownloadJob.objects.filter(pk=job.pk).update(
+                status_reason=f"slskd sent garbage: {exc}"[:500]
+            )
+
+
+def follow_transfer(run: EngineRun, job: DownloadJob) -> None:
+    candidate = job.candidate
+    if candidate is None or not job.transfer_id:
+        services._move(
+            job.pk,
+            [Status.DOWNLOADING],
+            Status.QUEUED,
+            status_reason="lost track of the transfer; retrying",
+        )
+        return
+    transfer = run.client.get_transfer(candidate.username, job.transfer_id)
+    if transfer is None:
+        services.fail_candidate(job.pk, "slskd no longer knows this transfer", wrong_file=False)
+    elif transfer.is_succeeded:
+        _hand_over_file(run, job, candidate, transfer)
+    elif transfer.is_failed and transfer.is_final_failure(run.client.download_retry_attempts()):
+        reason = f"{transfer.state}: {transfer.exception or 'no reason given'}"
+        services.fail_candidate(
+            job.pk, f"download from {candidate.username} failed ({reason})", wrong_file=False
+        )
+    else:
+        _record_progress(run, job, candidate, transfer)
+
+
+def _record_progress(
+    run: EngineRun, job: DownloadJob, candidate: Candidate, transfer: Transfer
+) -> None:
+    now = timezone.now()
+    moved = transfer.bytes_transferred > job.bytes_transferred
+    progress_at = now if moved or job.progress_at is None else job.progress_at
+    DownloadJob.objects.filter(pk=job.pk, status=Status.DOWNLOADING).update(
+        transfer_state=transfer.state, bytes_transferred=transfer.bytes_transferred,
+        progress=transfer.percent_complete, progress_at=progress_at,
+        status_reason=_describe(transfer, candidate),
+    )  # fmt: skip
+    timeout = _timed_out(job, transfer, progress_at, now)
+    if timeout:
+        run.client.cancel(candidate.username, transfer.id)
+        services.fail_candidate(job.pk, timeout, wrong_file=False)
+
+
+def _timed_out(job: DownloadJob, transfer: Transfer, progress_at, now) -> str | None:
+    if transfer.is_queued_remotely or not transfer.is_active or transfer.bytes_transferred == 0:
+        waited = (now - job.state_changed_at).total_seconds()
+        if waited > settings.DOWNLOAD_REMOTE_QUEUE_TIMEOUT_SECONDS:
+            return f"waited {int(waited // 60)} min in {job.candidate.username}'s queue"
+        return None
+    stalled = (now - progress_at).total_seconds()
+    if stalled > settings.DOWNLOAD_STALL_TIMEOUT_SECONDS:
+        return f"no progress for {int(stalled)} s"
+    return None
+
+
+def _describe(transfer: Transfer, candidate: Candidate) -> str:
+    if transfer.is_queued_remotely:
+        place = f" (place {transfer.place_in_queue})" if transfer.place_in_queue else ""
+        return f"in {candidate.username}'s queue{place}"
+    if transfer.bytes_transferred:
+        return f"downloading from {candidate.username}: {transfer.percent_complete:.0f}%"
+    return f"{transfer.state} with {candidate.username}"
+
+
+def _hand_over_file(
+    run: EngineRun, job: DownloadJob, candidate: Candidate, transfer: Transfer
+) -> None:
+    """importing only once the file is on disk, inside the downloads dir, with the right size."""
+    path = run.client.local_path_for(transfer, candidate.username)
+    if path is None or not path.is_file() or path.stat().st_size != candidate.size:
+        ended = transfer.ended_at or timezone.now()
+        if timezone.now() - ended > timedelta(seconds=settings.DOWNLOAD_FILE_APPEAR_GRACE_SECONDS):
+            reason = "slskd reported success but the file is not in the downloads folder"
+            services.fail_candidate(job.pk, f"{reason} with the expected size", wrong_file=False)
+        else:
+            DownloadJob.objects.filter(pk=job.pk).update(
+                status_reason="waiting for slskd to move the file"
+            )
+        return
+    moved = services._move(
+        job.pk, [Status.DOWNLOADING], Status.IMPORTING, local_path=str(path), progress=100,
+        transfer_state=transfer.state, bytes_transferred=transfer.size, status_reason="importing",
+    )  # fmt: skip
+    if moved:
+        Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.DONE)
+        services.record_peer_result(candidate.username, success=True)
+        enqueue("metadata.tasks.import_download", job.pk)

@@ -1,0 +1,142 @@
+"""Request and response shapes of the downloads API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class DownloadIn(Schema):
+    artist: str = Field(min_length=1, max_length=500)
+    title: str = Field(min_length=1, max_length=500)
+    album: str = Field("", max_length=500)
+    duration_ms: int | None = Field(None, ge=0, le=24 * 3600 * 1000)
+    isrc: str = Field("", max_length=12)
+    priority: int = Field(0, ge=-100, le=100)
+
+
+class AlbumDownloadIn(Schema):
+    artist: str = Field(min_length=1, max_length=500)
+    album: str = Field(min_length=1, max_length=500)
+    year: int | None = Field(None, ge=1000, le=3000)
+    tracks: list[str] | None = Field(None, description="Track titles in order, when known.")
+    priority: int = Field(0, ge=-100, le=100)
+
+
+class DownloadPatch(Schema):
+    priority: int = Field(ge=-100, le=100)
+
+
+class RejectIn(Schema):
+    reason: str = Field("marked wrong by you", max_length=500)
+
+
+class CandidateOut(Schema):
+    id: int
+    username: str
+    filename: str = Field(description="Full remote path, exactly as slskd reported it.")
+    size: int
+    extension: str
+    bitrate: int | None
+    sample_rate: int | None
+    bit_depth: int | None
+    length_s: int | None
+    is_vbr: bool | None
+    quality: str
+    has_free_slot: bool
+    queue_length: int
+    upload_speed: int
+    score: float
+    rank: int | None = Field(description="1 is the best; null when rejected by the matcher.")
+    state: str
+    rejection_reason: str
+    breakdown: dict
+    query: str
+
+
+class DownloadOut(Schema):
+    id: int
+    kind: str
+    status: str
+    status_reason: str
+    priority: int
+    attempts: int
+    max_attempts: int
+    error: str
+    artist: str
+    title: str
+    album: str
+    track_id: int | None
+    album_id: int | None
+    parent_id: int | None
+    search_query: str
+    progress: float
+    bytes_transferred: int
+    transfer_state: str
+    candidate: CandidateOut | None
+    local_path: str
+    library_path: str
+    next_attempt_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_artist(job) -> str:
+        if job.track_id:
+            return job.track.credit
+        return job.album.artist.name if job.album_id else ""
+
+    @staticmethod
+    def resolve_title(job) -> str:
+        if job.track_id:
+            return job.track.title
+        return job.album.title if job.album_id else ""
+
+    @staticmethod
+    def resolve_album(job) -> str:
+        album = job.album if job.album_id else (job.track.album if job.track_id else None)
+        return album.title if album else ""
+
+
+class BatchIn(Schema):
+    action: Literal["create", "retry", "cancel", "pause", "resume"]
+    ids: list[int] = Field(default_factory=list, max_length=1000)
+    items: list[DownloadIn] = Field(default_factory=list, max_length=1000)
+
+
+class BatchItemOut(Schema):
+    id: int | None
+    ok: bool
+    error: str = ""
+
+
+class BatchOut(Schema):
+    results: list[BatchItemOut]
+
+
+class EngineOut(Schema):
+    paused: bool
+    max_concurrent: int
+
+
+class EnginePatch(Schema):
+    paused: bool | None = None
+    max_concurrent: int | None = Field(None, ge=1, le=10)
+
+
+class QualityProfileIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    ladder: list[str]
+    cutoff: str
+    is_default: bool = False
+
+
+class QualityProfileOut(QualityProfileIn):
+    id: int
+
+
+class ErrorOut(Schema):
+    detail: str
