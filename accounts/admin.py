@@ -15,16 +15,24 @@ class ApiKeyAdmin(admin.ModelAdmin):
     fields = ["name", "revoked", "prefix", "created_at", "last_used_at"]
     actions = ["revoke"]
 
-    def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:  # noqa: ANN001
+    def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
         key, raw = ApiKey.generate(obj.name)
-        obj.pk, obj.prefix, obj.hashed_key, obj.created_at = key.pk, key.prefix, key.hashed_key, key.created_at
+        obj.pk, obj.prefix, obj.hashed_key, obj.created_at = (
+            key.pk,
+            key.prefix,
+            key.hashed_key,
+            key.created_at,
+        )
         # The raw key exists only in this message: it is stored hashed and cannot be shown again.
-        messages.warning(request, f"New API key for “{key.name}”: {raw} — copy it now, it will not be shown again.")
+        messages.warning(
+            request,
+            f"New API key for “{key.name}”: {raw} — copy it now, it will not be shown again.",
+        )
 
     @admin.action(description="Revoke selected keys")
-    def revoke(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+    def revoke(self, request: HttpRequest, queryset) -> None:
         updated = queryset.update(revoked=True)
         messages.success(request, f"Revoked {updated} key(s).")

@@ -14,7 +14,7 @@ _OPEN_PREFIXES = ("/api/", "/static/")
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001, ANN201
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if request.path.startswith(_OPEN_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -23,7 +23,9 @@ class ApiKeyQuerySet(models.QuerySet):
 
 class ApiKey(models.Model):
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12, editable=False, help_text="First characters, to recognise it.")
+    prefix = models.CharField(
+        max_length=12, editable=False, help_text="First characters, to recognise it."
+    )
     hashed_key = models.CharField(max_length=64, unique=True, editable=False)
     revoked = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

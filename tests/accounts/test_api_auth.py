@@ -21,7 +21,7 @@ def _protected_get_paths() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_every_protected_endpoint_answers_401_json_without_credentials(client) -> None:  # noqa: ANN001
+def test_every_protected_endpoint_answers_401_json_without_credentials(client) -> None:
     paths = _protected_get_paths()
     assert PROTECTED in paths
     for path in paths:
@@ -31,20 +31,20 @@ def test_every_protected_endpoint_answers_401_json_without_credentials(client) -
 
 
 @pytest.mark.django_db
-def test_an_admin_created_key_is_accepted_and_its_use_recorded(api_client, api_key) -> None:  # noqa: ANN001
+def test_an_admin_created_key_is_accepted_and_its_use_recorded(api_client, api_key) -> None:
     assert api_client.get(PROTECTED).status_code == 200
     assert ApiKey.objects.get().last_used_at is not None
 
 
 @pytest.mark.django_db
-def test_a_revoked_or_unknown_key_is_refused(api_key) -> None:  # noqa: ANN001
+def test_a_revoked_or_unknown_key_is_refused(api_key) -> None:
     ApiKey.objects.update(revoked=True)
     assert Client(headers={"X-API-Key": api_key}).get(PROTECTED).status_code == 401
     assert Client(headers={"X-API-Key": "ss_made_up"}).get(PROTECTED).status_code == 401
 
 
 @pytest.mark.django_db
-def test_the_environment_key_is_accepted(settings, client) -> None:  # noqa: ANN001
+def test_the_environment_key_is_accepted(settings, client) -> None:
     settings.SOULSPOT_API_KEY = "env-secret-key-123"
     assert Client(headers={"X-API-Key": "env-secret-key-123"}).get(PROTECTED).status_code == 200
     assert Client(headers={"X-API-Key": "env-secret-key-12"}).get(PROTECTED).status_code == 401
@@ -58,7 +58,7 @@ def test_keys_are_stored_hashed() -> None:
 
 
 @pytest.mark.django_db
-def test_the_browser_session_works_for_reads_and_needs_csrf_for_writes(user) -> None:  # noqa: ANN001
+def test_the_browser_session_works_for_reads_and_needs_csrf_for_writes(user) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
     assert browser.get(PROTECTED).status_code == 200
@@ -67,12 +67,14 @@ def test_the_browser_session_works_for_reads_and_needs_csrf_for_writes(user) -> 
     assert response.status_code in (401, 403)
     browser.get("/")  # sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
-    response = browser.post("/api/downloads/pause", content_type="application/json", headers={"X-CSRFToken": token})
+    response = browser.post(
+        "/api/downloads/pause", content_type="application/json", headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
-def test_creating_a_key_in_the_admin_shows_it_once(logged_in_client) -> None:  # noqa: ANN001
+def test_creating_a_key_in_the_admin_shows_it_once(logged_in_client) -> None:
     response = logged_in_client.post("/admin/accounts/apikey/add/", {"name": "phone"}, follow=True)
     assert response.status_code == 200
     text = response.content.decode()

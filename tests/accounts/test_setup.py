@@ -12,7 +12,7 @@ def _forget_setup_state() -> None:
 
 
 @pytest.mark.django_db
-def test_without_any_account_every_page_leads_to_setup(client) -> None:  # noqa: ANN001
+def test_without_any_account_every_page_leads_to_setup(client) -> None:
     for path in ("/", "/login/", "/system-status/"):
         response = client.get(path)
         assert response.status_code == 302
@@ -20,9 +20,10 @@ def test_without_any_account_every_page_leads_to_setup(client) -> None:  # noqa:
 
 
 @pytest.mark.django_db
-def test_setup_creates_the_single_superuser_and_logs_in(client) -> None:  # noqa: ANN001
+def test_setup_creates_the_single_superuser_and_logs_in(client) -> None:
     response = client.post(
-        "/setup/", {"username": "me", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+        "/setup/",
+        {"username": "me", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
     )
     assert response.status_code == 302
     user = get_user_model().objects.get()
@@ -31,7 +32,7 @@ def test_setup_creates_the_single_superuser_and_logs_in(client) -> None:  # noqa
 
 
 @pytest.mark.django_db
-def test_setup_refuses_a_weak_password_and_creates_nothing(client) -> None:  # noqa: ANN001
+def test_setup_refuses_a_weak_password_and_creates_nothing(client) -> None:
     response = client.post("/setup/", {"username": "me", "password1": "123", "password2": "123"})
     assert response.status_code == 200
     assert b"too short" in response.content
@@ -39,9 +40,14 @@ def test_setup_refuses_a_weak_password_and_creates_nothing(client) -> None:  # n
 
 
 @pytest.mark.django_db
-def test_setup_is_closed_once_an_account_exists(client, user) -> None:  # noqa: ANN001
+def test_setup_is_closed_once_an_account_exists(client, user) -> None:
     response = client.post(
-        "/setup/", {"username": "intruder", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+        "/setup/",
+        {
+            "username": "intruder",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/login/"
@@ -49,7 +55,7 @@ def test_setup_is_closed_once_an_account_exists(client, user) -> None:  # noqa: 
 
 
 @pytest.mark.django_db
-def test_createsuperuser_also_ends_setup(client) -> None:  # noqa: ANN001
+def test_createsuperuser_also_ends_setup(client) -> None:
     from django.core.management import call_command
 
     call_command("createsuperuser", username="cli", email="", interactive=False, verbosity=0)

@@ -10,19 +10,19 @@ from soulspot.models import WorkerHeartbeat
 from soulspot.tasks import heartbeat
 
 
-def _ready(client) -> tuple[int, dict]:  # noqa: ANN001
+def _ready(client) -> tuple[int, dict]:
     response = client.get("/api/health/ready")
     return response.status_code, response.json()
 
 
-def test_liveness_needs_no_credentials(client) -> None:  # noqa: ANN001
+def test_liveness_needs_no_credentials(client) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok" and response.json()["version"]
 
 
 @pytest.mark.django_db
-def test_ready_when_the_worker_beat_and_slskd_is_simply_not_configured(client) -> None:  # noqa: ANN001
+def test_ready_when_the_worker_beat_and_slskd_is_simply_not_configured(client) -> None:
     heartbeat()
     status, body = _ready(client)
     assert status == 200, body
@@ -34,7 +34,7 @@ def test_ready_when_the_worker_beat_and_slskd_is_simply_not_configured(client) -
 
 
 @pytest.mark.django_db
-def test_not_ready_before_the_worker_ever_ran_a_task(client) -> None:  # noqa: ANN001
+def test_not_ready_before_the_worker_ever_ran_a_task(client) -> None:
     status, body = _ready(client)
     assert status == 503
     assert body["checks"]["worker"]["status"] == "no_heartbeat"
@@ -42,7 +42,7 @@ def test_not_ready_before_the_worker_ever_ran_a_task(client) -> None:  # noqa: A
 
 
 @pytest.mark.django_db
-def test_a_stale_heartbeat_fails_only_the_worker_check(client) -> None:  # noqa: ANN001
+def test_a_stale_heartbeat_fails_only_the_worker_check(client) -> None:
     heartbeat()
     WorkerHeartbeat.objects.update(beat_at=timezone.now() - timedelta(minutes=10))
     status, body = _ready(client)
@@ -53,7 +53,7 @@ def test_a_stale_heartbeat_fails_only_the_worker_check(client) -> None:  # noqa:
 
 
 @pytest.mark.django_db
-def test_low_disk_space_fails_only_the_disk_check(client, settings) -> None:  # noqa: ANN001
+def test_low_disk_space_fails_only_the_disk_check(client, settings) -> None:
     heartbeat()
     settings.SOULSPOT_MIN_FREE_BYTES = 1 << 62
     status, body = _ready(client)
@@ -63,7 +63,7 @@ def test_low_disk_space_fails_only_the_disk_check(client, settings) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_a_missing_music_dir_is_reported_not_raised(client, settings, tmp_path) -> None:  # noqa: ANN001
+def test_a_missing_music_dir_is_reported_not_raised(client, settings, tmp_path) -> None:
     heartbeat()
     settings.MUSIC_DIR = tmp_path / "gone"
     status, body = _ready(client)
@@ -72,10 +72,10 @@ def test_a_missing_music_dir_is_reported_not_raised(client, settings, tmp_path) 
 
 
 @pytest.mark.django_db
-def test_a_database_failure_is_reported_as_a_failed_check(client, monkeypatch) -> None:  # noqa: ANN001
+def test_a_database_failure_is_reported_as_a_failed_check(client, monkeypatch) -> None:
     heartbeat()
 
-    def broken_cursor(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken_cursor(*args, **kwargs):
         raise OperationalError("unable to open database file")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)

@@ -11,19 +11,19 @@ from tests.fakes.slskd import FakeSlskd
 
 
 @pytest.fixture
-def fake_slskd(tmp_path):  # noqa: ANN001, ANN201
+def fake_slskd(tmp_path):
     with FakeSlskd(downloads_dir=tmp_path / "downloads", api_key="right-key-0123456789") as fake:
         yield fake
 
 
-def _slskd_check(client) -> tuple[int, dict]:  # noqa: ANN001
+def _slskd_check(client) -> tuple[int, dict]:
     heartbeat()
     response = client.get("/api/health/ready")
     return response.status_code, response.json()["checks"]["slskd"]
 
 
 @pytest.mark.django_db
-def test_slskd_shows_connected_with_the_right_key(client, settings, fake_slskd) -> None:  # noqa: ANN001
+def test_slskd_shows_connected_with_the_right_key(client, settings, fake_slskd) -> None:
     settings.SLSKD_URL, settings.SLSKD_API_KEY = fake_slskd.url, "right-key-0123456789"
     status, check = _slskd_check(client)
     assert status == 200
@@ -31,7 +31,7 @@ def test_slskd_shows_connected_with_the_right_key(client, settings, fake_slskd) 
 
 
 @pytest.mark.django_db
-def test_a_wrong_key_shows_unauthorized_not_a_traceback(client, settings, fake_slskd) -> None:  # noqa: ANN001
+def test_a_wrong_key_shows_unauthorized_not_a_traceback(client, settings, fake_slskd) -> None:
     settings.SLSKD_URL, settings.SLSKD_API_KEY = fake_slskd.url, "wrong-key-0123456789"
     status, check = _slskd_check(client)
     assert status == 503
@@ -40,7 +40,7 @@ def test_a_wrong_key_shows_unauthorized_not_a_traceback(client, settings, fake_s
 
 
 @pytest.mark.django_db
-def test_slskd_disconnected_from_soulseek_is_not_ready(client, settings, fake_slskd) -> None:  # noqa: ANN001
+def test_slskd_disconnected_from_soulseek_is_not_ready(client, settings, fake_slskd) -> None:
     settings.SLSKD_URL, settings.SLSKD_API_KEY = fake_slskd.url, "right-key-0123456789"
     fake_slskd.disconnect()
     status, check = _slskd_check(client)
@@ -49,7 +49,7 @@ def test_slskd_disconnected_from_soulseek_is_not_ready(client, settings, fake_sl
 
 
 @pytest.mark.django_db
-def test_slskd_down_shows_unreachable(client, settings) -> None:  # noqa: ANN001
+def test_slskd_down_shows_unreachable(client, settings) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free_port = probe.getsockname()[1]

@@ -10,20 +10,24 @@ from soulspot.lib.logging import JsonFormatter
 from soulspot.lib.request_id import RequestIdFilter, current_request_id
 
 
-def test_each_response_carries_a_request_id(client) -> None:  # noqa: ANN001
+def test_each_response_carries_a_request_id(client) -> None:
     first = client.get("/api/health")["X-Request-ID"]
     second = client.get("/api/health")["X-Request-ID"]
     assert first and second and first != second
 
 
-def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client) -> None:  # noqa: ANN001
-    assert client.get("/api/health", headers={"X-Request-ID": "abc-123"})["X-Request-ID"] == "abc-123"
+def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client) -> None:
+    assert (
+        client.get("/api/health", headers={"X-Request-ID": "abc-123"})["X-Request-ID"] == "abc-123"
+    )
     hostile = client.get("/api/health", headers={"X-Request-ID": "x\ny: injected"})["X-Request-ID"]
     assert "\n" not in hostile and hostile != "x\ny: injected"
 
 
 def test_log_lines_are_json_with_the_request_id() -> None:
-    record = logging.makeLogRecord({"msg": "hello %s", "args": ("world",), "levelname": "INFO", "name": "t"})
+    record = logging.makeLogRecord(
+        {"msg": "hello %s", "args": ("world",), "levelname": "INFO", "name": "t"}
+    )
     record.job_id = 7
     token = queue.set_request_id("req-1")
     try:

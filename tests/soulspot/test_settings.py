@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SOULSPOT_", "SLSKD_", "DATABASE_URL"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
         capture_output=True, text=True, timeout=60,
@@ -60,19 +64,23 @@ def test_a_bad_slskd_url_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("reader", "value", "message"),
     [
-        (lambda: env_int("X_PORT", 1, minimum=1, maximum=10), "11", "X_PORT must be between 1 and 10"),
+        (
+            lambda: env_int("X_PORT", 1, minimum=1, maximum=10),
+            "11",
+            "X_PORT must be between 1 and 10",
+        ),
         (lambda: env_bool("X_FLAG"), "maybe", "X_FLAG must be true or false"),
         (lambda: env_url("X_URL"), "ftp://x", "X_URL must start with http://"),
     ],
 )
-def test_readers_name_the_variable_in_their_error(monkeypatch, reader, value, message) -> None:  # noqa: ANN001
+def test_readers_name_the_variable_in_their_error(monkeypatch, reader, value, message) -> None:
     name = message.split()[0]
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         reader()
 
 
-def test_sqlite_is_set_up_for_concurrent_writers(settings) -> None:  # noqa: ANN001
+def test_sqlite_is_set_up_for_concurrent_writers(settings) -> None:
     from soulspot.settings import _database
 
     database = _database()
