@@ -1,6 +1,8 @@
-"""REST endpoints for downloads (mounted at /api/downloads). Each calls one service."""
+"""REST endpoints for downloads (mounted at /api/downloads). Each calls one service.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
+"""
+
 
 from django.db import transaction
 from django.db.models import F
@@ -52,7 +54,7 @@ def create_album_download(request: HttpRequest, payload: AlbumDownloadIn) -> Sta
 
 @router.get("", response=list[DownloadOut], summary="List downloads")
 @paginate(PageNumberPagination, page_size=50)
-def list_downloads(request: HttpRequest, status: DownloadJob.Status | None = Query(None)):
+def list_downloads(request: HttpRequest, status: DownloadJob.Status | None = None):
     jobs = DownloadJob.objects.with_relations().order_by("-created_at", "-pk")
     return jobs.filter(status=status) if status else jobs
 

@@ -270,6 +270,7 @@ class EngineSettings(models.Model):
     )
     # Only one engine pump runs at a time; it holds this lease and renews it while it works.
     pump_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    pump_lease_holder = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = "download engine settings"

@@ -6,6 +6,7 @@ variable (see `soulspot.lib.env.ConfigError`).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -187,9 +188,15 @@ def _database() -> dict:
         except ValueError as exc:
             sys.stderr.write(f"soulspot: configuration error: DATABASE_URL is invalid ({exc})\n")
             raise SystemExit(2) from None
+        # Lets a worker started by the end-to-end tests use the test database.
+        database["NAME"] = env_str("SOULSPOT_DATABASE_NAME") or database["NAME"]
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "soulspot.sqlite3",
+        "NAME": env_str("SOULSPOT_DATABASE_NAME") or DATA_DIR / "soulspot.sqlite3",
+        # A file, not memory, so end-to-end tests can share the test database with a worker;
+        # one per test process, so two test runs never share one.
+        "TEST": {"NAME": DATA_DIR / f"test-soulspot-{os.getpid()}.sqlite3"},
         # The web server and the worker write at the same time: WAL lets readers run beside a
         # writer, IMMEDIATE takes the write lock at BEGIN (no deadlocked upgrades), and the busy
         # timeout makes a writer wait instead of failing with "database is locked".

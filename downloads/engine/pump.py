@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from datetime import timedelta
 
@@ -77,17 +79,39 @@ def _explain_waiting(reason: str, *, only_queued: bool = False) -> None:
 
 
 def _take_lease() -> bool:
-    EngineSettings.load()
+    """Race-safe: the conditional update succeeds for exactly one pump."""
+    engine = EngineSettings.load()
     now = timezone.now()
     free = Q(pump_lease_until__isnull=True) | Q(pump_lease_until__lt=now)
+    if engine.pump_lease_until and engine.pump_lease_until >= now and _holder_is_dead(engine.pump_lease_holder):
+        # The worker that held it was killed (crash, restart): take over at once.
+        free = free | Q(pump_lease_holder=engine.pump_lease_holder)
     until = now + timedelta(seconds=LEASE_SECONDS)
-    return EngineSettings.objects.filter(free, pk=1).update(pump_lease_until=until) == 1
+    taken = EngineSettings.objects.filter(free, pk=1).update(pump_lease_until=until, pump_lease_holder=_me())
+    return taken == 1
+
+
+def _me() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _holder_is_dead(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: wait for its lease to expire
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _renew_lease() -> None:
     until = timezone.now() + timedelta(seconds=LEASE_SECONDS)
-    EngineSettings.objects.filter(pk=1).update(pump_lease_until=until)
+    EngineSettings.objects.filter(pk=1, pump_lease_holder=_me()).update(pump_lease_until=until)
 
 
 def _release_lease() -> None:
-    EngineSettings.objects.filter(pk=1).update(pump_lease_until=None)
+    EngineSettings.objects.filter(pk=1, pump_lease_holder=_me()).update(pump_lease_until=None)
