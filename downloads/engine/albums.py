@@ -121,10 +121,13 @@ def _start_children(job: DownloadJob, folder: AlbumFolder, alternatives: list[Al
         _add_candidates(child, track, file, alternatives)
     if album.track_count is None:
         Album.objects.filter(pk=album.pk).update(track_count=len(plan))
+    chosen = job.candidates.filter(username=folder.username, filename=folder.path).first()
     services._move(
-        job.pk, [Status.SEARCHING], Status.DOWNLOADING,
+        job.pk, [Status.SEARCHING], Status.DOWNLOADING, candidate=chosen,
         status_reason=f"downloading {created} tracks from {folder.username}: {folder.path}"[:500],
     )  # fmt: skip
+    if chosen is not None:
+        Candidate.objects.filter(pk=chosen.pk).update(state=Candidate.State.TRYING)
 
 
 def _plan_from_tracks(
