@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest
 
+from downloads import services
 from downloads.models import (
     Candidate,
     DownloadJob,
     EngineSettings,
+    ManualSearch,
     Peer,
     QualityProfile,
     RejectedFile,
@@ -14,6 +17,8 @@ from downloads.models import (
 
 @admin.register(QualityProfile)
 class QualityProfileAdmin(admin.ModelAdmin):
+    """The ladder is a JSON list of quality keys, best first (see downloads/quality.py)."""
+
     list_display = ["name", "cutoff", "is_default"]
     list_filter = ["is_default"]
     search_fields = ["name"]
@@ -57,6 +62,22 @@ class DownloadJobAdmin(admin.ModelAdmin):
         "created_at", "updated_at", "state_changed_at", "finished_at",
     ]  # fmt: skip
     inlines = [CandidateInline]
+    actions = ["retry_jobs", "cancel_jobs"]
+
+    @admin.action(description="Retry selected downloads")
+    def retry_jobs(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._report(request, services.run_batch("retry", ids=list(queryset.values_list("pk", flat=True)), items=[]))
+
+    @admin.action(description="Cancel selected downloads")
+    def cancel_jobs(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+        self._report(request, services.run_batch("cancel", ids=list(queryset.values_list("pk", flat=True)), items=[]))
+
+    def _report(self, request: HttpRequest, results: list[services.BatchResult]) -> None:
+        done = sum(r.ok for r in results)
+        messages.info(request, f"{done} of {len(results)} download(s) changed.")
+        for result in results:
+            if not result.ok:
+                messages.warning(request, f"#{result.job_id}: {result.error}")
 
 
 @admin.register(Candidate)
@@ -99,3 +120,11 @@ class EngineSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return not EngineSettings.objects.exists()
+
+
+@admin.register(ManualSearch)
+class ManualSearchAdmin(admin.ModelAdmin):
+    list_display = ["artist", "title", "status", "query", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["artist", "title", "query"]
+    readonly_fields = ["status", "query", "error", "results", "created_at"]

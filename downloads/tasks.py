@@ -8,3 +8,15 @@ def pump_engine() -> str:
     from downloads import engine
 
     return engine.pump()
+
+
+def run_manual_search(search_id: int) -> str:
+    """Run one search from the search page."""
+    from downloads.models import ManualSearch
+    from downloads.searches import run_manual_search as run
+
+    search = ManualSearch.objects.filter(pk=search_id, status=ManualSearch.Status.RUNNING).first()
+    if search is None:
+        return "gone or already finished"
+    search = run(search)
+    return f"{search.status}: {len(search.results)} results"

@@ -11,6 +11,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("system-status/", views.system_status, name="system-status"),
     path("", include("accounts.urls")),
+    path("downloads/", include("downloads.urls")),
+    path("library/", include("library.urls")),
     path("admin/", admin.site.urls),
+    path("imports/", include("metadata.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,74 @@
+"""Manual searches: the user searches, reads every verdict, and picks a file by hand."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.conf import settings
+from django.db import transaction
+
+from downloads import services
+from downloads.engine.wants import candidate_row, context_for
+from downloads.matching import SearchFile, Want, files_from_responses, rank
+from downloads.models import Candidate, DownloadJob, ManualSearch
+from downloads.queries import build_queries
+from downloads.slskd import SlskdError, client_from_settings
+from library import catalog
+from soulspot.lib.queue import enqueue
+
+MAX_RESULTS_SHOWN = 150
+
+
+def start_manual_search(*, artist: str, title: str, album: str = "", duration_ms: int | None = None) -> ManualSearch:
+    if not artist.strip() or not title.strip():
+        raise services.DownloadError("artist and title are both required")
+    search = ManualSearch.objects.create(artist=artist.strip(), title=title.strip(), album=album.strip(), duration_ms=duration_ms)
+    transaction.on_commit(lambda: enqueue("downloads.tasks.run_manual_search", search.pk))
+    return search
+
+
+def run_manual_search(search: ManualSearch) -> ManualSearch:
+    """Search slskd (blocking, bounded by slskd's search timeout) and keep the ranked verdicts."""
+    want = Want(artist=search.artist, title=search.title, album=search.album or None, duration_ms=search.duration_ms)
+    query = build_queries(want)[0] if build_queries(want) else f"{search.artist} {search.title}"
+    client = client_from_settings()
+    if client is None:
+        return _finish(search, ManualSearch.Status.FAILED, query, error="slskd is not configured")
+    try:
+        with client:
+            result = client.search(query, timeout_ms=settings.SLSKD_SEARCH_TIMEOUT_MS)
+    except SlskdError as exc:
+        return _finish(search, ManualSearch.Status.FAILED, query, error=str(exc))
+    ranked = rank(want, files_from_responses(result.responses), context_for(DownloadJob()))
+    results = [
+        {**asdict(v.file), "accepted": v.accepted, "reason": v.rejection_reason or "",
+         "score": round(v.score, 2), "quality": v.quality or "", "breakdown": v.breakdown}
+        for v in ranked[:MAX_RESULTS_SHOWN]
+    ]  # fmt: skip
+    return _finish(search, ManualSearch.Status.DONE, query, results=results)
+
+
+def _finish(search: ManualSearch, status: str, query: str, **fields: object) -> ManualSearch:
+    ManualSearch.objects.filter(pk=search.pk).update(status=status, query=query, **fields)
+    search.refresh_from_db()
+    return search
+
+
+@transaction.atomic
+def pick_result(search: ManualSearch, index: int) -> DownloadJob:
+    """Download the chosen result; the other accepted results stay as fallbacks, in order."""
+    if not 0 <= index < len(search.results):
+        raise services.DownloadError("that result does not exist")
+    track = catalog.find_or_create_track(
+        artist=search.artist, title=search.title, album=search.album, duration_ms=search.duration_ms
+    )
+    job = services.queue_download_for_track(track)
+    chosen = search.results[index]
+    fallbacks = [r for i, r in enumerate(search.results) if r["accepted"] and i != index]
+    rows = []
+    for rank_position, result in enumerate([chosen, *fallbacks], start=1):
+        row = candidate_row(job, SearchFile(**{k: result[k] for k in SearchFile.__dataclass_fields__}), search.query)
+        row.rank, row.score, row.breakdown = rank_position, result["score"], result["breakdown"]
+        rows.append(row)
+    Candidate.objects.bulk_create(rows)
+    return job

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from downloads import views
+
+app_name = "downloads"
+urlpatterns = [
+    path("", views.download_list, name="list"),
+    path("new/", views.create_download, name="create"),
+    path("engine/<str:action>/", views.engine_action, name="engine"),
+    path("search/", views.search, name="search"),
+    path("search/<int:search_id>/", views.search_detail, name="search-detail"),
+    path("search/<int:search_id>/pick/<int:index>/", views.search_pick, name="search-pick"),
+    path("<int:job_id>/", views.download_detail, name="detail"),
+    path("<int:job_id>/<str:action>/", views.job_action, name="action"),
+]

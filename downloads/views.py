@@ -1,0 +1,128 @@
+"""HTMX pages for downloads: the queue, one job, and the manual search. Views stay thin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from downloads import searches, services
+from downloads.models import DownloadJob, EngineSettings, ManualSearch
+
+JOB_ACTIONS = {
+    "pause": services.pause_job,
+    "resume": services.resume_job,
+    "cancel": services.cancel_job,
+    "retry": services.retry_job,
+    "reject": services.reject_candidate,
+}
+
+
+def download_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    jobs = DownloadJob.objects.with_relations().order_by("-created_at", "-pk")
+    if status == "active":
+        jobs = jobs.active()
+    elif status in DownloadJob.Status.values:
+        jobs = jobs.filter(status=status)
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "status": status, "statuses": DownloadJob.Status.choices,
+        "engine": EngineSettings.load(),
+    }  # fmt: skip
+    if request.htmx and request.htmx.target == "job-rows":
+        response = render(request, "downloads/list.html#rows", context)
+        still_moving = any(not job.is_terminal for job in page)
+        return response if still_moving else HttpResponseStopPolling(response.content)
+    return render(request, "downloads/list.html", context)
+
+
+@require_POST
+def create_download(request: HttpRequest) -> HttpResponse:
+    try:
+        job = services.queue_track_download(
+            artist=request.POST.get("artist", ""), title=request.POST.get("title", ""),
+            album=request.POST.get("album", ""),
+        )  # fmt: skip
+    except services.DownloadError as exc:
+        messages.error(request, str(exc))
+        return redirect("downloads:list")
+    messages.success(request, f"Queued {job.want_label}.")
+    return redirect("downloads:detail", job_id=job.pk)
+
+
+def download_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(DownloadJob.objects.with_relations(), pk=job_id)
+    if request.htmx and request.htmx.target == "job-progress":
+        response = render(request, "downloads/detail.html#progress", {"job": job})
+        # Terminal jobs stop their own polling (HTMX reads status 286 as "stop").
+        return HttpResponseStopPolling(response.content) if job.is_terminal else response
+    candidates = job.candidates.order_by(F("rank").asc(nulls_last=True), "-score", "pk")
+    children = job.children.with_relations() if job.kind == DownloadJob.Kind.ALBUM else []
+    return render(request, "downloads/detail.html", {"job": job, "candidates": candidates, "children": children})
+
+
+@require_POST
+def job_action(request: HttpRequest, job_id: int, action: str) -> HttpResponse:
+    job = get_object_or_404(DownloadJob.objects.with_relations(), pk=job_id)
+    act = JOB_ACTIONS.get(action)
+    if act is None:
+        return HttpResponse(status=404)
+    try:
+        act(job)
+        messages.success(request, f"{action.capitalize()}: {job.want_label}")
+    except services.DownloadError as exc:
+        messages.error(request, str(exc))
+    if request.POST.get("next") == "list":
+        return redirect("downloads:list")
+    return redirect("downloads:detail", job_id=job.pk)
+
+
+@require_POST
+def engine_action(request: HttpRequest, action: str) -> HttpResponse:
+    if action == "pause":
+        services.pause_all()
+    elif action == "resume":
+        services.resume_all()
+    return redirect("downloads:list")
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            seconds = request.POST.get("seconds", "").strip()
+            found = searches.start_manual_search(
+                artist=request.POST.get("artist", ""), title=request.POST.get("title", ""),
+                album=request.POST.get("album", ""),
+                duration_ms=int(seconds) * 1000 if seconds.isdigit() else None,
+            )  # fmt: skip
+        except services.DownloadError as exc:
+            messages.error(request, str(exc))
+            return redirect("downloads:search")
+        return redirect("downloads:search-detail", search_id=found.pk)
+    recent = ManualSearch.objects.only("artist", "title", "status", "created_at")[:10]
+    return render(request, "downloads/search.html", {"recent": recent})
+
+
+def search_detail(request: HttpRequest, search_id: int) -> HttpResponse:
+    found = get_object_or_404(ManualSearch, pk=search_id)
+    if request.htmx and request.htmx.target == "search-results":
+        response = render(request, "downloads/search_detail.html#results", {"search": found})
+        return response if found.status == ManualSearch.Status.RUNNING else HttpResponseStopPolling(response.content)
+    return render(request, "downloads/search_detail.html", {"search": found})
+
+
+@require_POST
+def search_pick(request: HttpRequest, search_id: int, index: int) -> HttpResponse:
+    found = get_object_or_404(ManualSearch, pk=search_id)
+    try:
+        job = searches.pick_result(found, index)
+    except services.DownloadError as exc:
+        messages.error(request, str(exc))
+        return redirect("downloads:search-detail", search_id=found.pk)
+    messages.success(request, f"Downloading your pick for {job.want_label}.")
+    return redirect("downloads:detail", job_id=job.pk)
