@@ -42,8 +42,8 @@ test-postgres:
 	@echo "== tests on PostgreSQL =="
 	./.ci/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 97 ] || exit $$rc; }
 
-demo: install-dev
-	$(PY) -m soulspot.demo
+demo: install-dev system-deps
+	SOULSPOT_DATA_DIR=$${SOULSPOT_DATA_DIR:-./data/demo} $(PY) manage.py demo
 
 bench: install-dev
 	$(PY) bench/matching.py

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         names = sync_schedules()
         enqueue("soulspot.tasks.heartbeat")  # readiness turns green as soon as the worker is up
+        enqueue("downloads.tasks.pump_engine")  # pick up where a previous run stopped
         self.stdout.write(f"schedules: {', '.join(names)}")
         children = [
             ChildProcess("worker", [sys.executable, "manage.py", "qcluster"]),

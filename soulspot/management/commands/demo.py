@@ -1,0 +1,123 @@
+"""`manage.py demo`: SoulSpot wired to fake Soulseek and metadata services, offline.
+
+Generates a small Soulseek network of real audio files (with traps: live versions, remixes,
+karaoke, clips, a peer that fails), starts the fake slskd and the fake MusicBrainz / Cover Art
+Archive / LRCLIB beside it, adds a few wants and runs `serve`. Open the printed URL and log in
+with the printed account to watch searches, downloads and imports happen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from soulspot.lib.processes import ChildProcess
+
+DEMO_USER, DEMO_PASSWORD = "demo", "soulspot-demo"
+SLSKD_KEY = "demo-slskd-api-key-0123456789"
+
+
+class Command(BaseCommand):
+    help = "Run SoulSpot against fake slskd and metadata services with a generated network."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--port", type=int, default=settings.SOULSPOT_PORT)
+        parser.add_argument("--speed-scale", type=float, default=4.0, help="Fake network speed-up.")
+
+    def handle(self, *args, port: int, speed_scale: float, **options) -> None:
+        try:
+            from tests.downloads.network import build_trap_network
+        except ImportError as exc:
+            raise CommandError("the demo needs the tests/ folder of a source checkout") from exc
+        root = Path(settings.DATA_DIR) / "demo"
+        network_dir, downloads = root / "network", root / "slskd" / "downloads"
+        self.stdout.write("generating the demo network (first run only takes a few seconds)…")
+        network, wants = build_trap_network(network_dir)
+        catalog = _write_catalog(root / "catalog.json", wants)
+        slskd_port, meta_port = _free_port(), _free_port()
+        fakes = [
+            ChildProcess("fake slskd", [
+                sys.executable, "-m", "tests.fakes.slskd", "--port", str(slskd_port), "--api-key", SLSKD_KEY,
+                "--downloads", str(downloads), "--network", str(network_dir), "--speed-scale", str(speed_scale),
+            ]),
+            ChildProcess("fake metadata", [
+                sys.executable, "-m", "tests.fakes.metadata_services", "--port", str(meta_port), "--data", str(catalog),
+            ]),
+        ]  # fmt: skip
+        env = _demo_env(slskd_port, meta_port, downloads)
+        call_command("migrate", interactive=False, verbosity=0)
+        _create_user_and_wants(wants)
+        for fake in fakes:
+            fake.start()
+        self.stdout.write(f"log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}")
+        serve = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port)], env={**os.environ, **env})
+        try:
+            while serve.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            serve.send_signal(signal.SIGTERM)
+            serve.wait(timeout=60)
+        finally:
+            for fake in fakes:
+                fake.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _demo_env(slskd_port: int, meta_port: int, downloads: Path) -> dict[str, str]:
+    meta = f"http://127.0.0.1:{meta_port}"
+    return {
+        "SLSKD_URL": f"http://127.0.0.1:{slskd_port}",
+        "SLSKD_API_KEY": SLSKD_KEY,
+        "SLSKD_DOWNLOADS_DIR": str(downloads),
+        "SLSKD_SEARCH_TIMEOUT_MS": "4000",
+        "MUSICBRAINZ_URL": meta,
+        "COVERART_URL": meta,
+        "LRCLIB_URL": meta,
+        "SOULSPOT_SECRET_KEY": settings.SECRET_KEY,
+        "SOULSPOT_DATA_DIR": str(settings.DATA_DIR),
+    }
+
+
+def _write_catalog(path: Path, wants: list) -> Path:
+    """MusicBrainz releases and LRCLIB lyrics for the demo's wants, so imports get enriched."""
+    releases, lyrics = [], []
+    for n, want in enumerate(wants, start=1):
+        if want.right_user is None:
+            continue
+        isrc = f"XXDEM26{n:05d}"
+        releases.append({"title": f"{want.title} (Single)", "artist": want.artist, "date": "2026-01-01",
+                         "primary_type": "Single", "tracks": [[want.title, want.seconds * 1000, isrc]]})
+        lyrics.append({"artist": want.artist, "title": want.title, "duration_s": want.seconds,
+                       "plain": f"This is {want.title}\nby {want.artist}",
+                       "synced": f"[00:00.50] This is {want.title}\n[00:02.00] by {want.artist}"})
+    path.write_text(json.dumps({"releases": releases, "lyrics": lyrics}, indent=1))
+    return path
+
+
+def _create_user_and_wants(wants: list) -> None:
+    from downloads import services
+    from downloads.models import DownloadJob
+
+    users = get_user_model().objects
+    if not users.filter(username=DEMO_USER).exists():
+        users.create_superuser(DEMO_USER, password=DEMO_PASSWORD)
+    if DownloadJob.objects.exists():
+        return  # a second run keeps the first run's jobs and library
+    for want in wants:
+        services.queue_track_download(artist=want.artist, title=want.title, duration_ms=want.seconds * 1000)
