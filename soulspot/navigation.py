@@ -10,6 +10,12 @@ NAV = [
     ("Downloads", "downloads:list"),
     ("Search", "downloads:search"),
     ("Library", "library:tracks"),
+    ("Scans", "library:scans"),
+    ("Duplicates", "library:duplicates"),
+    ("Broken", "library:broken"),
+    ("Incomplete", "library:incomplete"),
+    ("Imports", "metadata:imports"),
+    ("Naming", "metadata:naming"),
 ]
 
 
@@ -17,9 +23,11 @@ def nav_items(request: HttpRequest) -> dict:
     items = []
     for label, name in NAV:
         try:
-            url = reverse(name)
+            items.append({"label": label, "url": reverse(name), "active": False})
         except NoReverseMatch:
             continue  # that app's pages are not built yet
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+    # The longest link that prefixes the path is the current page ("/library/scans/" is Scans).
+    matching = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

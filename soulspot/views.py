@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 
 from downloads.models import DownloadJob
 from library.models import Album, Artist, Track, TrackFile
+from library.services import dashboard_tiles
 from soulspot import health
 
 
@@ -20,7 +23,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "Broken files": TrackFile.objects.broken().count(),
     }
     active = DownloadJob.objects.active().with_relations().order_by("-priority", "created_at")[:10]
-    return render(request, "dashboard.html", {"counts": counts, "active_jobs": active})
+    context = {"counts": counts, "library_tiles": _library_tiles(), "active_jobs": active}
+    return render(request, "dashboard.html", context)
+
+
+def _library_tiles() -> list[tuple[str, object, str]]:
+    """Library health tiles: (label, value, link)."""
+    figures = dashboard_tiles()
+    return [
+        ("Library size", filesizeformat(figures["library_size"]), reverse("library:tracks")),
+        ("Duplicate groups", figures["duplicate_groups"], reverse("library:duplicates")),
+        ("Incomplete albums", figures["incomplete_albums"], reverse("library:incomplete")),
+    ]
 
 
 def system_status(request: HttpRequest) -> HttpResponse:

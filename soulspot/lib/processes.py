@@ -23,12 +23,14 @@ def _die_with_parent() -> None:
 class ChildProcess:
     name: str
     command: list[str]
+    env: dict[str, str] | None = None  # added to this process's environment
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self) -> None:
         # A session of its own, so stop() can reach grandchildren (gunicorn and q2 workers).
+        env = {**os.environ, **self.env} if self.env else None
         self.process = subprocess.Popen(
-            self.command, start_new_session=True, preexec_fn=_die_with_parent
+            self.command, start_new_session=True, preexec_fn=_die_with_parent, env=env
         )
 
     def poll(self) -> int | None:

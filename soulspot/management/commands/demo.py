@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -61,14 +60,16 @@ class Command(BaseCommand):
         for fake in fakes:
             fake.start()
         self.stdout.write(f"log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}")
-        serve = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port)], env={**os.environ, **env})
+        serve = ChildProcess("soulspot", [sys.executable, "manage.py", "serve", "--port", str(port)], env=env)
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+        serve.start()
         try:
-            while serve.poll() is None:
+            while serve.poll() is None and not stopping:
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            serve.send_signal(signal.SIGTERM)
-            serve.wait(timeout=60)
         finally:
+            serve.stop(grace_seconds=30)
             for fake in fakes:
                 fake.stop()
 
