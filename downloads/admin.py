@@ -57,20 +57,27 @@ class DownloadJobAdmin(admin.ModelAdmin):
     list_select_related = ["track", "track__artist", "album", "album__artist"]
     raw_id_fields = ["track", "album", "parent", "candidate"]
     readonly_fields = [
-        "status", "attempts", "next_attempt_at", "status_reason", "error", "search_id", "search_query",
-        "transfer_id", "transfer_state", "bytes_transferred", "progress", "local_path", "library_path",
+        "status", "attempts", "next_attempt_at", "status_reason", "error", "search_id",
+        "search_query", "transfer_id", "transfer_state", "bytes_transferred", "progress",
+        "local_path", "library_path",
         "created_at", "updated_at", "state_changed_at", "finished_at",
     ]  # fmt: skip
     inlines = [CandidateInline]
     actions = ["retry_jobs", "cancel_jobs"]
 
     @admin.action(description="Retry selected downloads")
-    def retry_jobs(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
-        self._report(request, services.run_batch("retry", ids=list(queryset.values_list("pk", flat=True)), items=[]))
+    def retry_jobs(self, request: HttpRequest, queryset) -> None:
+        self._report(
+            request,
+            services.run_batch("retry", ids=list(queryset.values_list("pk", flat=True)), items=[]),
+        )
 
     @admin.action(description="Cancel selected downloads")
-    def cancel_jobs(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
-        self._report(request, services.run_batch("cancel", ids=list(queryset.values_list("pk", flat=True)), items=[]))
+    def cancel_jobs(self, request: HttpRequest, queryset) -> None:
+        self._report(
+            request,
+            services.run_batch("cancel", ids=list(queryset.values_list("pk", flat=True)), items=[]),
+        )
 
     def _report(self, request: HttpRequest, results: list[services.BatchResult]) -> None:
         done = sum(r.ok for r in results)
@@ -118,7 +125,7 @@ class PeerAdmin(admin.ModelAdmin):
 class EngineSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "paused", "max_concurrent"]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return not EngineSettings.objects.exists()
 
 

@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
 """
 
-
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest

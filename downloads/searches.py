@@ -19,17 +19,26 @@ from soulspot.lib.queue import enqueue
 MAX_RESULTS_SHOWN = 150
 
 
-def start_manual_search(*, artist: str, title: str, album: str = "", duration_ms: int | None = None) -> ManualSearch:
+def start_manual_search(
+    *, artist: str, title: str, album: str = "", duration_ms: int | None = None
+) -> ManualSearch:
     if not artist.strip() or not title.strip():
         raise services.DownloadError("artist and title are both required")
-    search = ManualSearch.objects.create(artist=artist.strip(), title=title.strip(), album=album.strip(), duration_ms=duration_ms)
+    search = ManualSearch.objects.create(
+        artist=artist.strip(), title=title.strip(), album=album.strip(), duration_ms=duration_ms
+    )
     transaction.on_commit(lambda: enqueue("downloads.tasks.run_manual_search", search.pk))
     return search
 
 
 def run_manual_search(search: ManualSearch) -> ManualSearch:
     """Search slskd (blocking, bounded by slskd's search timeout) and keep the ranked verdicts."""
-    want = Want(artist=search.artist, title=search.title, album=search.album or None, duration_ms=search.duration_ms)
+    want = Want(
+        artist=search.artist,
+        title=search.title,
+        album=search.album or None,
+        duration_ms=search.duration_ms,
+    )
     query = build_queries(want)[0] if build_queries(want) else f"{search.artist} {search.title}"
     client = client_from_settings()
     if client is None:
@@ -67,7 +76,9 @@ def pick_result(search: ManualSearch, index: int) -> DownloadJob:
     fallbacks = [r for i, r in enumerate(search.results) if r["accepted"] and i != index]
     rows = []
     for rank_position, result in enumerate([chosen, *fallbacks], start=1):
-        row = candidate_row(job, SearchFile(**{k: result[k] for k in SearchFile.__dataclass_fields__}), search.query)
+        row = candidate_row(
+            job, SearchFile(**{k: result[k] for k in SearchFile.__dataclass_fields__}), search.query
+        )
         row.rank, row.score, row.breakdown = rank_position, result["score"], result["breakdown"]
         rows.append(row)
     Candidate.objects.bulk_create(rows)

@@ -246,7 +246,7 @@ def fail_candidate(
         tried_queries=job.tried_queries if has_more else [],
         transfer_id="", transfer_state="", progress=0, bytes_transferred=0, local_path="",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
-        status_reason=f"trying another file in {delay} s: {reason}"[:500] if delay else reason[:500],
+        status_reason=(f"trying another file in {delay} s: {reason}" if delay else reason)[:500],
     )  # fmt: skip
     transaction.on_commit(wake_engine)
 

@@ -63,7 +63,11 @@ def download_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         return HttpResponseStopPolling(response.content) if job.is_terminal else response
     candidates = job.candidates.order_by(F("rank").asc(nulls_last=True), "-score", "pk")
     children = job.children.with_relations() if job.kind == DownloadJob.Kind.ALBUM else []
-    return render(request, "downloads/detail.html", {"job": job, "candidates": candidates, "children": children})
+    return render(
+        request,
+        "downloads/detail.html",
+        {"job": job, "candidates": candidates, "children": children},
+    )
 
 
 @require_POST
@@ -112,7 +116,11 @@ def search_detail(request: HttpRequest, search_id: int) -> HttpResponse:
     found = get_object_or_404(ManualSearch, pk=search_id)
     if request.htmx and request.htmx.target == "search-results":
         response = render(request, "downloads/search_detail.html#results", {"search": found})
-        return response if found.status == ManualSearch.Status.RUNNING else HttpResponseStopPolling(response.content)
+        return (
+            response
+            if found.status == ManualSearch.Status.RUNNING
+            else HttpResponseStopPolling(response.content)
+        )
     return render(request, "downloads/search_detail.html", {"search": found})
 
 

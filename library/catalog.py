@@ -63,6 +63,8 @@ def find_or_create_track(
 def mark_wanted(track: Track, *, force: bool = False) -> Track:
     """Wanted unless already owned (`force` re-wants an owned track, e.g. its file broke)."""
     if force or track.status in (Track.Status.KNOWN, Track.Status.IGNORED):
-        Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED, wanted_at=timezone.now())
+        Track.objects.filter(pk=track.pk).update(
+            status=Track.Status.WANTED, wanted_at=timezone.now()
+        )
         track.refresh_from_db(fields=["status", "wanted_at"])
     return track

@@ -27,7 +27,11 @@ def nav_items(request: HttpRequest) -> dict:
         except NoReverseMatch:
             continue  # that app's pages are not built yet
     # The longest link that prefixes the path is the current page ("/library/scans/" is Scans).
-    matching = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    matching = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -182,7 +182,7 @@ def _database() -> dict:
         import dj_database_url
 
         try:
-            return dj_database_url.parse(
+            database = dj_database_url.parse(
                 ENV["database_url"], conn_max_age=60, conn_health_checks=True
             )
         except ValueError as exc:

@@ -27,7 +27,7 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:  # noqa: ANN001
+def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test gets its own music dir, so nothing touches a developer's library."""
     settings.MUSIC_DIR = tmp_path_factory.mktemp("music")
     settings.SOULSPOT_API_KEY = ""
@@ -37,19 +37,19 @@ def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None: 
 
 
 @pytest.fixture
-def user(db, django_user_model):  # noqa: ANN001, ANN201
+def user(db, django_user_model):
     return django_user_model.objects.create_superuser("owner", password="correct-horse-battery")
 
 
 @pytest.fixture
-def logged_in_client(user) -> Client:  # noqa: ANN001
+def logged_in_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def api_key(db) -> str:  # noqa: ANN001
+def api_key(db) -> str:
     _, raw = ApiKey.generate("tests")
     return raw
 

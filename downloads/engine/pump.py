@@ -7,6 +7,7 @@ import os
 import socket
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
@@ -83,11 +84,17 @@ def _take_lease() -> bool:
     engine = EngineSettings.load()
     now = timezone.now()
     free = Q(pump_lease_until__isnull=True) | Q(pump_lease_until__lt=now)
-    if engine.pump_lease_until and engine.pump_lease_until >= now and _holder_is_dead(engine.pump_lease_holder):
+    if (
+        engine.pump_lease_until
+        and engine.pump_lease_until >= now
+        and _holder_is_dead(engine.pump_lease_holder)
+    ):
         # The worker that held it was killed (crash, restart): take over at once.
         free = free | Q(pump_lease_holder=engine.pump_lease_holder)
     until = now + timedelta(seconds=LEASE_SECONDS)
-    taken = EngineSettings.objects.filter(free, pk=1).update(pump_lease_until=until, pump_lease_holder=_me())
+    taken = EngineSettings.objects.filter(free, pk=1).update(
+        pump_lease_until=until, pump_lease_holder=_me()
+    )
     return taken == 1
 
 
@@ -105,7 +112,16 @@ def _holder_is_dead(holder: str) -> bool:
         return True
     except PermissionError:
         return False
-    return False
+    return _is_zombie(int(pid))
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed worker nobody reaped yet (containers without an init) still answers kill(0)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 def _renew_lease() -> None:

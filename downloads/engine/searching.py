@@ -64,7 +64,8 @@ def start_search(run: EngineRun, job: DownloadJob) -> bool:
         DownloadJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
             next_attempt_at=timezone.now() + timedelta(seconds=wait),
             status_reason=f"search limit reached ({settings.SLSKD_SEARCH_BUDGET} per "
-            f"{settings.SLSKD_SEARCH_WINDOW_SECONDS} s protects you from a Soulseek ban); next in {wait} s",
+            f"{settings.SLSKD_SEARCH_WINDOW_SECONDS} s protects you from a Soulseek ban); "
+            f"next in {wait} s",
         )
         return False
     services._move(

@@ -48,8 +48,8 @@ def start_transfer(
         return
     moved = services._move(
         job.pk, [from_status], Status.DOWNLOADING, candidate=candidate, transfer_id=transfer.id,
-        transfer_state=transfer.state, progress=transfer.percent_complete, progress_at=timezone.now(),
-        bytes_transferred=transfer.bytes_transferred, local_path="",
+        transfer_state=transfer.state, progress=transfer.percent_complete,
+        progress_at=timezone.now(), bytes_transferred=transfer.bytes_transferred, local_path="",
         status_reason=f"queued with {candidate.username}",
     )  # fmt: skip
     if not moved:

@@ -66,7 +66,10 @@ def save_ranked(job: DownloadJob, ranked: list[Scored], query: str) -> int:
     A file seen before keeps its row; if its download merely failed (not a wrong file), a new
     search that finds it again makes it eligible again, ranked as it is now.
     """
-    known = dict(((c.username, c.filename), c) for c in job.candidates.only("pk", "username", "filename", "state"))
+    known = dict(
+        ((c.username, c.filename), c)
+        for c in job.candidates.only("pk", "username", "filename", "state")
+    )
     next_rank = (job.candidates.aggregate(top=Max("rank"))["top"] or 0) + 1
     rows, accepted, rejected_kept = [], 0, 0
     for verdict in ranked:
@@ -74,7 +77,9 @@ def save_ranked(job: DownloadJob, ranked: list[Scored], query: str) -> int:
         if key in known:
             seen = known[key]
             if verdict.accepted and seen.state == Candidate.State.FAILED:
-                Candidate.objects.filter(pk=seen.pk).update(state=Candidate.State.PENDING, rank=next_rank)
+                Candidate.objects.filter(pk=seen.pk).update(
+                    state=Candidate.State.PENDING, rank=next_rank
+                )
                 next_rank, accepted = next_rank + 1, accepted + 1
             continue
         if not verdict.accepted and rejected_kept >= MAX_REJECTED_KEPT:

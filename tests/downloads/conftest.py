@@ -15,7 +15,7 @@ from tests.fakes.slskd import FakeConfig, FakeSlskd, Network
 API_KEY = "engine-test-key-0123456789"
 
 
-def point_settings_at(settings, fake: FakeSlskd, data_dir: Path) -> None:  # noqa: ANN001
+def point_settings_at(settings, fake: FakeSlskd, data_dir: Path) -> None:
     settings.SLSKD_URL = fake.url
     settings.SLSKD_API_KEY = API_KEY
     settings.SLSKD_DOWNLOADS_DIR = fake.downloads_dir
@@ -25,11 +25,11 @@ def point_settings_at(settings, fake: FakeSlskd, data_dir: Path) -> None:  # noq
 
 
 @pytest.fixture
-def slskd_factory(settings, tmp_path: Path):  # noqa: ANN001, ANN201
+def slskd_factory(settings, tmp_path: Path):
     """Start a fake slskd on `network` and point SoulSpot at it."""
     started: list[FakeSlskd] = []
 
-    def start(network: Network | None = None, **config) -> FakeSlskd:  # noqa: ANN003
+    def start(network: Network | None = None, **config) -> FakeSlskd:
         fake = FakeSlskd(
             api_key=API_KEY, downloads_dir=tmp_path / "slskd" / "downloads", network=network,
             config=FakeConfig(**{"speed_scale": 40.0, **config}),
@@ -61,6 +61,10 @@ def run_engine_until(done: Callable[[], bool], *, timeout: float = 60, pause: fl
 
 def all_settled() -> bool:
     unsettled = DownloadJob.objects.filter(
-        status__in=[DownloadJob.Status.QUEUED, DownloadJob.Status.SEARCHING, DownloadJob.Status.DOWNLOADING]
+        status__in=[
+            DownloadJob.Status.QUEUED,
+            DownloadJob.Status.SEARCHING,
+            DownloadJob.Status.DOWNLOADING,
+        ]
     )
     return not unsettled.exists()

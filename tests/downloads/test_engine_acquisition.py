@@ -20,12 +20,14 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_ten_wants_full_of_traps_land_the_right_files(slskd_factory, settings, tmp_path) -> None:  # noqa: ANN001
+def test_ten_wants_full_of_traps_land_the_right_files(slskd_factory, settings, tmp_path) -> None:
     network, wants = build_trap_network(tmp_path / "net")
     fake = slskd_factory(network)
     services.update_engine(max_concurrent=4)
     jobs = {
-        spec: services.queue_track_download(artist=spec.artist, title=spec.title, duration_ms=spec.seconds * 1000)
+        spec: services.queue_track_download(
+            artist=spec.artist, title=spec.title, duration_ms=spec.seconds * 1000
+        )
         for spec in wants
     }
     run_engine_until(all_settled, timeout=120)
@@ -37,7 +39,10 @@ def test_ten_wants_full_of_traps_land_the_right_files(slskd_factory, settings, t
             assert not job.local_path
             continue
         assert job.status == Status.IMPORTING, (spec, job.status, job.status_reason, job.error)
-        assert (job.candidate.username, job.candidate.filename) == (spec.right_user, spec.right_path), spec
+        assert (job.candidate.username, job.candidate.filename) == (
+            spec.right_user,
+            spec.right_path,
+        ), spec
         shared = network.users[spec.right_user].find(spec.right_path)
         local = Path(job.local_path)
         assert local.is_file() and local.is_relative_to(fake.downloads_dir)
@@ -47,7 +52,7 @@ def test_ten_wants_full_of_traps_land_the_right_files(slskd_factory, settings, t
     assert len(fake.stats.enqueues) == 10
 
 
-def test_every_candidate_keeps_its_reasons(slskd_factory, tmp_path) -> None:  # noqa: ANN001
+def test_every_candidate_keeps_its_reasons(slskd_factory, tmp_path) -> None:
     network, _ = build_trap_network(tmp_path / "net")
     slskd_factory(network)
     job = services.queue_track_download(artist="Alpha Band", title="Sunrise", duration_ms=5000)

@@ -30,11 +30,13 @@ def _two_peer_network(root: Path) -> Network:
     return net
 
 
-def _no_backoff(monkeypatch) -> None:  # noqa: ANN001
+def _no_backoff(monkeypatch) -> None:
     monkeypatch.setattr(services, "BACKOFF_BASE_SECONDS", 0)
 
 
-def test_a_peer_that_errors_mid_transfer_fails_over_to_another_peer(slskd_factory, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_peer_that_errors_mid_transfer_fails_over_to_another_peer(
+    slskd_factory, tmp_path, monkeypatch
+) -> None:
     _no_backoff(monkeypatch)
     network = _two_peer_network(tmp_path / "net")
     network.add_failure("errored", "flaky", after_bytes=5_000)
@@ -53,7 +55,9 @@ def test_a_peer_that_errors_mid_transfer_fails_over_to_another_peer(slskd_factor
     assert [p.name for p in fake.downloads_dir.rglob("*.flac")] == ["01 - Nu - Echo.flac"]
 
 
-def test_attempts_run_out_and_the_job_fails_with_the_last_reason(slskd_factory, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_attempts_run_out_and_the_job_fails_with_the_last_reason(
+    slskd_factory, tmp_path, monkeypatch
+) -> None:
     _no_backoff(monkeypatch)
     network = _two_peer_network(tmp_path / "net")
     network.add_failure("rejected", None, message="File not shared.")
@@ -66,7 +70,9 @@ def test_attempts_run_out_and_the_job_fails_with_the_last_reason(slskd_factory, 
     assert "File not shared." in job.error
 
 
-def test_slskd_down_makes_jobs_wait_with_a_reason_and_resume_when_back(slskd_factory, settings, tmp_path) -> None:  # noqa: ANN001
+def test_slskd_down_makes_jobs_wait_with_a_reason_and_resume_when_back(
+    slskd_factory, settings, tmp_path
+) -> None:
     network = _two_peer_network(tmp_path / "net")
     job = services.queue_track_download(artist="Nu", title="Echo", duration_ms=5000)
     with socket.socket() as probe:
@@ -83,7 +89,9 @@ def test_slskd_down_makes_jobs_wait_with_a_reason_and_resume_when_back(slskd_fac
     assert job.status == Status.IMPORTING
 
 
-def test_a_wrong_api_key_is_reported_as_a_configuration_error(slskd_factory, settings, tmp_path) -> None:  # noqa: ANN001
+def test_a_wrong_api_key_is_reported_as_a_configuration_error(
+    slskd_factory, settings, tmp_path
+) -> None:
     slskd_factory(_two_peer_network(tmp_path / "net"))
     settings.SLSKD_API_KEY = "not-the-key-0123456789"
     job = services.queue_track_download(artist="Nu", title="Echo", duration_ms=5000)
@@ -93,7 +101,7 @@ def test_a_wrong_api_key_is_reported_as_a_configuration_error(slskd_factory, set
     assert "slskd refused the API key — check SLSKD_API_KEY" in job.status_reason
 
 
-def test_malformed_slskd_json_never_crashes_the_engine(slskd_factory, tmp_path) -> None:  # noqa: ANN001
+def test_malformed_slskd_json_never_crashes_the_engine(slskd_factory, tmp_path) -> None:
     fake = slskd_factory(_two_peer_network(tmp_path / "net"))
     job = services.queue_track_download(artist="Nu", title="Echo", duration_ms=5000)
     fake.break_route("searches", mode="malformed_json", count=3)
@@ -114,7 +122,10 @@ def test_malformed_slskd_json_never_crashes_the_engine(slskd_factory, tmp_path) 
     ],
 )
 def test_hostile_remote_names_never_place_a_file_outside_the_downloads_dir(
-    slskd_factory, tmp_path, hostile, monkeypatch  # noqa: ANN001
+    slskd_factory,
+    tmp_path,
+    hostile,
+    monkeypatch,
 ) -> None:
     _no_backoff(monkeypatch)
     network = Network.build(tmp_path / "net")
@@ -124,7 +135,9 @@ def test_hostile_remote_names_never_place_a_file_outside_the_downloads_dir(
     job = services.queue_track_download(artist="Xi", title="Escape", duration_ms=5000)
     run_engine_until(all_settled)
     job.refresh_from_db()
-    outside = [p for p in tmp_path.rglob("*Escape*") if not p.resolve().is_relative_to(fake.downloads_dir)]
+    outside = [
+        p for p in tmp_path.rglob("*Escape*") if not p.resolve().is_relative_to(fake.downloads_dir)
+    ]
     assert [p for p in outside if p.parent != tmp_path / "net"] == []
     if job.status == Status.IMPORTING:
         assert Path(job.local_path).resolve().is_relative_to(fake.downloads_dir.resolve())

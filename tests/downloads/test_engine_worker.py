@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.m
 Status = DownloadJob.Status
 
 
-def start_worker(fake, data_dir: Path) -> subprocess.Popen:  # noqa: ANN001
+def start_worker(fake, data_dir: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
     env.update(
         SOULSPOT_DATA_DIR=str(data_dir),
@@ -50,7 +50,7 @@ def kill_hard(worker: subprocess.Popen) -> None:
     worker.wait(timeout=10)
 
 
-def wait_for(predicate, timeout: float = 90) -> None:  # noqa: ANN001
+def wait_for(predicate, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -60,7 +60,8 @@ def wait_for(predicate, timeout: float = 90) -> None:  # noqa: ANN001
 
 
 def test_killing_the_worker_mid_download_loses_nothing_and_downloads_nothing_twice(
-    slskd_factory, tmp_path  # noqa: ANN001
+    slskd_factory,
+    tmp_path,
 ) -> None:
     network = Network.build(tmp_path / "net")
     slow = network.add_user("slowpeer", upload_speed=6_000)
@@ -68,10 +69,17 @@ def test_killing_the_worker_mid_download_loses_nothing_and_downloads_nothing_twi
         audio = make_audio(tmp_path / "net" / f"{title}.flac", seconds=40, seed=n)
         slow.share(f"Music\\Trees\\Forest\\0{n} - Trees - {title}.flac", audio)
     fake = slskd_factory(network)
-    jobs = [services.queue_track_download(artist="Trees", title=t, duration_ms=40_000) for t in ("Oak", "Elm")]
+    jobs = [
+        services.queue_track_download(artist="Trees", title=t, duration_ms=40_000)
+        for t in ("Oak", "Elm")
+    ]
     worker = start_worker(fake, settings.DATA_DIR)
     try:
-        wait_for(lambda: DownloadJob.objects.filter(status=Status.DOWNLOADING, bytes_transferred__gt=0).exists())
+        wait_for(
+            lambda: DownloadJob.objects.filter(
+                status=Status.DOWNLOADING, bytes_transferred__gt=0
+            ).exists()
+        )
         kill_hard(worker)
         worker = start_worker(fake, settings.DATA_DIR)
         enqueue("downloads.tasks.pump_engine")  # what `serve` does at start

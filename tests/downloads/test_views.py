@@ -15,7 +15,7 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.mark.django_db
-def test_the_queue_page_lists_jobs_with_filters(logged_in_client) -> None:  # noqa: ANN001
+def test_the_queue_page_lists_jobs_with_filters(logged_in_client) -> None:
     DownloadJobFactory(status=Status.FAILED, error="peer left")
     DownloadJobFactory(status=Status.QUEUED)
     page = logged_in_client.get("/downloads/").content.decode()
@@ -25,7 +25,9 @@ def test_the_queue_page_lists_jobs_with_filters(logged_in_client) -> None:  # no
 
 
 @pytest.mark.django_db
-def test_the_queue_page_query_count_does_not_grow_with_rows(logged_in_client, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_the_queue_page_query_count_does_not_grow_with_rows(
+    logged_in_client, django_assert_max_num_queries
+) -> None:
     for job in DownloadJobFactory.create_batch(5):
         job.candidate = CandidateFactory(job=job)
         job.save()
@@ -39,17 +41,19 @@ def test_the_queue_page_query_count_does_not_grow_with_rows(logged_in_client, dj
 
 
 @pytest.mark.django_db
-def test_row_polling_stops_once_every_job_on_the_page_is_finished(logged_in_client) -> None:  # noqa: ANN001
+def test_row_polling_stops_once_every_job_on_the_page_is_finished(logged_in_client) -> None:
     job = DownloadJobFactory(status=Status.DOWNLOADING, progress=40)
     headers = {**HTMX, "HX-Target": "job-rows"}
     moving = logged_in_client.get("/downloads/", headers=headers)
-    assert moving.status_code == 200 and b"<tr>" in moving.content and b"<html" not in moving.content
+    assert (
+        moving.status_code == 200 and b"<tr>" in moving.content and b"<html" not in moving.content
+    )
     DownloadJob.objects.filter(pk=job.pk).update(status=Status.COMPLETED)
     assert logged_in_client.get("/downloads/", headers=headers).status_code == 286
 
 
 @pytest.mark.django_db
-def test_job_progress_polling_stops_at_a_terminal_state(logged_in_client) -> None:  # noqa: ANN001
+def test_job_progress_polling_stops_at_a_terminal_state(logged_in_client) -> None:
     job = DownloadJobFactory(status=Status.DOWNLOADING)
     headers = {**HTMX, "HX-Target": "job-progress"}
     assert logged_in_client.get(f"/downloads/{job.pk}/", headers=headers).status_code == 200
@@ -58,10 +62,15 @@ def test_job_progress_polling_stops_at_a_terminal_state(logged_in_client) -> Non
 
 
 @pytest.mark.django_db
-def test_the_job_page_shows_candidates_and_the_wrong_file_action(logged_in_client) -> None:  # noqa: ANN001
+def test_the_job_page_shows_candidates_and_the_wrong_file_action(logged_in_client) -> None:
     job = DownloadJobFactory(status=Status.DOWNLOADING)
     chosen = CandidateFactory(job=job, rank=1, state=Candidate.State.TRYING)
-    CandidateFactory(job=job, rank=None, state=Candidate.State.REJECTED, rejection_reason="version mismatch: 'karaoke'")
+    CandidateFactory(
+        job=job,
+        rank=None,
+        state=Candidate.State.REJECTED,
+        rejection_reason="version mismatch: 'karaoke'",
+    )
     job.candidate = chosen
     job.save()
     page = logged_in_client.get(f"/downloads/{job.pk}/").content.decode()
@@ -73,27 +82,27 @@ def test_the_job_page_shows_candidates_and_the_wrong_file_action(logged_in_clien
 
 
 @pytest.mark.django_db
-def test_actions_that_do_not_apply_show_a_message_not_an_error(logged_in_client) -> None:  # noqa: ANN001
+def test_actions_that_do_not_apply_show_a_message_not_an_error(logged_in_client) -> None:
     job = DownloadJobFactory(status=Status.COMPLETED)
     response = logged_in_client.post(f"/downloads/{job.pk}/pause/", follow=True)
     assert response.status_code == 200 and "cannot be paused" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_the_form_queues_a_want(logged_in_client) -> None:  # noqa: ANN001
+def test_the_form_queues_a_want(logged_in_client) -> None:
     response = logged_in_client.post("/downloads/new/", {"artist": "Nu", "title": "Echo"})
     job = DownloadJob.objects.get()
     assert response["Location"] == f"/downloads/{job.pk}/"
 
 
 @pytest.mark.django_db
-def test_global_pause_from_the_page(logged_in_client) -> None:  # noqa: ANN001
+def test_global_pause_from_the_page(logged_in_client) -> None:
     logged_in_client.post("/downloads/engine/pause/")
     assert "All downloads are paused" in logged_in_client.get("/downloads/").content.decode()
 
 
 @pytest.mark.django_db
-def test_admin_actions_retry_and_cancel(logged_in_client) -> None:  # noqa: ANN001
+def test_admin_actions_retry_and_cancel(logged_in_client) -> None:
     failed = DownloadJobFactory(status=Status.FAILED)
     queued = DownloadJobFactory(status=Status.QUEUED)
     url = "/admin/downloads/downloadjob/"
@@ -106,12 +115,17 @@ def test_admin_actions_retry_and_cancel(logged_in_client) -> None:  # noqa: ANN0
 
 @pytest.mark.django_db(transaction=True)
 def test_a_manual_search_shows_every_verdict_and_the_pick_downloads_it(
-    logged_in_client, slskd_factory, tmp_path, monkeypatch  # noqa: ANN001
+    logged_in_client,
+    slskd_factory,
+    tmp_path,
+    monkeypatch,
 ) -> None:
     network, _ = build_trap_network(tmp_path / "net")
     slskd_factory(network)
     monkeypatch.setattr(searches, "enqueue", lambda *args: None)  # run the task inline below
-    response = logged_in_client.post("/downloads/search/", {"artist": "Alpha Band", "title": "Sunrise", "seconds": "5"})
+    response = logged_in_client.post(
+        "/downloads/search/", {"artist": "Alpha Band", "title": "Sunrise", "seconds": "5"}
+    )
     found = ManualSearch.objects.get()
     assert response["Location"] == f"/downloads/search/{found.pk}/"
     searches.run_manual_search(found)

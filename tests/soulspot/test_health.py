@@ -29,8 +29,10 @@ def test_ready_when_the_worker_beat_and_slskd_is_simply_not_configured(client) -
     assert body["status"] == "ready"
     assert body["checks"]["worker"]["ok"] is True
     assert body["checks"]["slskd"] == {
-        "ok": True, "status": "not_configured", "detail": "set SLSKD_URL and SLSKD_API_KEY to download"
-    }  # fmt: skip
+        "ok": True,
+        "status": "not_configured",
+        "detail": "set SLSKD_URL and SLSKD_API_KEY to download",
+    }
 
 
 @pytest.mark.django_db

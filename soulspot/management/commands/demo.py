@@ -9,7 +9,6 @@ with the printed account to watch searches, downloads and imports happen.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import sys
@@ -30,7 +29,7 @@ SLSKD_KEY = "demo-slskd-api-key-0123456789"
 class Command(BaseCommand):
     help = "Run SoulSpot against fake slskd and metadata services with a generated network."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--port", type=int, default=settings.SOULSPOT_PORT)
         parser.add_argument("--speed-scale", type=float, default=4.0, help="Fake network speed-up.")
 
@@ -42,16 +41,18 @@ class Command(BaseCommand):
         root = Path(settings.DATA_DIR) / "demo"
         network_dir, downloads = root / "network", root / "slskd" / "downloads"
         self.stdout.write("generating the demo network (first run only takes a few seconds)…")
-        network, wants = build_trap_network(network_dir)
+        _network, wants = build_trap_network(network_dir)
         catalog = _write_catalog(root / "catalog.json", wants)
         slskd_port, meta_port = _free_port(), _free_port()
         fakes = [
             ChildProcess("fake slskd", [
-                sys.executable, "-m", "tests.fakes.slskd", "--port", str(slskd_port), "--api-key", SLSKD_KEY,
-                "--downloads", str(downloads), "--network", str(network_dir), "--speed-scale", str(speed_scale),
+                sys.executable, "-m", "tests.fakes.slskd", "--port", str(slskd_port),
+                "--api-key", SLSKD_KEY, "--downloads", str(downloads),
+                "--network", str(network_dir), "--speed-scale", str(speed_scale),
             ]),
             ChildProcess("fake metadata", [
-                sys.executable, "-m", "tests.fakes.metadata_services", "--port", str(meta_port), "--data", str(catalog),
+                sys.executable, "-m", "tests.fakes.metadata_services",
+                "--port", str(meta_port), "--data", str(catalog),
             ]),
         ]  # fmt: skip
         env = _demo_env(slskd_port, meta_port, downloads)
@@ -60,7 +61,9 @@ class Command(BaseCommand):
         for fake in fakes:
             fake.start()
         self.stdout.write(f"log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}")
-        serve = ChildProcess("soulspot", [sys.executable, "manage.py", "serve", "--port", str(port)], env=env)
+        serve = ChildProcess(
+            "soulspot", [sys.executable, "manage.py", "serve", "--port", str(port)], env=env
+        )
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
@@ -102,11 +105,24 @@ def _write_catalog(path: Path, wants: list) -> Path:
         if want.right_user is None:
             continue
         isrc = f"XXDEM26{n:05d}"
-        releases.append({"title": f"{want.title} (Single)", "artist": want.artist, "date": "2026-01-01",
-                         "primary_type": "Single", "tracks": [[want.title, want.seconds * 1000, isrc]]})
-        lyrics.append({"artist": want.artist, "title": want.title, "duration_s": want.seconds,
-                       "plain": f"This is {want.title}\nby {want.artist}",
-                       "synced": f"[00:00.50] This is {want.title}\n[00:02.00] by {want.artist}"})
+        releases.append(
+            {
+                "title": f"{want.title} (Single)",
+                "artist": want.artist,
+                "date": "2026-01-01",
+                "primary_type": "Single",
+                "tracks": [[want.title, want.seconds * 1000, isrc]],
+            }
+        )
+        lyrics.append(
+            {
+                "artist": want.artist,
+                "title": want.title,
+                "duration_s": want.seconds,
+                "plain": f"This is {want.title}\nby {want.artist}",
+                "synced": f"[00:00.50] This is {want.title}\n[00:02.00] by {want.artist}",
+            }
+        )
     path.write_text(json.dumps({"releases": releases, "lyrics": lyrics}, indent=1))
     return path
 
@@ -121,4 +137,6 @@ def _create_user_and_wants(wants: list) -> None:
     if DownloadJob.objects.exists():
         return  # a second run keeps the first run's jobs and library
     for want in wants:
-        services.queue_track_download(artist=want.artist, title=want.title, duration_ms=want.seconds * 1000)
+        services.queue_track_download(
+            artist=want.artist, title=want.title, duration_ms=want.seconds * 1000
+        )
