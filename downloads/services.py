@@ -142,9 +142,15 @@ def queue_album_download(
 
 def pause_job(job: DownloadJob) -> DownloadJob:
     """Stop working on a job; an active slskd transfer is cancelled and retried on resume."""
-    if not _move(job.pk, DownloadJob.ACTIVE_STATUSES, Status.PAUSED, status_reason="paused by you"):
+    paused = _move(
+        job.pk, DownloadJob.ACTIVE_STATUSES, Status.PAUSED, status_reason="paused by you",
+        candidate=None, transfer_id="", transfer_state="", progress=0, bytes_transferred=0,
+    )  # fmt: skip
+    if not paused:
         raise InvalidTransition(f"job #{job.pk} is {job.status} and cannot be paused")
     _cancel_remote_transfer(job)
+    # The file was fine, we just stopped: it stays first in line for the resume.
+    job.candidates.filter(state=Candidate.State.TRYING).update(state=Candidate.State.PENDING)
     return _refetch(job)
 
 
