@@ -21,7 +21,7 @@ from tests.fakes.slskd import Network
 Status = DownloadJob.Status
 
 
-def _network(root: Path, titles: list[str], **user) -> Network:  # noqa: ANN003
+def _network(root: Path, titles: list[str], **user) -> Network:
     net = Network.build(root)
     peer = net.add_user("peer", **user)
     for n, title in enumerate(titles, start=1):
@@ -32,7 +32,7 @@ def _network(root: Path, titles: list[str], **user) -> Network:  # noqa: ANN003
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_concurrency_limit_and_priorities_decide_who_starts(slskd_factory, tmp_path) -> None:  # noqa: ANN001
+def test_the_concurrency_limit_and_priorities_decide_who_starts(slskd_factory, tmp_path) -> None:
     slskd_factory(_network(tmp_path / "net", ["One", "Two", "Three"]))
     services.update_engine(max_concurrent=1)
     low = services.queue_track_download(artist="Rho", title="One", duration_ms=5000, priority=0)
@@ -51,7 +51,7 @@ def test_the_concurrency_limit_and_priorities_decide_who_starts(slskd_factory, t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_search_budget_makes_jobs_wait_with_a_reason(slskd_factory, settings, tmp_path) -> None:  # noqa: ANN001
+def test_the_search_budget_makes_jobs_wait_with_a_reason(slskd_factory, settings, tmp_path) -> None:
     slskd_factory(_network(tmp_path / "net", ["One", "Two"]))
     settings.SLSKD_SEARCH_BUDGET = 1
     settings.SLSKD_SEARCH_WINDOW_SECONDS = 600
@@ -71,7 +71,7 @@ def test_the_search_budget_makes_jobs_wait_with_a_reason(slskd_factory, settings
 @pytest.mark.django_db(transaction=True)
 def test_a_peer_that_never_starts_our_file_is_left_for_another(
     slskd_factory, settings, tmp_path, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     monkeypatch.setattr(services, "BACKOFF_BASE_SECONDS", 0)
     net = _network(tmp_path / "net", ["One"], upload_speed=9_000_000)
     net.add_user("other", upload_speed=100_000).share(
@@ -91,7 +91,7 @@ def test_a_peer_that_never_starts_our_file_is_left_for_another(
 @pytest.mark.django_db(transaction=True)
 def test_pausing_a_downloading_job_cancels_the_transfer_and_resume_finishes_it(
     slskd_factory, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     fake = slskd_factory(_network(tmp_path / "net", ["One"], upload_speed=500))
     job = services.queue_track_download(artist="Rho", title="One", duration_ms=5000)
     run_engine_until(lambda: DownloadJob.objects.get(pk=job.pk).bytes_transferred > 0)
@@ -109,13 +109,13 @@ def test_pausing_a_downloading_job_cancels_the_transfer_and_resume_finishes_it(
     assert fake.stats.searches_posted == 1  # the resume went straight back to the same file
 
 
-def _transfer(**fields) -> Transfer:  # noqa: ANN003
+def _transfer(**fields) -> Transfer:
     base = {"id": "t", "username": "u", "filename": "f", "size": 100, "state": "InProgress"}
     return Transfer.from_api({**base, **fields})
 
 
 @pytest.mark.django_db
-def test_timeouts_distinguish_a_remote_queue_from_a_stalled_transfer(settings) -> None:  # noqa: ANN001
+def test_timeouts_distinguish_a_remote_queue_from_a_stalled_transfer(settings) -> None:
     settings.DOWNLOAD_REMOTE_QUEUE_TIMEOUT_SECONDS = 600
     settings.DOWNLOAD_STALL_TIMEOUT_SECONDS = 60
     now = timezone.now()

@@ -60,7 +60,7 @@ def test_slskd_down_shows_unreachable(client, settings) -> None:
 
 
 @pytest.mark.django_db
-def test_the_dashboard_names_a_wrong_slskd_key(logged_in_client, settings, fake_slskd) -> None:  # noqa: ANN001
+def test_the_dashboard_names_a_wrong_slskd_key(logged_in_client, settings, fake_slskd) -> None:
     settings.SLSKD_URL, settings.SLSKD_API_KEY = fake_slskd.url, "wrong-key-0123456789"
     page = logged_in_client.get("/system-status/", headers={"HX-Request": "true"}).content.decode()
     assert "unauthorized" in page and "check SLSKD_API_KEY" in page
