@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -106,7 +107,7 @@ def follow_transfer(run: EngineRun, job: DownloadJob) -> None:
         return
     transfer = run.client.get_transfer(candidate.username, job.transfer_id)
     if transfer is None:
-        services.fail_candidate(job.pk, "slskd no longer knows this transfer", wrong_file=False)
+        _recover_forgotten_transfer(run, job, candidate)
     elif transfer.is_succeeded:
         _hand_over_file(run, job, candidate, transfer)
     elif transfer.is_failed and transfer.is_final_failure(run.client.download_retry_attempts()):
@@ -116,6 +117,15 @@ def follow_transfer(run: EngineRun, job: DownloadJob) -> None:
         )
     else:
         _record_progress(run, job, candidate, transfer)
+
+
+def _recover_forgotten_transfer(run: EngineRun, job: DownloadJob, candidate: Candidate) -> None:
+    """slskd restarted and forgot the transfer: keep the file if it had finished, else retry."""
+    path = run.client.local_path_for(candidate.filename, candidate.username)
+    if path is not None and path.is_file() and path.stat().st_size == candidate.size:
+        _to_importing(job, candidate, path, transfer_state="Completed, Succeeded")
+        return
+    services.fail_candidate(job.pk, "slskd no longer knows this transfer", wrong_file=False)
 
 
 def _record_progress(
@@ -171,9 +181,15 @@ def _hand_over_file(
                 status_reason="waiting for slskd to move the file"
             )
         return
+    _to_importing(job, candidate, path, transfer_state=transfer.state)
+
+
+def _to_importing(
+    job: DownloadJob, candidate: Candidate, path: Path, *, transfer_state: str
+) -> None:
     moved = services._move(
         job.pk, [Status.DOWNLOADING], Status.IMPORTING, local_path=str(path), progress=100,
-        transfer_state=transfer.state, bytes_transferred=transfer.size, status_reason="importing",
+        transfer_state=transfer_state, bytes_transferred=candidate.size, status_reason="importing",
     )  # fmt: skip
     if moved:
         Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.DONE)

@@ -143,3 +143,18 @@ def test_hostile_remote_names_never_place_a_file_outside_the_downloads_dir(
         assert Path(job.local_path).resolve().is_relative_to(fake.downloads_dir.resolve())
     else:
         assert job.status in (Status.FAILED, Status.NOT_FOUND)
+
+
+def test_a_file_finished_before_slskd_restarted_is_kept_not_downloaded_again(
+    slskd_factory, tmp_path
+) -> None:
+    fake = slskd_factory(_two_peer_network(tmp_path / "net"))
+    job = services.queue_track_download(artist="Nu", title="Echo", duration_ms=5000)
+    run_engine_until(lambda: DownloadJob.objects.get(pk=job.pk).status == Status.DOWNLOADING)
+    transfer_id = DownloadJob.objects.get(pk=job.pk).transfer_id
+    fake.wait_for(lambda: fake.transfer(transfer_id).local_path is not None)
+    fake.reset()  # slskd restarts: its transfer list is gone, the file stays on disk
+    run_engine_until(all_settled)
+    job.refresh_from_db()
+    assert job.status == Status.IMPORTING and Path(job.local_path).is_file()
+    assert fake.stats.enqueues == {}  # nothing was enqueued again after the restart
