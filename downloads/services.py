@@ -1,7 +1,7 @@
 """Download wants: creating jobs and every user action on them.
 
 The HTMX views, the REST API, the admin actions and the tasks all call these functions. Status
-changes are race-safe: `_move(job, from, to)` updates only if the job is still in one of the
+changes are race-safe: `transition(job, from, to)` updates only if the job is still in one of the
 expected states, so a worker and a user clicking "cancel" can never both win.
 """
 
@@ -54,7 +54,7 @@ class InvalidTransition(DownloadError):
     pass
 
 
-def _move(job_id: int, from_statuses: Iterable[str], to_status: str, **fields: object) -> bool:
+def transition(job_id: int, from_statuses: Iterable[str], to_status: str, **fields: object) -> bool:
     """Change status only if the job is still in `from_statuses`; True if we won."""
     now = timezone.now()
     extra = {"finished_at": now} if to_status in DownloadJob.TERMINAL_STATUSES else {}
@@ -142,7 +142,7 @@ def queue_album_download(
 
 def pause_job(job: DownloadJob) -> DownloadJob:
     """Stop working on a job; an active slskd transfer is cancelled and retried on resume."""
-    paused = _move(
+    paused = transition(
         job.pk, DownloadJob.ACTIVE_STATUSES, Status.PAUSED, status_reason="paused by you",
         candidate=None, transfer_id="", transfer_state="", progress=0, bytes_transferred=0,
     )  # fmt: skip
@@ -155,7 +155,7 @@ def pause_job(job: DownloadJob) -> DownloadJob:
 
 
 def resume_job(job: DownloadJob) -> DownloadJob:
-    if not _move(job.pk, [Status.PAUSED], Status.QUEUED, status_reason="", next_attempt_at=None):
+    if not transition(job.pk, [Status.PAUSED], Status.QUEUED, status_reason="", next_attempt_at=None):
         raise InvalidTransition(f"job #{job.pk} is {job.status}, not paused")
     wake_engine()
     return _refetch(job)
@@ -163,7 +163,7 @@ def resume_job(job: DownloadJob) -> DownloadJob:
 
 def cancel_job(job: DownloadJob) -> DownloadJob:
     movable = [*DownloadJob.ACTIVE_STATUSES, Status.PAUSED]
-    if not _move(job.pk, movable, Status.CANCELLED, status_reason="cancelled by you"):
+    if not transition(job.pk, movable, Status.CANCELLED, status_reason="cancelled by you"):
         raise InvalidTransition(f"job #{job.pk} is {job.status} and cannot be cancelled")
     _cancel_remote_transfer(job)
     for child in job.children.filter(status__in=movable):
@@ -181,7 +181,7 @@ def retry_job(job: DownloadJob) -> DownloadJob:
     ):
         raise AlreadyQueued(DownloadJob.objects.active().filter(track_id=job.track_id).first())
     with transaction.atomic():
-        moved = _move(
+        moved = transition(
             job.pk, DownloadJob.TERMINAL_STATUSES, Status.QUEUED, attempts=0, error="",
             status_reason="", next_attempt_at=None, finished_at=None, transfer_id="",
             transfer_state="", progress=0, bytes_transferred=0, search_id="",
@@ -240,14 +240,14 @@ def fail_candidate(
         record_peer_result(candidate.username, success=False)
     attempts = job.attempts + (1 if count_attempt else 0)
     if attempts >= job.max_attempts:
-        _move(
+        transition(
             job.pk, [job.status], Status.FAILED, attempts=attempts, error=reason, status_reason=""
         )
         return
     delay = 0 if not count_attempt else backoff_seconds(attempts)
     # With no other candidate left, the next start searches again from the first query.
     has_more = job.candidates.filter(state=Candidate.State.PENDING, rank__isnull=False).exists()
-    _move(
+    transition(
         job.pk, [job.status], Status.QUEUED, attempts=attempts, error=reason, candidate=None,
         tried_queries=job.tried_queries if has_more else [],
         transfer_id="", transfer_state="", progress=0, bytes_transferred=0, local_path="",
@@ -272,7 +272,7 @@ def record_peer_result(username: str, *, success: bool) -> None:
 
 def complete_job(job_id: int, library_path: str) -> bool:
     """The importer's last step: the file is in the library."""
-    return _move(
+    return transition(
         job_id, [Status.IMPORTING], Status.COMPLETED, library_path=library_path, status_reason=""
     )
 

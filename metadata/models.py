@@ -1,1 +1,254 @@
-"""Models for this app arrive with its issue."""
+"""Import pipeline state: naming templates, folder imports, per-file import records, metadata
+gaps waiting for a provider, and where an album's cover can come from."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from library.naming import DEFAULT_TEMPLATES, validate_template
+
+
+class NamingScheme(models.Model):
+    """The library's file naming templates (a single row, pk=1), Lidarr-style tokens.
+
+    Paths are always rendered through `library.naming`, which keeps them inside the music dir
+    whatever the tags say; validation here only rejects templates that cannot work.
+    """
+
+    TEMPLATE_FIELDS = ("standard", "multi_disc", "various_artists", "various_artists_multi_disc")
+
+    standard = models.CharField(max_length=1000, default=DEFAULT_TEMPLATES["standard"])
+    multi_disc = models.CharField(
+        "multi-disc albums", max_length=1000, default=DEFAULT_TEMPLATES["multi_disc"]
+    )
+    various_artists = models.CharField(
+        "various-artists albums", max_length=1000, default=DEFAULT_TEMPLATES["various_artists"]
+    )
+    various_artists_multi_disc = models.CharField(
+        "multi-disc various-artists albums",
+        max_length=1000,
+        default=DEFAULT_TEMPLATES["various_artists_multi_disc"],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "naming scheme"
+        verbose_name_plural = "naming scheme"
+
+    def __str__(self) -> str:
+        return "Naming scheme"
+
+    def clean(self) -> None:
+        problems = {
+            name: validate_template(getattr(self, name))
+            for name in self.TEMPLATE_FIELDS
+            if validate_template(getattr(self, name))
+        }
+        if problems:
+            raise ValidationError(problems)
+
+    def templates(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.TEMPLATE_FIELDS}
+
+    @classmethod
+    def load(cls) -> NamingScheme:
+        scheme, _ = cls.objects.get_or_create(pk=1)
+        return scheme
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def recent(self) -> ImportBatchQuerySet:
+        return self.order_by("-created_at", "-pk")
+
+
+class ImportBatch(models.Model):
+    """A folder of files the user already has, imported into the library (adopt).
+
+    Transitions (race-safe, `filter(pk, status=old).update(...)`):
+    queued -> running -> completed | failed. A running batch whose worker died is picked up again
+    by `resume_imports`; files it already handled are skipped, so it simply continues.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    TERMINAL_STATUSES = (Status.COMPLETED, Status.FAILED)
+
+    path = models.CharField(max_length=4096)
+    keep_source = models.BooleanField(
+        default=False, help_text="Copy the files into the library and leave the originals."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.path} [{self.status}]"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in self.TERMINAL_STATUSES
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class ImportItemQuerySet(models.QuerySet):
+    def with_relations(self) -> ImportItemQuerySet:
+        return self.select_related("track", "track__artist", "batch")
+
+    def problems(self) -> ImportItemQuerySet:
+        """Files that were not imported, with the reason why."""
+        return self.filter(
+            state__in=[
+                ImportItem.State.SKIPPED,
+                ImportItem.State.FAILED,
+                ImportItem.State.QUARANTINED,
+            ]
+        )
+
+
+class ImportItem(models.Model):
+    """One file's way into the library; also the journal that makes a crashed import resumable.
+
+    States: started -> staged (tagged copy ready, destination chosen) -> imported; or skipped
+    (the library already has this track as good or better), failed (not audio, unreadable...),
+    quarantined (a download that failed verification; the file is in the quarantine folder).
+    """
+
+    class State(models.TextChoices):
+        STARTED = "started", "Started"
+        STAGED = "staged", "Staged"
+        IMPORTED = "imported", "Imported"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+        QUARANTINED = "quarantined", "Quarantined"
+
+    FINAL_STATES = (State.IMPORTED, State.SKIPPED, State.FAILED, State.QUARANTINED)
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
+    )
+    download_job = models.ForeignKey(
+        "downloads.DownloadJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_items",
+    )
+    track = models.ForeignKey(
+        "library.Track", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_path = models.CharField(max_length=4096)
+    staged_path = models.CharField(max_length=4096, blank=True)
+    library_path = models.CharField(max_length=4096, blank=True)
+    # Where a quarantined or unneeded file was put aside (never deleted).
+    set_aside_path = models.CharField(max_length=4096, blank=True)
+    # SHA-256 of the tagged file as staged: proves a file at library_path is ours after a crash.
+    sha256 = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.STARTED)
+    reason = models.CharField(max_length=1000, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["batch", "state"]), models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_path} [{self.state}]"
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in self.FINAL_STATES
+
+
+class MetadataGapQuerySet(models.QuerySet):
+    def due(self) -> MetadataGapQuerySet:
+        return self.filter(next_attempt_at__lte=timezone.now()).order_by("next_attempt_at", "pk")
+
+    def with_track(self) -> MetadataGapQuerySet:
+        return self.select_related("track", "track__artist", "track__album")
+
+
+class MetadataGap(models.Model):
+    """Something an import could not get because a provider was down (or switched off).
+
+    A row exists while the gap is open; the scheduled fill-in task retries it with backoff and
+    deletes it once filled. "The provider answered: there is none" is not a gap.
+    """
+
+    class Kind(models.TextChoices):
+        MUSICBRAINZ = "musicbrainz", "MusicBrainz data"
+        COVER = "cover", "Cover art"
+        LYRICS = "lyrics", "Lyrics"
+
+    track = models.ForeignKey(
+        "library.Track", on_delete=models.CASCADE, related_name="metadata_gaps"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MetadataGapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["next_attempt_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "kind"], name="unique_metadata_gap")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track_id}: {self.get_kind_display()}"
+
+
+class AlbumCover(models.Model):
+    """Where an album's cover came from, and an image URL to use when CAA has none.
+
+    `image_url` is filled by whoever knows one (the Spotify import, or the user in the admin).
+    """
+
+    class Source(models.TextChoices):
+        NONE = "", "None yet"
+        COVERART = "coverart", "Cover Art Archive"
+        URL = "url", "Image URL"
+        FOLDER = "folder", "Image in the source folder"
+        EMBEDDED = "embedded", "Embedded in the file"
+        LIBRARY = "library", "cover.jpg already in the library"
+
+    album = models.OneToOneField("library.Album", on_delete=models.CASCADE, related_name="cover")
+    image_url = models.URLField(max_length=1000, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["album_id"]
+
+    def __str__(self) -> str:
+        return f"Cover of {self.album_id}"

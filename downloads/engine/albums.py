@@ -46,7 +46,7 @@ def choose_folder(run: EngineRun, job: DownloadJob, files: list[SearchFile]) -> 
         if folder is not None and _fits(job.album, folder):
             _start_children(job, folder, [v.folder for v in accepted if v is not verdict])
             return
-    services._move(
+    services.transition(
         job.pk, [Status.SEARCHING], Status.QUEUED, search_id="",
         status_reason=f"no complete folder for “{job.search_query}” among {len(ranked)} found",
     )  # fmt: skip
@@ -122,7 +122,7 @@ def _start_children(job: DownloadJob, folder: AlbumFolder, alternatives: list[Al
     if album.track_count is None:
         Album.objects.filter(pk=album.pk).update(track_count=len(plan))
     chosen = job.candidates.filter(username=folder.username, filename=folder.path).first()
-    services._move(
+    services.transition(
         job.pk, [Status.SEARCHING], Status.DOWNLOADING, candidate=chosen,
         status_reason=f"downloading {created} tracks from {folder.username}: {folder.path}"[:500],
     )  # fmt: skip
@@ -204,11 +204,11 @@ def follow_albums(run: EngineRun) -> None:
                 status_reason=f"{done} of {len(statuses)} tracks in the library",
             )
         elif done == len(statuses):
-            services._move(
+            services.transition(
                 job.pk, [Status.DOWNLOADING], Status.COMPLETED, progress=100, status_reason=""
             )
         else:
             error = f"{len(statuses) - done} of {len(statuses)} tracks could not be downloaded"
-            services._move(
+            services.transition(
                 job.pk, [Status.DOWNLOADING], Status.FAILED, error=error, status_reason=""
             )

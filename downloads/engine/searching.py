@@ -50,7 +50,7 @@ def start_search(run: EngineRun, job: DownloadJob) -> bool:
     """Search the next untried query; False when the shared search budget is exhausted."""
     query = next_query(job)
     if query is None:
-        services._move(
+        services.transition(
             job.pk, [Status.QUEUED], Status.NOT_FOUND, status_reason="", error=not_found_reason(job)
         )
         return True
@@ -68,7 +68,7 @@ def start_search(run: EngineRun, job: DownloadJob) -> bool:
             f"next in {wait} s",
         )
         return False
-    services._move(
+    services.transition(
         job.pk, [Status.QUEUED], Status.SEARCHING, search_id=search_id, search_query=query,
         tried_queries=[*job.tried_queries, query], status_reason=f"searching for “{query}”",
     )  # fmt: skip
@@ -128,7 +128,7 @@ def follow_search(run: EngineRun, job: DownloadJob) -> None:
 
 def _search_again_later(job: DownloadJob, reason: str, *, delay: int = 0, **fields: object) -> None:
     """Back to the queue: the next start tries the next fallback query (or ends not_found)."""
-    services._move(
+    services.transition(
         job.pk, [Status.SEARCHING], Status.QUEUED, search_id="", status_reason=reason[:500],
         next_attempt_at=timezone.now() + timedelta(seconds=delay), **fields,
     )  # fmt: skip

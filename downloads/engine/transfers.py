@@ -47,7 +47,7 @@ def start_transfer(
         _mark_trying(job, candidate, from_status)
         services.fail_candidate(job.pk, f"slskd would not queue the file: {exc}", wrong_file=False)
         return
-    moved = services._move(
+    moved = services.transition(
         job.pk, [from_status], Status.DOWNLOADING, candidate=candidate, transfer_id=transfer.id,
         transfer_state=transfer.state, progress=transfer.percent_complete,
         progress_at=timezone.now(), bytes_transferred=transfer.bytes_transferred, local_path="",
@@ -98,7 +98,7 @@ def follow_transfers(run: EngineRun) -> None:
 def follow_transfer(run: EngineRun, job: DownloadJob) -> None:
     candidate = job.candidate
     if candidate is None or not job.transfer_id:
-        services._move(
+        services.transition(
             job.pk,
             [Status.DOWNLOADING],
             Status.QUEUED,
@@ -187,7 +187,7 @@ def _hand_over_file(
 def _to_importing(
     job: DownloadJob, candidate: Candidate, path: Path, *, transfer_state: str
 ) -> None:
-    moved = services._move(
+    moved = services.transition(
         job.pk, [Status.DOWNLOADING], Status.IMPORTING, local_path=str(path), progress=100,
         transfer_state=transfer_state, bytes_transferred=candidate.size, status_reason="importing",
     )  # fmt: skip

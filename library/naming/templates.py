@@ -36,6 +36,8 @@ TOKEN_RE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_SEPARATORS = re.compile(r"[- ._]+$")
+# A separator left at the start by an empty token ("{track:00} - Title" without a number).
+_LEADING_SEPARATOR = re.compile(r"^\s*[-._]+\s+")
 
 _ALBUM_DIR = "{Artist Name}/{Album Title}{ (Release Year)}/"
 DEFAULT_TEMPLATES: dict[str, str] = {
@@ -203,6 +205,7 @@ def render_path(
         is_file = index == len(segments) - 1
         text = TOKEN_RE.sub(lambda m: _replace(m, ctx), segment)
         text = _TRAILING_SEPARATORS.sub("", re.sub(r"\s+", " ", text))
+        text = _LEADING_SEPARATOR.sub("", text)
         extension = ctx.extension if is_file else ""
         rendered.append(sanitize_segment(text, extension=extension, max_bytes=max_segment_bytes))
     return Path(*fit_total_length(rendered, max_path_bytes))

@@ -1,0 +1,100 @@
+"""Admin for the import pipeline: naming (a single row), imports, per-file records, gaps, covers."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+
+from metadata import services
+from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap, NamingScheme
+
+
+@admin.register(NamingScheme)
+class NamingSchemeAdmin(admin.ModelAdmin):
+    """One row; `NamingScheme.clean` validates every template before it is saved."""
+
+    list_display = ["__str__", "standard", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not NamingScheme.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponseRedirect:
+        scheme = NamingScheme.load()  # straight to the one row
+        return HttpResponseRedirect(reverse("admin:metadata_namingscheme_change", args=[scheme.pk]))
+
+
+class ImportItemInline(admin.TabularInline):
+    model = ImportItem
+    fields = ["source_path", "state", "reason", "library_path"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).problems()
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "path", "status", "total", "done", "imported", "skipped", "failed",
+                    "created_at"]  # fmt: skip
+    list_filter = ["status", "keep_source"]
+    search_fields = ["path"]
+    readonly_fields = ["status", "total", "done", "imported", "skipped", "failed", "error",
+                       "created_at", "started_at", "finished_at", "updated_at"]  # fmt: skip
+    inlines = [ImportItemInline]
+    actions = ["resume"]
+
+    @admin.action(description="Resume (continue a stopped import)")
+    def resume(self, request: HttpRequest, queryset: QuerySet[ImportBatch]) -> None:
+        count = services.resume_folder_imports(list(queryset.values_list("pk", flat=True)))
+        messages.info(request, f"{count} imports will continue in the background.")
+
+
+@admin.register(ImportItem)
+class ImportItemAdmin(admin.ModelAdmin):
+    list_display = ["source_path", "state", "track", "library_path", "reason", "created_at"]
+    list_filter = ["state", ("batch", admin.EmptyFieldListFilter)]
+    search_fields = ["source_path", "library_path", "reason"]
+    list_select_related = ["track", "track__artist"]
+    raw_id_fields = ["track", "batch", "download_job"]
+    readonly_fields = ["batch", "download_job", "track", "source_path", "staged_path",
+                       "library_path", "set_aside_path", "sha256", "state", "reason", "attempts",
+                       "created_at", "updated_at"]  # fmt: skip
+
+
+@admin.register(MetadataGap)
+class MetadataGapAdmin(admin.ModelAdmin):
+    list_display = ["track", "kind", "reason", "attempts", "next_attempt_at"]
+    list_filter = ["kind"]
+    search_fields = ["track__title", "track__artist__name", "reason"]
+    list_select_related = ["track", "track__artist"]
+    raw_id_fields = ["track"]
+    readonly_fields = ["attempts", "created_at", "updated_at"]
+    actions = ["fill_now"]
+
+    @admin.action(description="Fill in now")
+    def fill_now(self, request: HttpRequest, queryset: QuerySet[MetadataGap]) -> None:
+        filled = 0
+        for track_id in set(queryset.values_list("track_id", flat=True)):
+            filled += len(services.fill_track_gaps(track_id))
+        messages.info(request, f"{filled} gaps filled; the rest stay scheduled.")
+
+
+@admin.register(AlbumCover)
+class AlbumCoverAdmin(admin.ModelAdmin):
+    list_display = ["album", "source", "image_url", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["album__title", "album__artist__name", "image_url"]
+    list_select_related = ["album", "album__artist"]
+    raw_id_fields = ["album"]
+    readonly_fields = ["source", "updated_at"]

@@ -1,0 +1,204 @@
+"""Adopting files the user already has (slskd's download folder, an old collection...).
+
+A batch walks its folder in a stable order and imports each audio file like a download, except
+that a bad file is left where it is (reported as failed) instead of being quarantined. The
+batch can be stopped at any point: run again, it resumes staged files and skips handled ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.db.models import Count
+from django.utils import timezone
+
+from downloads.models import QualityProfile
+from downloads.quality import AUDIO_EXTENSIONS
+from library.audio import UnreadableAudio
+from library.naming import UnsafePath
+from metadata.importer import identify, landing, naming, paths, pipeline
+from metadata.models import ImportBatch, ImportItem
+from metadata.tagging import TaggingError
+
+logger = logging.getLogger(__name__)
+State = ImportItem.State
+Progress = Callable[[ImportBatch], None]
+# Problems with one file that must not stop the other 999 (each is reported on its item).
+FILE_ERRORS = (OSError, TaggingError, UnreadableAudio, UnsafePath)
+_COUNTER = {State.IMPORTED: "imported", State.SKIPPED: "skipped"}
+PROGRESS_SECONDS = 1.0
+CHUNK_SIZE = 64  # files journalled, moved and recorded together
+
+
+class ImportRefused(ValueError):
+    """The folder cannot be imported; the message says why."""
+
+
+def check_source(path: str) -> Path:
+    """The folder or file to import, or ImportRefused with a reason a user understands."""
+    source = Path(path.strip()).expanduser() if path and path.strip() else None
+    if source is None or not source.is_absolute():
+        raise ImportRefused("Give the absolute path of a folder (or file) on the server.")
+    if not source.exists():
+        raise ImportRefused(f"{source} does not exist (or SoulSpot cannot see it).")
+    real, music = source.resolve(), paths.music_dir()
+    if real != music and music.is_relative_to(real):
+        raise ImportRefused(f"{source} contains the music library; pick a folder inside it.")
+    if not os.access(real, os.R_OK):
+        raise ImportRefused(f"SoulSpot may not read {source}.")
+    return source
+
+
+def audio_files(root: Path) -> Iterator[Path]:
+    """Audio files under `root` in a stable order, skipping hidden files and folders."""
+    if root.is_file():
+        yield root
+        return
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith(".") and Path(name).suffix[1:].lower() in AUDIO_EXTENSIONS:
+                yield Path(folder) / name
+
+
+def claim(batch_id: int, *, resume: bool = False) -> bool:
+    """Take a queued batch (or, with `resume`, a running one whose worker died)."""
+    allowed = [ImportBatch.Status.QUEUED] + ([ImportBatch.Status.RUNNING] if resume else [])
+    now = timezone.now()
+    return (
+        ImportBatch.objects.filter(pk=batch_id, status__in=allowed).update(
+            status=ImportBatch.Status.RUNNING, started_at=now, updated_at=now
+        )
+        == 1
+    )
+
+
+def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
+    """Import every file of a claimed batch; returns it with final counters."""
+    root = Path(batch.path)
+    keep = batch.keep_source and not paths.real(root).is_relative_to(paths.music_dir())
+    unfinished = list(batch.items.exclude(state__in=ImportItem.FINAL_STATES).order_by("pk"))
+    handled = set(batch.items.values_list("source_path", flat=True))
+    new_files = [p for p in audio_files(root) if str(p) not in handled]
+    _recount(batch)  # the items are the truth; counters of a run that died may lag behind
+    batch.total = batch.done + len(unfinished) + len(new_files)
+    _flush(batch)
+    template = {
+        "keep_source": keep, "root": root, "ladder": list(QualityProfile.get_default().ladder),
+        "lookup": identify.Lookup(), "scheme": naming.templates(),
+    }  # fmt: skip
+    with landing.Lander() as lander:
+        chunk = _Chunk(batch, progress, lander)
+        for item in unfinished:
+            chunk.add(pipeline.Request(Path(item.source_path), item, **template))
+        for path in new_files:
+            item = ImportItem(batch=batch, source_path=str(path))  # saved when it has news
+            chunk.add(pipeline.Request(path, item, **template))
+        chunk.land()
+        chunk.counted(lander.drain())
+    return finish(batch)
+
+
+class _Chunk:
+    """Prepared files waiting to land together (see `landing.land`).
+
+    Files being prepared or landed together never share a track or a destination: a file
+    that would is prepared again once the other has landed, so it sees it. Files that
+    replace or move existing library files land on their own.
+    """
+
+    def __init__(
+        self, batch: ImportBatch, progress: Progress | None, lander: landing.Lander
+    ) -> None:
+        self.batch, self.progress, self.lander = batch, progress, lander
+        self.pending: list[landing.Prepared] = []
+
+    def add(self, request: pipeline.Request) -> None:
+        prepared = self._prepare(request)
+        if isinstance(prepared, landing.Prepared) and self._clashes(prepared):
+            if prepared.staged is not None:
+                prepared.staged.unlink(missing_ok=True)
+            self.land()
+            self.counted(self.lander.drain())
+            prepared = self._prepare(request)
+        if isinstance(prepared, pipeline.Outcome):
+            self._count(prepared.state)
+        elif prepared.rivals or prepared.previous or prepared.resumed or not prepared.staged:
+            self.land()
+            self.counted(self.lander.drain())
+            self.counted(landing.land([prepared], isolate=True))
+        else:
+            self.pending.append(prepared)
+            if len(self.pending) >= CHUNK_SIZE:
+                self.land()
+
+    def land(self) -> None:
+        """Send the pending chunk on its way (and count the one that landed before it)."""
+        pending, self.pending = self.pending, []
+        if pending:
+            self.counted(self.lander.start(pending))
+
+    def counted(self, outcomes: list[pipeline.Outcome]) -> None:
+        for outcome in outcomes:
+            self._count(outcome.state)
+
+    def _prepare(self, request: pipeline.Request) -> landing.Prepared | pipeline.Outcome:
+        try:
+            return pipeline.prepare(request)
+        except FILE_ERRORS as exc:
+            logger.exception("could not import %s", request.source)
+            return pipeline.give_up(request.item, f"{type(exc).__name__}: {exc}")
+
+    def _clashes(self, prepared: landing.Prepared) -> bool:
+        return any(p.track.pk == prepared.track.pk or p.dest == prepared.dest for p in self.pending)
+
+    def _count(self, state: str) -> None:
+        _count(self.batch, state)
+        if self.progress is not None:
+            self.progress(self.batch)
+
+
+def finish(batch: ImportBatch, error: str = "") -> ImportBatch:
+    status = ImportBatch.Status.FAILED if error else ImportBatch.Status.COMPLETED
+    now = timezone.now()
+    _flush(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status, error=error, finished_at=now, updated_at=now
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _count(batch: ImportBatch, state: str) -> None:
+    counter = _COUNTER.get(state, "failed")
+    setattr(batch, counter, getattr(batch, counter) + 1)
+    batch.done += 1
+    # Progress is written at most once a second: one UPDATE per file would cost more than the
+    # file itself. A batch has a single runner (see `claim`), so plain values are safe.
+    if time.monotonic() - getattr(batch, "_flushed_at", 0.0) >= PROGRESS_SECONDS:
+        _flush(batch)
+
+
+def _flush(batch: ImportBatch) -> None:
+    batch._flushed_at = time.monotonic()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        total=batch.total, done=batch.done, imported=batch.imported, skipped=batch.skipped,
+        failed=batch.failed, updated_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _recount(batch: ImportBatch) -> None:
+    counts = dict(
+        batch.items.filter(state__in=ImportItem.FINAL_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    batch.imported = counts.get(State.IMPORTED, 0)
+    batch.skipped = counts.get(State.SKIPPED, 0)
+    batch.failed = counts.get(State.FAILED, 0) + counts.get(State.QUARANTINED, 0)
+    batch.done = batch.imported + batch.skipped + batch.failed

@@ -1,0 +1,144 @@
+"""Learning about a track from a source (file tags, MusicBrainz) without overruling the user.
+
+The rule for now: a source only fills fields that are empty. Whatever the database already
+holds — entered by the user in the admin, or learned earlier — wins. The multi-source engine
+(a later issue) replaces these functions; callers only depend on their signatures.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from library import catalog
+from library.models import Album, Artist, Track
+from metadata.providers.musicbrainz import TrackMetadata
+from metadata.tagging import TagSet
+
+_RELEASE_TYPES = {choice.value for choice in Album.ReleaseType}
+_SECONDARY_TYPES = {"compilation": "compilation", "live": "live", "soundtrack": "soundtrack"}
+
+
+def fill_track_from_tags(track: Track, tags: TagSet, *, duration_ms: int | None) -> None:
+    """Numbers and ids from a file the user already had (its tags are the best we know)."""
+    fill_blanks(track, {
+        "track_number": tags.track_number, "disc_number": tags.disc_number,
+        "isrc": normalize_isrc(tags.isrc),
+        "musicbrainz_recording_id": normalize_mbid(tags.musicbrainz_recording_id),
+        "spotify_id": (tags.spotify_id or "")[:64], "duration_ms": duration_ms,
+    })  # fmt: skip
+    if track.artist.musicbrainz_id == "" and normalize_mbid(tags.musicbrainz_artist_id):
+        fill_blanks(track.artist, {"musicbrainz_id": normalize_mbid(tags.musicbrainz_artist_id)})
+    fill_album_from_tags(track.album, tags)
+
+
+def fill_album_from_tags(album: Album | None, tags: TagSet) -> None:
+    """Year, ids and totals of the album from a file's tags (only where the album has none)."""
+    if album is None:
+        return
+    single_disc = (tags.disc_total or 1) <= 1
+    fill_blanks(album, {
+        "year": tags.year, "musicbrainz_release_id": normalize_mbid(tags.musicbrainz_release_id),
+        "musicbrainz_release_group_id": normalize_mbid(tags.musicbrainz_release_group_id),
+        "track_count": tags.track_total if single_disc else None, "disc_count": tags.disc_total,
+    })  # fmt: skip
+    if album.artist.musicbrainz_id == "" and normalize_mbid(tags.musicbrainz_album_artist_id):
+        fill_blanks(
+            album.artist, {"musicbrainz_id": normalize_mbid(tags.musicbrainz_album_artist_id)}
+        )
+
+
+def attach_album(track: Track, title: str, *, artist: str = "", year: int | None = None) -> None:
+    """Put `track` on the album `title` by `artist` (default: the track's artist) if it has none."""
+    if track.album_id is not None or not title.strip():
+        return
+    album_artist = catalog.artist_named(artist[:500]) if artist.strip() else track.artist
+    track.album = catalog.album_named(album_artist, title[:500], year=year)
+    Track.objects.filter(pk=track.pk, album__isnull=True).update(album=track.album)
+
+
+def apply_recording(track: Track, meta: TrackMetadata) -> None:
+    """Fill the track, its artist and (when it is the same release) its album from MusicBrainz."""
+    fill_blanks(track, {
+        "musicbrainz_recording_id": meta.recording_id, "duration_ms": meta.length_ms,
+        "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else "",
+        "artist_credit": meta.artist[:1000],
+    })  # fmt: skip
+    if len(meta.artist_ids) == 1 and not track.artist.musicbrainz_id:
+        fill_blanks(track.artist, {"musicbrainz_id": meta.artist_ids[0]})
+    if not meta.release_id or not meta.album:
+        return
+    if track.album is None:
+        track.album = _album_for_release(meta)
+        Track.objects.filter(pk=track.pk, album__isnull=True).update(album=track.album)
+    if not same_title(track.album.title, meta.album):
+        return  # MusicBrainz picked another release (a compilation...): its numbers do not fit
+    fill_blanks(track, {"track_number": meta.track_number, "disc_number": meta.disc_number})
+    _fill_album(track.album, meta)
+
+
+def same_title(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    return fa == fb or SequenceMatcher(None, fa, fb).ratio() >= 0.85
+
+
+def fold(text: str | None) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", (text or "").casefold()).split())
+
+
+def _album_for_release(meta: TrackMetadata) -> Album:
+    existing = Album.objects.select_related("artist").filter(musicbrainz_release_id=meta.release_id)
+    album = existing.order_by("pk").first()
+    if album is None:
+        artist = catalog.artist_named((meta.album_artist or meta.artist)[:500])
+        album = catalog.album_named(artist, meta.album[:500], year=meta.year)
+    return album
+
+
+def _fill_album(album: Album, meta: TrackMetadata) -> None:
+    first_time = not album.musicbrainz_release_id
+    single_disc = (meta.disc_total or 1) <= 1
+    fill_blanks(album, {
+        "musicbrainz_release_id": meta.release_id,
+        "musicbrainz_release_group_id": meta.release_group_id or "", "year": meta.year,
+        "track_count": meta.track_total if single_disc else None, "disc_count": meta.disc_total,
+    })  # fmt: skip
+    release_type = _release_type(meta)
+    if first_time and release_type and album.release_type != release_type:
+        # Until MusicBrainz spoke, the type was only our default guess.
+        Album.objects.filter(pk=album.pk).update(release_type=release_type)
+        album.release_type = release_type
+    if len(meta.album_artist_ids) == 1 and not album.artist.musicbrainz_id:
+        fill_blanks(album.artist, {"musicbrainz_id": meta.album_artist_ids[0]})
+
+
+def _release_type(meta: TrackMetadata) -> str | None:
+    for secondary in meta.release_secondary_types:
+        if secondary.casefold() in _SECONDARY_TYPES:
+            return _SECONDARY_TYPES[secondary.casefold()]
+    primary = (meta.release_type or "").casefold()
+    return primary if primary in _RELEASE_TYPES else None
+
+
+def fill_blanks(row: Track | Album | Artist, values: dict[str, object]) -> None:
+    """Set the fields of `row` that are empty, in one UPDATE of only those fields."""
+    blanks = {
+        name: value
+        for name, value in values.items()
+        if value not in (None, "") and getattr(row, name) in (None, "")
+    }
+    if not blanks:
+        return
+    for name, value in blanks.items():
+        setattr(row, name, value)
+    type(row).objects.filter(pk=row.pk).update(**blanks)
+
+
+def normalize_isrc(value: str | None) -> str:
+    code = re.sub(r"[\s-]", "", value or "").upper()
+    return code if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}", code) else ""
+
+
+def normalize_mbid(value: str | None) -> str:
+    text = (value or "").strip().lower()
+    return text if re.fullmatch(r"[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}", text) else ""

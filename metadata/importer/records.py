@@ -1,0 +1,128 @@
+"""Library records of an import: the TrackFile, the owned track, other jobs for the same want."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from django.utils import timezone
+
+from downloads import services as download_services
+from downloads.models import DownloadJob
+from library import playlists
+from library.audio import AudioInfo
+from library.models import Track, TrackFile
+
+logger = logging.getLogger(__name__)
+Status = DownloadJob.Status
+# The library scanner's TrackFile carries the quality key too (added alongside this pipeline).
+_HAS_QUALITY = hasattr(TrackFile, "quality")
+_UPSERT_FIELDS = [
+    "track", "size", "mtime", "sha256", "format", "bitrate", "sample_rate", "bit_depth",
+    "duration_ms", "is_broken", "broken_reason", "is_missing", "last_scanned_at", "updated_at",
+] + (["quality"] if _HAS_QUALITY else [])  # fmt: skip
+# Jobs not yet holding a file can simply be marked done; a running transfer is cancelled.
+_SETTLE_AS_DONE = (Status.QUEUED, Status.SEARCHING, Status.PAUSED)
+
+
+def record_files(
+    landed: list[tuple[Track, Path, AudioInfo, str, str | None]],
+    *, previous: dict[Path, Path] | None = None,
+) -> None:  # fmt: skip
+    """Create or update the TrackFile of each (track, path, info, sha256, quality) in one
+    upsert, and mark the tracks owned. `previous` maps a new path to the path a file had in
+    the library before it was moved there (its row follows it)."""
+    for dest, old in (previous or {}).items():
+        if old != dest:
+            _move_row(old, dest)
+    now = timezone.now()
+    rows = [
+        _row(track, dest, info, sha, quality, now) for track, dest, info, sha, quality in landed
+    ]
+    TrackFile.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["path"], update_fields=_UPSERT_FIELDS
+    )
+    owned = [track.pk for track, *_ in landed if track.status != Track.Status.OWNED]
+    if owned:
+        Track.objects.filter(pk__in=owned).exclude(status=Track.Status.OWNED).update(
+            status=Track.Status.OWNED, updated_at=now
+        )
+    for track, *_ in landed:
+        track.status = Track.Status.OWNED
+
+
+def _row(
+    track: Track, dest: Path, info: AudioInfo, sha: str, quality: str | None, now: datetime
+) -> TrackFile:
+    stat = dest.stat()
+    extra = {"quality": quality or ""} if _HAS_QUALITY else {}
+    return TrackFile(
+        path=str(dest), track=track, size=stat.st_size, mtime=stat.st_mtime, sha256=sha,
+        format=info.format, bitrate=info.bitrate, sample_rate=info.sample_rate,
+        bit_depth=info.bit_depth, duration_ms=info.duration_ms, is_broken=False,
+        broken_reason="", is_missing=False, last_scanned_at=now, created_at=now,
+        updated_at=now, **extra,
+    )  # fmt: skip
+
+
+def _move_row(old: Path, dest: Path) -> None:
+    moved = TrackFile.objects.filter(path=str(old))
+    if TrackFile.objects.filter(path=str(dest)).exists():
+        moved.delete()
+    else:
+        moved.update(path=str(dest))
+
+
+def mark_owned(track: Track) -> None:
+    if track.status == Track.Status.OWNED:
+        return
+    Track.objects.filter(pk=track.pk).exclude(status=Track.Status.OWNED).update(
+        status=Track.Status.OWNED, updated_at=timezone.now()
+    )
+    track.status = Track.Status.OWNED
+
+
+def forget_file(path: Path) -> None:
+    """The file at `path` left the library (recycled): its row goes with it."""
+    TrackFile.objects.filter(path=str(path)).delete()
+
+
+def forget_files(file_paths: list[Path | str]) -> None:
+    if file_paths:
+        TrackFile.objects.filter(path__in=[str(p) for p in file_paths]).delete()
+
+
+def settle_other_jobs(track: Track, library_path: Path, *, except_job: int | None = None) -> int:
+    """Stop downloading a track the library now has; returns how many jobs were settled.
+
+    Queued, searching and paused jobs are completed with the library path; a running transfer
+    is cancelled. A job that is importing is left alone: its own import will find this file.
+    """
+    jobs = DownloadJob.objects.filter(track=track, kind=DownloadJob.Kind.TRACK)
+    jobs = jobs.filter(status__in=[*_SETTLE_AS_DONE, Status.DOWNLOADING]).exclude(pk=except_job)
+    settled = 0
+    for job in jobs:
+        settled += _settle(job, str(library_path))
+    return settled
+
+
+def _settle(job: DownloadJob, library_path: str) -> int:
+    now = timezone.now()
+    reason = "the library already has this track"
+    if job.status == Status.DOWNLOADING:
+        try:
+            download_services.cancel_job(job)
+        except download_services.InvalidTransition:
+            return 0
+        DownloadJob.objects.filter(pk=job.pk).update(status_reason=reason)
+        return 1
+    return DownloadJob.objects.filter(pk=job.pk, status__in=_SETTLE_AS_DONE).update(
+        status=Status.COMPLETED, library_path=library_path, status_reason=reason,
+        finished_at=now, state_changed_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+def refresh_playlists(track_ids: list[int]) -> None:
+    """Rewrite the .m3u8 of playlists holding these tracks (call after the records committed)."""
+    playlists.regenerate_for_tracks(track_ids)

@@ -1,0 +1,50 @@
+"""`manage.py import PATH`: adopt a folder of music files into the library, inline."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from metadata import services
+from metadata.models import ImportBatch
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the audio files under PATH into the library: match them to wants, tag, name "
+        "and move them (or copy with --copy). Safe to run again; already imported files are "
+        "skipped."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="absolute path of a folder (or one file)")
+        parser.add_argument(
+            "--copy", action="store_true", help="leave the original files where they are"
+        )
+
+    def handle(self, *args: object, path: str, copy: bool, **options: object) -> None:
+        try:
+            batch = services.import_folder_now(path, keep_source=copy, progress=self._progress)
+        except services.ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
+        if self.stdout.isatty():
+            self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_summary(batch)))
+        problems = batch.items.problems().order_by("pk")
+        for item in problems.filter(state="failed")[:50]:
+            self.stdout.write(f"  failed: {item.source_path}: {item.reason}")
+
+    def _progress(self, batch: ImportBatch) -> None:
+        line = f"[{batch.done}/{batch.total}] {_counts(batch)}"
+        if self.stdout.isatty():  # one line that updates in place
+            self.stdout.write(f"\r{line}", ending="")
+            self.stdout.flush()
+        elif batch.done == batch.total or batch.done % 100 == 0:
+            self.stdout.write(line)
+
+
+def _counts(batch: ImportBatch) -> str:
+    return f"imported {batch.imported}, skipped {batch.skipped}, failed {batch.failed}"
+
+
+def _summary(batch: ImportBatch) -> str:
+    return f"Import #{batch.pk} of {batch.path} {batch.status}: {_counts(batch)} of {batch.total}"

@@ -1,0 +1,210 @@
+"""Import pipeline services: every view, API endpoint, admin action, command and task calls these.
+
+See `metadata.importer` for how one file travels into the library.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from downloads.models import DownloadJob
+from library.naming import InvalidTemplate, validate_template
+from library.safe_files import TEMP_PREFIX, CrashHook
+from metadata.importer import adopt, fillin, handoff, paths, renamer
+from metadata.importer.adopt import ImportRefused, Progress
+from metadata.importer.renamer import RenamePlan
+from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+from soulspot.lib.queue import enqueue
+
+logger = logging.getLogger(__name__)
+STALE_MINUTES = 15  # an import untouched this long belongs to a worker that died
+STAGING_MAX_AGE = timedelta(days=1)
+
+__all__ = [
+    "ImportRefused", "InvalidTemplate", "RenamePlan", "apply_renames", "fill_metadata_gaps",
+    "fill_track_gaps", "import_download", "preview_renames", "resume_stalled_imports",
+    "run_folder_import", "save_naming_scheme", "start_folder_import",
+]  # fmt: skip
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+
+def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
+    """Import the file the download engine handed over for job `job_id`.
+
+    Ends with `complete_job` or `fail_candidate`; safe to call again after a crash.
+    """
+    return handoff.import_download(job_id, crash_hook=crash_hook)
+
+
+# --- folders the user already has --------------------------------------------------------
+
+
+def start_folder_import(path: str, *, keep_source: bool = False) -> ImportBatch:
+    """Queue the import of a folder (or one file); raises ImportRefused with the reason."""
+    source = adopt.check_source(path)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source)
+        transaction.on_commit(lambda: enqueue("metadata.tasks.run_folder_import", batch.pk))
+    return batch
+
+
+def run_folder_import(
+    batch_id: int, *, progress: Progress | None = None, resume: bool = False
+) -> ImportBatch | None:
+    """Run a queued batch now (the task and `manage.py import` call this); None if taken."""
+    if not adopt.claim(batch_id, resume=resume):
+        return None
+    batch = ImportBatch.objects.get(pk=batch_id)
+    try:
+        return adopt.run(batch, progress)
+    except Exception as exc:
+        adopt.finish(batch, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def resume_folder_imports(batch_ids: list[int]) -> int:
+    """Continue unfinished folder imports in the background; returns how many."""
+    unfinished = ImportBatch.objects.filter(pk__in=batch_ids).exclude(
+        status__in=ImportBatch.TERMINAL_STATUSES
+    )
+    ids = list(unfinished.values_list("pk", flat=True))
+    for batch_id in ids:
+        enqueue("metadata.tasks.resume_folder_import", batch_id)
+    return len(ids)
+
+
+def import_folder_now(
+    path: str, *, keep_source: bool = False, progress: Progress | None = None
+) -> ImportBatch:
+    """Import a folder inline (the management command): create, claim and run a batch."""
+    source = adopt.check_source(path)
+    batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source)
+    return run_folder_import(batch.pk, progress=progress) or batch
+
+
+# --- metadata gaps ------------------------------------------------------------------------
+
+
+def fill_metadata_gaps(limit: int = fillin.DEFAULT_LIMIT) -> str:
+    """Ask the providers again for due gaps (the scheduled fill-in)."""
+    return fillin.fill_due_gaps(limit)
+
+
+def fill_track_gaps(track_id: int) -> list[str]:
+    """Retry one track's gaps now, due or not (admin action, "fill in now" button)."""
+    return fillin.fill_track(track_id, due_only=False)
+
+
+def retry_gaps_now(gap_ids: list[int] | None = None) -> int:
+    """Make gaps due now and wake the fill-in task; returns how many were touched."""
+    gaps = (
+        MetadataGap.objects.all() if gap_ids is None else MetadataGap.objects.filter(pk__in=gap_ids)
+    )
+    count = gaps.update(next_attempt_at=timezone.now())
+    transaction.on_commit(lambda: enqueue("metadata.tasks.fill_metadata_gaps"))
+    return count
+
+
+# --- naming -------------------------------------------------------------------------------
+
+
+def save_naming_scheme(templates: dict[str, str]) -> NamingScheme:
+    """Validate and store naming templates; raises InvalidTemplate listing every problem."""
+    check_templates(templates)
+    scheme = NamingScheme.load()
+    for name, template in templates.items():
+        setattr(scheme, name, template)
+    scheme.save()
+    return scheme
+
+
+def merged_templates(changes: dict[str, str] | None) -> dict[str, str]:
+    """The current templates with `changes` applied (validated), without saving them."""
+    current = NamingScheme.load().templates()
+    if changes:
+        check_templates(changes)
+    return {**current, **(changes or {})}
+
+
+def check_templates(templates: dict[str, str]) -> None:
+    """Raise InvalidTemplate naming every problem (unknown names, invalid templates)."""
+    problems = []
+    for name, template in templates.items():
+        if name not in NamingScheme.TEMPLATE_FIELDS:
+            problems.append(f"Unknown template {name!r}.")
+        else:
+            problems += [f"{name}: {problem}" for problem in validate_template(template)]
+    if problems:
+        raise InvalidTemplate(" ".join(problems))
+
+
+def preview_renames(
+    track_file_ids: list[int] | None = None,
+    templates: dict[str, str] | None = None,
+    *,
+    limit: int = renamer.DEFAULT_LIMIT,
+    only_changed: bool = True,
+) -> list[RenamePlan]:
+    """Old -> new path for the chosen files under the given (or current) templates."""
+    scheme = merged_templates(templates)
+    return renamer.plan(track_file_ids, scheme, limit=limit, only_changed=only_changed)
+
+
+def apply_renames(
+    track_file_ids: list[int], templates: dict[str, str] | None = None
+) -> list[RenamePlan]:
+    """Save the templates (when given) and rename the chosen files with safe moves."""
+    if templates:
+        save_naming_scheme(merged_templates(templates))
+    plans = renamer.plan(track_file_ids, NamingScheme.load().templates(), limit=len(track_file_ids))
+    return renamer.apply(plans)
+
+
+# --- keeping imports going after a restart ------------------------------------------------
+
+
+def resume_stalled_imports() -> str:
+    """Re-enqueue imports whose worker died; clear stale staging copies. Runs on a schedule."""
+    cutoff = timezone.now() - timedelta(minutes=STALE_MINUTES)
+    busy_jobs = ImportItem.objects.filter(updated_at__gte=cutoff).values("download_job_id")
+    jobs = list(
+        DownloadJob.objects.filter(status=DownloadJob.Status.IMPORTING, state_changed_at__lt=cutoff)
+        .exclude(pk__in=busy_jobs)
+        .values_list("pk", flat=True)
+    )
+    for job_id in jobs:
+        enqueue("metadata.tasks.import_download", job_id)
+    batches = list(
+        ImportBatch.objects.filter(
+            status=ImportBatch.Status.RUNNING, updated_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for batch_id in batches:
+        enqueue("metadata.tasks.resume_folder_import", batch_id)
+    removed = _clear_staging()
+    return (
+        f"re-queued {len(jobs)} imports and {len(batches)} folder imports; "
+        f"removed {removed} stale staging copies"
+    )
+
+
+def _clear_staging() -> int:
+    """Staged copies nobody will use again (a live import has its copy recorded as staged)."""
+    folder = paths.staging_dir()
+    if not folder.is_dir():
+        return 0
+    staged = ImportItem.objects.filter(state=ImportItem.State.STAGED)
+    in_use = set(staged.values_list("staged_path", flat=True))
+    too_old = (timezone.now() - STAGING_MAX_AGE).timestamp()
+    removed = 0
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        if str(path) not in in_use and path.stat().st_mtime < too_old:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from metadata import views
+
+app_name = "metadata"
+urlpatterns = [
+    path("", views.imports, name="imports"),
+    path("start/", views.start_import, name="start"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("gaps/retry/", views.retry_gaps, name="retry-gaps"),
+    path("naming/", views.naming, name="naming"),
+    path("naming/preview/", views.naming_preview, name="naming-preview"),
+    path("naming/apply/", views.naming_apply, name="naming-apply"),
+]

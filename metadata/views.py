@@ -1,0 +1,126 @@
+"""Import pages: start and follow folder imports, see gaps, edit naming and preview renames."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from metadata import services
+from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+
+RECENT = 20
+PREVIEW_LIMIT = 200
+
+
+class ImportForm(forms.Form):
+    path = forms.CharField(
+        max_length=4096, help_text="Absolute folder on the server, e.g. slskd's download folder."
+    )
+    copy = forms.BooleanField(required=False)
+
+
+class NamingForm(forms.ModelForm):
+    class Meta:
+        model = NamingScheme
+        fields = list(NamingScheme.TEMPLATE_FIELDS)
+        widgets = {name: forms.TextInput() for name in NamingScheme.TEMPLATE_FIELDS}
+
+
+@require_GET
+def imports(request: HttpRequest) -> HttpResponse:
+    """Folder imports, the files that did not make it, and the open metadata gaps."""
+    return render(request, "metadata/imports.html", _index_context(ImportForm()))
+
+
+@require_POST
+def start_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = services.start_folder_import(
+                form.cleaned_data["path"], keep_source=form.cleaned_data["copy"]
+            )
+        except services.ImportRefused as exc:
+            form.add_error("path", str(exc))
+        else:
+            messages.success(request, f"Import of {batch.path} queued.")
+            return redirect("metadata:batch", batch.pk)
+    return render(request, "metadata/imports.html", _index_context(form), status=400)
+
+
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A folder import's progress; the HTMX poll stops once the import is finished."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    context = {"batch": batch, "problems": batch.items.problems().order_by("pk")[:500]}
+    if not request.htmx:
+        return render(request, "metadata/batch.html", context)
+    if batch.is_terminal:
+        html = render_to_string("metadata/batch.html#progress", context, request=request)
+        return HttpResponseStopPolling(html)
+    return render(request, "metadata/batch.html#progress", context)
+
+
+@require_POST
+def retry_gaps(request: HttpRequest) -> HttpResponse:
+    count = services.retry_gaps_now()
+    messages.success(request, f"{count} gaps will be retried in a moment.")
+    return redirect("metadata:imports")
+
+
+@require_GET
+def naming(request: HttpRequest) -> HttpResponse:
+    """The naming templates, with a preview of what renaming the library would do."""
+    form = NamingForm(instance=NamingScheme.load())
+    return render(request, "metadata/naming.html", {"form": form})
+
+
+@require_POST
+def naming_preview(request: HttpRequest) -> HttpResponse:
+    """Old -> new paths under the templates in the form (nothing is saved or moved)."""
+    form = NamingForm(request.POST, instance=NamingScheme.load())
+    plans = []
+    if form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in NamingScheme.TEMPLATE_FIELDS}
+        plans = services.preview_renames(None, changes, limit=PREVIEW_LIMIT)
+    context = {"form": form, "plans": plans, "limit": PREVIEW_LIMIT, "previewed": form.is_valid()}
+    template = "metadata/naming.html#preview" if request.htmx else "metadata/naming.html"
+    return render(request, template, context)
+
+
+@require_POST
+def naming_apply(request: HttpRequest) -> HttpResponse:
+    """Save the templates and rename the files ticked in the preview."""
+    form = NamingForm(request.POST, instance=NamingScheme.load())
+    if not form.is_valid():
+        return render(request, "metadata/naming.html", {"form": form}, status=400)
+    form.save()
+    ids = [int(v) for v in request.POST.getlist("track_file") if v.isdigit()]
+    results = services.apply_renames(ids) if ids else []
+    moved = sum(1 for r in results if r.changed)
+    problems = [f"{r.old}: {r.problem}" for r in results if r.problem]
+    messages.success(request, f"Naming saved; {moved} files renamed.")
+    for problem in problems[:20]:
+        messages.error(request, problem)
+    return redirect("metadata:naming")
+
+
+def _index_context(form: ImportForm) -> dict:
+    gap_counts = dict(
+        MetadataGap.objects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    return {
+        "form": form,
+        "batches": ImportBatch.objects.recent()[:RECENT],
+        "problems": ImportItem.objects.problems().order_by("-created_at", "-pk")[:RECENT],
+        "gap_counts": [
+            (label, gap_counts.get(kind, 0)) for kind, label in MetadataGap.Kind.choices
+        ],
+        "open_gaps": sum(gap_counts.values()),
+    }

@@ -1,0 +1,214 @@
+# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
+"""The import, gap and naming endpoints."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from library.models import TrackFile
+from metadata import services
+from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+from metadata.tagging import TagSet, write_tags
+from tests.factories import TrackFactory, TrackFileFactory
+from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url: str, data: object):
+    return client.post(url, data, content_type="application/json")
+
+
+def put(client, url: str, data: object):
+    return client.put(url, data, content_type="application/json")
+
+
+def test_the_endpoints_need_authentication(client) -> None:
+    assert client.get("/api/library/imports").status_code == 401
+    assert post(client, "/api/library/imports", {"path": "/tmp"}).status_code == 401
+    assert client.get("/api/naming").status_code == 401
+
+
+def test_starting_an_import_queues_a_batch(api_client, dirs, monkeypatch) -> None:
+    queued = []
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: queued.append(args))
+
+    response = post(api_client, "/api/library/imports", {"path": str(dirs.downloads), "copy": True})
+
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["keep_source"] is True
+    assert body["path"] == str(dirs.downloads)
+    assert ImportBatch.objects.get().pk == body["id"]
+
+
+def test_a_bad_path_is_refused_with_the_reason(api_client, dirs) -> None:
+    response = post(api_client, "/api/library/imports", {"path": "/no/such/folder"})
+
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["detail"]
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_progress_of_an_import_lists_failures_with_reasons(
+    api_client, dirs, audio_sources
+) -> None:
+    shutil.copyfile(audio_sources["flac"], dirs.downloads / "good.flac")
+    write_tags(dirs.downloads / "good.flac", TagSet(title="Good", artist="Band"))
+    (dirs.downloads / "bad.mp3").write_bytes(b"not audio")
+    batch = services.import_folder_now(str(dirs.downloads))
+
+    body = api_client.get(f"/api/library/imports/{batch.pk}").json()
+
+    assert {k: body[k] for k in ("status", "total", "done", "imported", "skipped", "failed")} == {
+        "status": "completed", "total": 2, "done": 2, "imported": 1, "skipped": 0, "failed": 1,
+    }  # fmt: skip
+    assert body["percent"] == 100
+    [problem] = body["problems"]
+    assert problem["source_path"] == str(dirs.downloads / "bad.mp3")
+    assert problem["state"] == "failed" and problem["reason"]
+    assert api_client.get("/api/library/imports/999999").status_code == 404
+
+
+def make_batches(count: int) -> None:
+    for n in range(count):
+        batch = ImportBatch.objects.create(path=f"/music/in/{n}")
+        ImportItem.objects.create(batch=batch, source_path=f"/music/in/{n}/x.flac", state="failed")
+
+
+def test_listing_imports_costs_the_same_queries_for_many_rows(api_client) -> None:
+    make_batches(2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(api_client.get("/api/library/imports").json()) == 2
+    make_batches(20)
+    with CaptureQueriesContext(connection) as many:
+        assert len(api_client.get("/api/library/imports").json()) == 22
+    assert len(many) == len(few)
+
+
+def test_import_details_cost_the_same_queries_for_many_problems(api_client) -> None:
+    batch = ImportBatch.objects.create(path="/in")
+    ImportItem.objects.create(batch=batch, source_path="/in/1.flac", state="failed", reason="x")
+    with CaptureQueriesContext(connection) as few:
+        api_client.get(f"/api/library/imports/{batch.pk}")
+    for n in range(20):
+        ImportItem.objects.create(batch=batch, source_path=f"/in/{n}.mp3", state="skipped")
+    with CaptureQueriesContext(connection) as many:
+        assert len(api_client.get(f"/api/library/imports/{batch.pk}").json()["problems"]) == 21
+    assert len(many) == len(few)
+
+
+def test_listing_import_items_costs_the_same_queries_for_many_rows(api_client) -> None:
+    make_batches(2)
+    with CaptureQueriesContext(connection) as few:
+        api_client.get("/api/library/import-items")
+    make_batches(20)
+    with CaptureQueriesContext(connection) as many:
+        body = api_client.get("/api/library/import-items?state=failed").json()
+    assert len(body) == 22 and len(many) == len(few)
+
+
+def test_listing_gaps_costs_the_same_queries_for_many_rows(api_client) -> None:
+    MetadataGap.objects.create(track=TrackFactory(), kind="lyrics", reason="LRCLIB answered 503")
+    with CaptureQueriesContext(connection) as few:
+        api_client.get("/api/library/gaps")
+    for track in TrackFactory.create_batch(15):
+        MetadataGap.objects.create(track=track, kind="cover")
+    with CaptureQueriesContext(connection) as many:
+        body = api_client.get("/api/library/gaps").json()
+    assert len(body) == 16 and len(many) == len(few)
+    assert {"track", "kind", "reason", "attempts", "next_attempt_at"} <= set(body[0])
+
+
+def test_retrying_gaps_makes_them_due(api_client, monkeypatch) -> None:
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: None)
+    MetadataGap.objects.create(track=TrackFactory(), kind="lyrics")
+
+    assert post(api_client, "/api/library/gaps/retry", {}).json() == {"count": 1}
+
+
+def test_the_naming_templates_can_be_read_and_changed(api_client) -> None:
+    body = api_client.get("/api/naming").json()
+    assert body["standard"] == body["defaults"]["standard"]
+
+    response = put(api_client, "/api/naming", {"standard": "{Artist Name}/{Track Title}"})
+
+    assert response.status_code == 200
+    assert NamingScheme.load().standard == "{Artist Name}/{Track Title}"
+    assert response.json()["multi_disc"] == body["multi_disc"]
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{Artist Name}/{Nope}", "Unknown token"),
+        ("/etc/{Track Title}", "relative"),
+        ("{Artist Name}/../{Track Title}", "'..'"),
+        ("{Artist Name}/{Album Title}", "tell tracks apart"),
+    ],
+)
+def test_an_invalid_template_is_refused_with_the_reason(api_client, template, problem) -> None:
+    response = put(api_client, "/api/naming", {"standard": template})
+
+    assert response.status_code == 400
+    assert problem in response.json()["detail"]
+    assert NamingScheme.load().standard != template
+
+
+def library_files(dirs, audio_sources, count: int, folder: str = "old") -> list[TrackFile]:
+    rows = []
+    for n in range(count):
+        track = TrackFactory(title=f"Song {n}", track_number=n + 1)
+        path = dirs.music / folder / f"{n}.flac"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(audio_sources["flac"], path)
+        rows.append(TrackFileFactory(track=track, path=str(path)))
+    return rows
+
+
+def test_a_rename_preview_shows_old_and_new_paths(api_client, dirs, audio_sources) -> None:
+    rows = library_files(dirs, audio_sources, 2)
+
+    response = post(api_client, "/api/naming/preview", {
+        "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
+        "track_file_ids": [rows[0].pk],
+    })  # fmt: skip
+
+    [plan] = response.json()
+    assert plan["old"] == rows[0].path and plan["changed"] is True
+    assert plan["new"] == str(dirs.music / rows[0].track.artist.name / "01 Song 0.flac")
+    assert NamingScheme.load().standard != "{Artist Name}/{track:00} {Track Title}"
+
+
+def test_a_rename_preview_costs_the_same_queries_for_many_files(
+    api_client, dirs, audio_sources
+) -> None:
+    library_files(dirs, audio_sources, 2)
+    NamingScheme.load()  # the first read creates the row
+    with CaptureQueriesContext(connection) as few:
+        post(api_client, "/api/naming/preview", {})
+    library_files(dirs, audio_sources, 12, folder="more")
+    with CaptureQueriesContext(connection) as many:
+        assert len(post(api_client, "/api/naming/preview", {}).json()) == 14
+    assert len(many) == len(few)
+
+
+def test_applying_a_rename_moves_the_chosen_files(api_client, dirs, audio_sources) -> None:
+    rows = library_files(dirs, audio_sources, 2)
+
+    response = post(api_client, "/api/naming/apply", {
+        "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
+        "track_file_ids": [rows[1].pk],
+    })  # fmt: skip
+
+    [result] = response.json()
+    assert result["problem"] == "" and result["changed"] is True
+    moved = TrackFile.objects.get(pk=rows[1].pk)
+    assert moved.path == result["new"] and (dirs.music / moved.path).is_file()
+    assert not (dirs.music / "old" / "1.flac").exists()
+    assert (dirs.music / "old" / "0.flac").exists()  # not chosen: left alone
+    assert NamingScheme.load().standard == "{Artist Name}/{track:00} {Track Title}"

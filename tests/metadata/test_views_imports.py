@@ -1,0 +1,200 @@
+# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
+"""The import pages: start a folder import, follow it, see gaps, edit naming, preview renames."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from library.models import TrackFile
+from metadata import services
+from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+from metadata.tagging import TagSet, write_tags
+from tests.factories import TrackFactory, TrackFileFactory
+from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def test_pages_need_a_login(client, user) -> None:
+    response = client.get(reverse("metadata:imports"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_imports_page_lists_batches_problems_and_gaps(logged_in_client) -> None:
+    batch = ImportBatch.objects.create(path="/srv/slskd/downloads", total=4, done=2)
+    ImportItem.objects.create(batch=batch, source_path="/srv/x.flac", state="failed", reason="odd")
+    MetadataGap.objects.create(track=TrackFactory(), kind="lyrics")
+
+    response = logged_in_client.get(reverse("metadata:imports"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/srv/slskd/downloads" in html and "odd" in html
+    assert "Lyrics: <strong>1</strong>" in html
+
+
+def test_the_imports_page_costs_the_same_queries_for_many_rows(logged_in_client) -> None:
+    def add(count: int) -> None:
+        for n in range(count):
+            batch = ImportBatch.objects.create(path=f"/in/{n}")
+            ImportItem.objects.create(batch=batch, source_path=f"/in/{n}/a.mp3", state="skipped")
+            MetadataGap.objects.create(track=TrackFactory(), kind="cover")
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        logged_in_client.get(reverse("metadata:imports"))
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        logged_in_client.get(reverse("metadata:imports"))
+    assert len(many) == len(few)
+
+
+def test_starting_an_import_queues_it_and_shows_its_page(
+    logged_in_client, dirs, monkeypatch
+) -> None:
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: None)
+
+    response = logged_in_client.post(reverse("metadata:start"), {"path": str(dirs.downloads)})
+
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("metadata:batch", args=[batch.pk])
+
+
+def test_a_refused_folder_shows_the_reason_in_the_form(logged_in_client, dirs) -> None:
+    response = logged_in_client.post(reverse("metadata:start"), {"path": "/no/such/dir"})
+
+    assert response.status_code == 400
+    assert "does not exist" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_running_import_keeps_polling_and_a_finished_one_stops(logged_in_client) -> None:
+    batch = ImportBatch.objects.create(path="/in", status="running", total=10, done=3)
+    url = reverse("metadata:batch", args=[batch.pk])
+
+    page = logged_in_client.get(url)
+    running = logged_in_client.get(url, headers=HTMX)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="completed", done=10, imported=10)
+    finished = logged_in_client.get(url, headers=HTMX)
+
+    assert page.status_code == 200 and "<html" in page.content.decode()
+    assert running.status_code == 200 and 'hx-trigger="every 2s"' in running.content.decode()
+    assert "<html" not in running.content.decode()
+    assert finished.status_code == 286  # htmx stops polling
+    assert "every 2s" not in finished.content.decode() and "10 of 10" in finished.content.decode()
+
+
+def test_a_finished_import_lists_its_problem_files(logged_in_client, dirs, audio_sources) -> None:
+    (dirs.downloads / "broken.flac").write_bytes(b"fLaC broken")
+    batch = services.import_folder_now(str(dirs.downloads))
+
+    html = logged_in_client.get(reverse("metadata:batch", args=[batch.pk])).content.decode()
+
+    assert str(dirs.downloads / "broken.flac") in html and "Failed" in html
+
+
+def test_retrying_gaps_from_the_page(logged_in_client, monkeypatch) -> None:
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: None)
+    MetadataGap.objects.create(track=TrackFactory(), kind="cover")
+
+    response = logged_in_client.post(reverse("metadata:retry-gaps"))
+
+    assert response.status_code == 302
+
+
+def test_the_naming_page_shows_the_templates(logged_in_client) -> None:
+    html = logged_in_client.get(reverse("metadata:naming")).content.decode()
+    assert NamingScheme.load().standard.replace("'", "&#x27;") in html
+
+
+def test_a_preview_shows_old_and_new_paths_without_moving_anything(
+    logged_in_client, dirs, audio_sources
+) -> None:
+    path = dirs.music / "flat" / "song.flac"
+    path.parent.mkdir()
+    shutil.copyfile(audio_sources["flac"], path)
+    row = TrackFileFactory(track=TrackFactory(title="Song", track_number=1), path=str(path))
+    form = NamingScheme.load().templates() | {"standard": "{Artist Name}/{track:00} {Track Title}"}
+
+    response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
+
+    html = response.content.decode()
+    assert str(path) in html and f"{row.track.artist.name}/01 Song.flac" in html
+    assert f'value="{row.pk}" checked' in html and "<html" not in html
+    assert path.exists() and NamingScheme.load().standard != form["standard"]
+
+
+def test_an_invalid_template_is_explained_in_the_preview(logged_in_client) -> None:
+    form = NamingScheme.load().templates() | {"standard": "{Bogus}"}
+
+    response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
+
+    assert "Unknown token {Bogus}" in response.content.decode()
+
+
+def test_applying_saves_the_templates_and_renames_ticked_files(
+    logged_in_client, dirs, audio_sources
+) -> None:
+    paths = []
+    for n in range(2):
+        path = dirs.music / "flat" / f"{n}.flac"
+        path.parent.mkdir(exist_ok=True)
+        shutil.copyfile(audio_sources["flac"], path)
+        write_tags(path, TagSet(title=f"Song {n}"))
+        paths.append(path)
+    rows = [
+        TrackFileFactory(track=TrackFactory(title=f"Song {n}"), path=str(p))
+        for n, p in enumerate(paths)
+    ]
+    form = NamingScheme.load().templates() | {"standard": "{Artist Name}/{Track Title}"}
+
+    response = logged_in_client.post(
+        reverse("metadata:naming-apply"), form | {"track_file": [str(rows[0].pk)]}
+    )
+
+    assert response.status_code == 302
+    assert NamingScheme.load().standard == "{Artist Name}/{Track Title}"
+    moved = TrackFile.objects.get(pk=rows[0].pk)
+    assert moved.path == str(dirs.music / rows[0].track.artist.name / "Song 0.flac")
+    assert not paths[0].exists() and paths[1].exists()
+
+
+def test_an_import_page_costs_the_same_queries_for_many_problem_files(logged_in_client) -> None:
+    batch = ImportBatch.objects.create(path="/in", status="completed")
+    url = reverse("metadata:batch", args=[batch.pk])
+    ImportItem.objects.create(batch=batch, source_path="/in/0.mp3", state="failed", reason="x")
+    with CaptureQueriesContext(connection) as few:
+        logged_in_client.get(url)
+    for n in range(1, 15):
+        ImportItem.objects.create(batch=batch, source_path=f"/in/{n}.mp3", state="skipped")
+    with CaptureQueriesContext(connection) as many:
+        logged_in_client.get(url)
+    assert len(many) == len(few)
+
+
+def test_a_rename_preview_costs_the_same_queries_for_many_files(
+    logged_in_client, dirs, audio_sources
+) -> None:
+    def add(count: int, folder: str) -> None:
+        for n in range(count):
+            path = dirs.music / folder / f"{n}.flac"
+            path.parent.mkdir(exist_ok=True)
+            shutil.copyfile(audio_sources["flac"], path)
+            TrackFileFactory(track=TrackFactory(title=f"S{folder}{n}"), path=str(path))
+
+    form = NamingScheme.load().templates()
+    add(1, "a")
+    with CaptureQueriesContext(connection) as few:
+        logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
+    add(12, "b")
+    with CaptureQueriesContext(connection) as many:
+        response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
+    assert response.content.decode().count('name="track_file"') == 13
+    assert len(many) == len(few)
