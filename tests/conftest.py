@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from accounts.models import ApiKey
+from tests.engine_support import API_KEY, point_settings_at
+from tests.fakes.slskd import FakeConfig, FakeSlskd, Network
 
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0", ""}
 
@@ -58,3 +61,24 @@ def api_key(db) -> str:
 def api_client(api_key: str) -> Client:
     """A client that authenticates to the REST API with an admin-created key."""
     return Client(headers={"X-API-Key": api_key})
+
+
+@pytest.fixture
+def slskd_factory(settings, tmp_path: Path):
+    """Start a fake slskd on `network` and point SoulSpot at it."""
+    started: list[FakeSlskd] = []
+
+    def start(network: Network | None = None, **config) -> FakeSlskd:
+        fake = FakeSlskd(
+            api_key=API_KEY, downloads_dir=tmp_path / "slskd" / "downloads", network=network,
+            config=FakeConfig(**{"speed_scale": 40.0, **config}),
+        )  # fmt: skip
+        fake.start()
+        started.append(fake)
+        point_settings_at(settings, fake, tmp_path / "data")
+        (tmp_path / "data").mkdir(exist_ok=True)
+        return fake
+
+    yield start
+    for fake in started:
+        fake.stop()

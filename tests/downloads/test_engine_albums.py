@@ -9,7 +9,7 @@ import pytest
 from downloads import services
 from downloads.engine.albums import parse_track_name
 from downloads.models import Candidate, DownloadJob
-from tests.downloads.conftest import run_engine_until
+from tests.engine_support import run_engine_until
 from tests.fakes.audio import make_audio
 from tests.fakes.slskd import Network
 

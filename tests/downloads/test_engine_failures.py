@@ -10,7 +10,7 @@ import pytest
 from downloads import services
 from downloads.engine import step
 from downloads.models import Candidate, DownloadJob, Peer
-from tests.downloads.conftest import all_settled, run_engine_until
+from tests.engine_support import all_settled, run_engine_until
 from tests.fakes.audio import make_audio
 from tests.fakes.slskd import Network
 

@@ -16,7 +16,7 @@ from django.db import connection
 from downloads import services
 from downloads.models import DownloadJob
 from soulspot.lib.queue import enqueue
-from tests.downloads.conftest import API_KEY
+from tests.engine_support import API_KEY
 from tests.fakes.audio import make_audio
 from tests.fakes.slskd import Network
 

@@ -6,8 +6,8 @@ import pytest
 
 from downloads import searches, services
 from downloads.models import Candidate, DownloadJob, ManualSearch
-from tests.downloads.conftest import all_settled, run_engine_until
 from tests.downloads.network import build_trap_network
+from tests.engine_support import all_settled, run_engine_until
 from tests.factories import CandidateFactory, DownloadJobFactory
 
 Status = DownloadJob.Status

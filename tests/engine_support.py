@@ -1,4 +1,4 @@
-"""Fixtures that wire SoulSpot's settings to an in-process fake slskd."""
+"""Helpers for tests that drive the download engine against an in-process fake slskd."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from downloads.engine import step
 from downloads.models import DownloadJob
-from tests.fakes.slskd import FakeConfig, FakeSlskd, Network
+from tests.fakes.slskd import FakeSlskd
 
 API_KEY = "engine-test-key-0123456789"
 
@@ -22,27 +20,6 @@ def point_settings_at(settings, fake: FakeSlskd, data_dir: Path) -> None:
     settings.DATA_DIR = data_dir
     settings.SLSKD_SEARCH_TIMEOUT_MS = 2000
     settings.ENGINE_STEP_SECONDS = 0.05
-
-
-@pytest.fixture
-def slskd_factory(settings, tmp_path: Path):
-    """Start a fake slskd on `network` and point SoulSpot at it."""
-    started: list[FakeSlskd] = []
-
-    def start(network: Network | None = None, **config) -> FakeSlskd:
-        fake = FakeSlskd(
-            api_key=API_KEY, downloads_dir=tmp_path / "slskd" / "downloads", network=network,
-            config=FakeConfig(**{"speed_scale": 40.0, **config}),
-        )  # fmt: skip
-        fake.start()
-        started.append(fake)
-        point_settings_at(settings, fake, tmp_path / "data")
-        (tmp_path / "data").mkdir(exist_ok=True)
-        return fake
-
-    yield start
-    for fake in started:
-        fake.stop()
 
 
 def run_engine_until(done: Callable[[], bool], *, timeout: float = 60, pause: float = 0.05) -> int:
