@@ -155,7 +155,9 @@ def pause_job(job: DownloadJob) -> DownloadJob:
 
 
 def resume_job(job: DownloadJob) -> DownloadJob:
-    if not transition(job.pk, [Status.PAUSED], Status.QUEUED, status_reason="", next_attempt_at=None):
+    if not transition(
+        job.pk, [Status.PAUSED], Status.QUEUED, status_reason="", next_attempt_at=None
+    ):
         raise InvalidTransition(f"job #{job.pk} is {job.status}, not paused")
     wake_engine()
     return _refetch(job)
@@ -180,17 +182,33 @@ def retry_job(job: DownloadJob) -> DownloadJob:
         and DownloadJob.objects.active().filter(track_id=job.track_id).exclude(pk=job.pk).exists()
     ):
         raise AlreadyQueued(DownloadJob.objects.active().filter(track_id=job.track_id).first())
+    if job.kind == DownloadJob.Kind.ALBUM and job.children.exists():
+        return _retry_album_children(job)
     with transaction.atomic():
         moved = transition(
             job.pk, DownloadJob.TERMINAL_STATUSES, Status.QUEUED, attempts=0, error="",
             status_reason="", next_attempt_at=None, finished_at=None, transfer_id="",
-            transfer_state="", progress=0, bytes_transferred=0, search_id="",
+            transfer_state="", progress=0, bytes_transferred=0, search_id="", tried_queries=[],
+            candidate=None, local_path="",
         )  # fmt: skip
         if not moved:
             raise InvalidTransition(f"job #{job.pk} changed while retrying; try again")
         # Candidates that never got a chance stay pending; a fresh search will add new ones.
         job.candidates.filter(state=Candidate.State.TRYING).update(state=Candidate.State.FAILED)
     wake_engine()
+    return _refetch(job)
+
+
+def _retry_album_children(job: DownloadJob) -> DownloadJob:
+    """An album whose folder was chosen: retry only the tracks that did not make it."""
+    unfinished = job.children.filter(status__in=DownloadJob.TERMINAL_STATUSES).exclude(
+        status=Status.COMPLETED
+    )
+    for child in unfinished:
+        retry_job(child)
+    transition(
+        job.pk, DownloadJob.TERMINAL_STATUSES, Status.DOWNLOADING, error="", finished_at=None
+    )
     return _refetch(job)
 
 

@@ -117,3 +117,25 @@ def test_an_album_with_an_unknown_track_list_takes_the_folders_files(
 )
 def test_track_names_are_parsed_from_file_names(name: str, parsed: tuple) -> None:
     assert parse_track_name(name) == parsed
+
+
+def test_retrying_a_failed_album_retries_only_its_missing_tracks(
+    slskd_factory, tmp_path, monkeypatch
+) -> None:
+    slskd_factory(_album_network(tmp_path / "net"))
+    album_job = services.queue_album_download(artist="Omicron", album="Skyline", tracks=TITLES)
+    run_engine_until(_children_settled, timeout=90)
+    children = list(DownloadJob.objects.filter(parent=album_job).order_by("pk"))
+    services.complete_job(children[0].pk, "/music/1.flac")
+    services.complete_job(children[1].pk, "/music/2.flac")
+    services.cancel_job(children[2])
+    run_engine_until(
+        lambda: DownloadJob.objects.get(pk=album_job.pk).status == Status.FAILED, timeout=10
+    )
+    services.retry_job(DownloadJob.objects.get(pk=album_job.pk))
+    statuses = list(
+        DownloadJob.objects.filter(parent=album_job).order_by("pk").values_list("status", flat=True)
+    )
+    assert statuses == [Status.COMPLETED, Status.COMPLETED, Status.QUEUED]
+    assert DownloadJob.objects.get(pk=album_job.pk).status == Status.DOWNLOADING
+    assert DownloadJob.objects.filter(parent=album_job).count() == 3  # nothing re-created

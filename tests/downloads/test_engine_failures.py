@@ -158,3 +158,20 @@ def test_a_file_finished_before_slskd_restarted_is_kept_not_downloaded_again(
     job.refresh_from_db()
     assert job.status == Status.IMPORTING and Path(job.local_path).is_file()
     assert fake.stats.enqueues == {}  # nothing was enqueued again after the restart
+
+
+def test_retrying_a_not_found_job_searches_again_from_the_first_query(
+    slskd_factory, tmp_path
+) -> None:
+    network = _two_peer_network(tmp_path / "net")
+    fake = slskd_factory(Network.build(tmp_path / "empty"))
+    job = services.queue_track_download(artist="Nu", title="Echo", duration_ms=5000)
+    run_engine_until(all_settled)
+    job.refresh_from_db()
+    assert job.status == Status.NOT_FOUND
+    fake.stop()
+    slskd_factory(network)  # the file appears on the network later
+    services.retry_job(job)
+    run_engine_until(all_settled)
+    job.refresh_from_db()
+    assert job.status == Status.IMPORTING
