@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -14,11 +15,32 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+def _count_of(queryset: models.QuerySet, field: str) -> models.Subquery:
+    """A correlated COUNT: evaluated only for the rows of the page, not the whole table."""
+    counted = queryset.order_by().values(field).annotate(n=models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted), 0)
+
+
+class ArtistQuerySet(models.QuerySet):
+    def with_counts(self) -> ArtistQuerySet:
+        return self.annotate(
+            albums_known=_count_of(Album.objects.filter(artist=models.OuterRef("pk")), "artist"),
+            tracks_known=_count_of(Track.objects.filter(artist=models.OuterRef("pk")), "artist"),
+        )
+
+    def search(self, text: str) -> ArtistQuerySet:
+        return self.filter(name__icontains=text) if text else self
+
+
 class Artist(TimeStamped):
     name = models.CharField(max_length=500)
     sort_name = models.CharField(max_length=500, blank=True)
-    musicbrainz_id = models.CharField("MusicBrainz artist id", max_length=36, blank=True, db_index=True)
+    musicbrainz_id = models.CharField(
+        "MusicBrainz artist id", max_length=36, blank=True, db_index=True
+    )
     spotify_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = ArtistQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -31,6 +53,15 @@ class Artist(TimeStamped):
 class AlbumQuerySet(models.QuerySet):
     def with_artist(self) -> AlbumQuerySet:
         return self.select_related("artist")
+
+    def with_counts(self) -> AlbumQuerySet:
+        tracks = Track.objects.filter(album=models.OuterRef("pk"))
+        return self.with_artist().annotate(tracks_known=_count_of(tracks, "album"))
+
+    def search(self, text: str) -> AlbumQuerySet:
+        if not text:
+            return self
+        return self.filter(models.Q(title__icontains=text) | models.Q(artist__name__icontains=text))
 
 
 class Album(TimeStamped):
@@ -45,7 +76,9 @@ class Album(TimeStamped):
 
     title = models.CharField(max_length=500)
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
-    release_type = models.CharField(max_length=20, choices=ReleaseType.choices, default=ReleaseType.ALBUM)
+    release_type = models.CharField(
+        max_length=20, choices=ReleaseType.choices, default=ReleaseType.ALBUM
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     track_count = models.PositiveSmallIntegerField(null=True, blank=True)
     disc_count = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -73,6 +106,65 @@ class TrackQuerySet(models.QuerySet):
     def owned(self) -> TrackQuerySet:
         return self.filter(status=Track.Status.OWNED)
 
+    def with_files(self) -> TrackQuerySet:
+        return self.with_relations().prefetch_related(
+            models.Prefetch("files", queryset=TrackFile.objects.order_by("pk"))
+        )
+
+    def search(self, text: str) -> TrackQuerySet:
+        if not text:
+            return self
+        return self.filter(
+            models.Q(title__icontains=text)
+            | models.Q(artist__name__icontains=text)
+            | models.Q(album__title__icontains=text)
+        )
+
+    def having_files(self, **conditions: object) -> TrackQuerySet:
+        """Tracks with at least one file matching `conditions` (no duplicate rows, no DISTINCT).
+
+        An IN subquery rather than a correlated EXISTS: the database starts from the matching
+        files (using their indexes), which is what keeps filters fast on large libraries.
+        """
+        return self.filter(pk__in=_tracks_of(conditions))
+
+    def without_files(self, **conditions: object) -> TrackQuerySet:
+        """Tracks with no file matching `conditions`."""
+        return self.exclude(pk__in=_tracks_of(conditions))
+
+    def filtered(
+        self,
+        *,
+        q: str = "",
+        status: str | None = None,
+        artist_id: int | None = None,
+        album_id: int | None = None,
+        format: str | None = None,
+        quality: str | None = None,
+        broken: bool | None = None,
+        missing: bool | None = None,
+        duplicate: bool | None = None,
+    ) -> TrackQuerySet:
+        """The track list's search and filters; file filters select tracks with such a file."""
+        tracks = self.search(q)
+        own = {"status": status, "artist_id": artist_id, "album_id": album_id}
+        tracks = tracks.filter(**{k: v for k, v in own.items() if v is not None})
+        # One file must match all file filters ("an MP3 that is not broken"), in one EXISTS.
+        files = {"format": format, "quality": quality, "is_broken": broken, "is_missing": missing}
+        conditions = {field: value for field, value in files.items() if value is not None}
+        if conditions:
+            tracks = tracks.having_files(**conditions)
+        if duplicate is not None:
+            in_group = {"duplicate_group__status": DuplicateGroup.Status.OPEN}
+            method = tracks.having_files if duplicate else tracks.without_files
+            tracks = method(**in_group)
+        return tracks
+
+
+def _tracks_of(conditions: dict) -> models.QuerySet:
+    # Never NULL: "id NOT IN (…, NULL)" would match no track at all.
+    return TrackFile.objects.filter(track__isnull=False, **conditions).values("track_id")
+
 
 class Track(TimeStamped):
     """A recording we know about. `status` says whether the user wants it or owns it.
@@ -91,14 +183,18 @@ class Track(TimeStamped):
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="tracks")
     # The credit as it should be displayed and tagged, e.g. "Daft Punk feat. Pharrell Williams".
     artist_credit = models.CharField(max_length=1000, blank=True)
-    album = models.ForeignKey(Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks")
+    album = models.ForeignKey(
+        Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
+    )
     track_number = models.PositiveSmallIntegerField(null=True, blank=True)
     disc_number = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     isrc = models.CharField("ISRC", max_length=12, blank=True, db_index=True)
     musicbrainz_recording_id = models.CharField(max_length=36, blank=True, db_index=True)
     spotify_id = models.CharField(max_length=64, blank=True, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.KNOWN, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.KNOWN, db_index=True
+    )
     wanted_at = models.DateTimeField(null=True, blank=True)
 
     objects = TrackQuerySet.as_manager()
@@ -125,6 +221,25 @@ class TrackFileQuerySet(models.QuerySet):
     def broken(self) -> TrackFileQuerySet:
         return self.filter(is_broken=True, is_missing=False)
 
+    def healthy(self) -> TrackFileQuerySet:
+        return self.filter(is_broken=False, is_missing=False)
+
+    def under(self, root: str) -> TrackFileQuerySet:
+        """Files inside the folder `root`, as an index range on `path` (no LIKE scan)."""
+        prefix = root.rstrip("/") + "/"
+        # "0" is the character after "/", so this range is exactly the paths starting with prefix.
+        return self.filter(path__gte=prefix, path__lt=prefix[:-1] + "0")
+
+    def in_open_duplicate_group(self) -> TrackFileQuerySet:
+        return self.filter(duplicate_group__status=DuplicateGroup.Status.OPEN)
+
+    def broken_listing(self) -> TrackFileQuerySet:
+        """Broken files with their track and whether that track has a healthy copy elsewhere."""
+        healthy = TrackFile.objects.healthy().filter(
+            track=models.OuterRef("track"), track__isnull=False
+        )
+        return self.broken().with_track().annotate(has_healthy_copy=models.Exists(healthy))
+
 
 class TrackFile(TimeStamped):
     """One audio file on disk, as last read by the scanner or the importer."""
@@ -140,12 +255,16 @@ class TrackFile(TimeStamped):
         OPUS = "opus", "Opus"
         OTHER = "other", "Other"
 
-    track = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="files")
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="files"
+    )
     path = models.CharField(max_length=4096, unique=True)
     size = models.BigIntegerField(default=0)
     mtime = models.FloatField(default=0)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.OTHER, db_index=True)
+    format = models.CharField(
+        max_length=10, choices=Format.choices, default=Format.OTHER, db_index=True
+    )
     bitrate = models.PositiveIntegerField("bitrate (kbps)", null=True, blank=True)
     sample_rate = models.PositiveIntegerField(null=True, blank=True)
     bit_depth = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -155,6 +274,16 @@ class TrackFile(TimeStamped):
     # Set by the scanner when the file is gone; the row (and its history) is kept.
     is_missing = models.BooleanField(default=False, db_index=True)
     last_scanned_at = models.DateTimeField(null=True, blank=True)
+    # A key of downloads.quality.QUALITIES ("" when the format is not on any ladder).
+    quality = models.CharField(max_length=20, blank=True, db_index=True)
+    # How many of the tags that identify a file are set (title, artist, ISRC, MBIDs…): the
+    # tie-breaker when two duplicates have the same quality.
+    tag_score = models.PositiveSmallIntegerField(default=0)
+    duplicate_group = models.ForeignKey(
+        "DuplicateGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="files"
+    )
+    # Where the file went when a duplicate resolution moved it to the recycle bin.
+    recycled_to = models.CharField(max_length=4096, blank=True)
 
     objects = TrackFileQuerySet.as_manager()
 
@@ -194,9 +323,241 @@ class PlaylistEntry(models.Model):
     class Meta:
         ordering = ["playlist", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["playlist", "position"], name="unique_playlist_position")
+            models.UniqueConstraint(
+                fields=["playlist", "position"], name="unique_playlist_position"
+            )
         ]
         verbose_name_plural = "playlist entries"
 
     def __str__(self) -> str:
         return f"{self.playlist} #{self.position}: {self.track}"
+
+
+# --- library health: scans, duplicates, completeness -----------------------------------------
+
+
+class LibraryScanQuerySet(models.QuerySet):
+    def active(self) -> LibraryScanQuerySet:
+        return self.filter(is_active=True)
+
+    def recent(self) -> LibraryScanQuerySet:
+        return self.order_by("-created_at", "-pk")
+
+
+class LibraryScan(models.Model):
+    """One pass over the music folder (or a folder inside it) by the scanner.
+
+    Transitions, each a race-safe `filter(status=...).update(...)`:
+      queued → running        a task (or `manage.py scan`) claims it and takes a lease
+      running → completed     every file was processed, missing files marked, duplicates found
+      running → failed        an unexpected error (the message is in `error`)
+      queued/running → cancelled   the user asked it to stop
+    A running scan whose lease ran out (its worker died or hit the task timeout) is
+    *interrupted*: it stays `running`, and the next claim resumes it, skipping every file it
+    already processed. Only one scan is active at a time: `is_active` is unique while true, so
+    a second request fails at the database even when two arrive in the same instant.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Phase(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        WALKING = "walking", "Listing files"
+        READING = "reading", "Reading new and changed files"
+        MISSING = "missing", "Marking removed files"
+        DUPLICATES = "duplicates", "Finding duplicates"
+        DONE = "done", "Done"
+
+    TERMINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+    path = models.CharField(max_length=4096)
+    full = models.BooleanField(default=False, help_text="Re-read every file, changed or not.")
+    deep = models.BooleanField(default=False, help_text="Decode the audio of every file read.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PENDING)
+    is_active = models.BooleanField(default=True, editable=False)
+    requested_by = models.CharField(max_length=40, blank=True)
+    files_total = models.PositiveIntegerField(null=True, blank=True)
+    files_seen = models.PositiveIntegerField(default=0)
+    files_new = models.PositiveIntegerField(default=0)
+    files_changed = models.PositiveIntegerField(default=0)
+    files_removed = models.PositiveIntegerField(default=0)
+    files_broken = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    bytes_to_read = models.BigIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    # Library-wide figures taken when the scan completed.
+    broken_total = models.PositiveIntegerField(null=True, blank=True)
+    duplicate_groups = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    reading_started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(max_length=32, blank=True, editable=False)
+
+    objects = LibraryScanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="library_one_active_scan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Scan #{self.pk} of {self.path} ({self.status})"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in self.TERMINAL_STATUSES
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at or timezone.now()
+        return round((end - self.started_at).total_seconds(), 1)
+
+    @property
+    def percent(self) -> float:
+        if self.status == self.Status.COMPLETED:
+            return 100.0
+        if not self.files_total:
+            return 0.0
+        return round(100 * min(self.files_seen, self.files_total) / self.files_total, 1)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left in the reading phase, from the bytes read so far."""
+        if self.phase != self.Phase.READING or not self.reading_started_at or not self.bytes_read:
+            return None
+        elapsed = (timezone.now() - self.reading_started_at).total_seconds()
+        left = max(self.bytes_to_read - self.bytes_read, 0)
+        return round(elapsed * left / self.bytes_read, 1)
+
+
+class ScanProblem(models.Model):
+    """Something a scan could not handle, with the path it concerns (nothing is ever deleted)."""
+
+    class Kind(models.TextChoices):
+        NOT_MOUNTED = "not_mounted", "Music folder missing or empty"
+        UNREADABLE_DIRECTORY = "unreadable_dir", "Folder cannot be read"
+        UNREADABLE_FILE = "unreadable_file", "File cannot be read"
+        SYMLINK_LOOP = "symlink_loop", "Symlink loop"
+        DANGLING_SYMLINK = "dangling_symlink", "Broken symlink"
+        BAD_FILENAME = "bad_filename", "File name is not valid UTF-8"
+        VANISHED = "vanished", "File vanished during the scan"
+        CHANGED = "changed", "File changed while being read"
+        BROKEN_AUDIO = "broken_audio", "Broken audio file"
+        TOOL_MISSING = "tool_missing", "Deep check unavailable"
+
+    scan = models.ForeignKey(LibraryScan, on_delete=models.CASCADE, related_name="problems")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    path = models.CharField(max_length=4096)
+    detail = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["scan", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.path}"
+
+
+class DuplicateGroupQuerySet(models.QuerySet):
+    def open(self) -> DuplicateGroupQuerySet:
+        return self.filter(status=DuplicateGroup.Status.OPEN)
+
+    def with_files(self) -> DuplicateGroupQuerySet:
+        files = TrackFile.objects.with_track().order_by("pk")
+        return self.select_related("keeper").prefetch_related(
+            models.Prefetch("files", queryset=files)
+        )
+
+
+class DuplicateGroup(models.Model):
+    """Files holding the same recording; all but the keeper can go to the recycle bin.
+
+    Transitions: open → resolved (the others were moved to the recycle bin) | dismissed (the
+    user says they differ). Scans keep open groups up to date and delete those with fewer than
+    two files left; a dismissed group stays dismissed until its set of files changes.
+    """
+
+    class Kind(models.TextChoices):
+        EXACT = "exact", "Identical files"
+        RECORDING = "recording", "Same recording"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    key = models.CharField(max_length=40, db_index=True)
+    signature = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    reasons = models.CharField(max_length=200, blank=True)
+    keeper = models.ForeignKey(
+        TrackFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DuplicateGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"Duplicate group #{self.pk} ({self.get_kind_display()}, {self.status})"
+
+
+class AlbumCompletenessQuerySet(models.QuerySet):
+    def incomplete(self) -> AlbumCompletenessQuerySet:
+        return self.filter(is_complete=False, expected_count__gt=0)
+
+
+class AlbumCompleteness(models.Model):
+    """How much of an album's release the user owns.
+
+    `expected` is the release's track list, fetched from its source (MusicBrainz, later
+    Spotify) now and then; `owned_count`/`missing` are recomputed locally after every scan.
+    """
+
+    class Source(models.TextChoices):
+        MUSICBRAINZ = "musicbrainz", "MusicBrainz"
+        SPOTIFY = "spotify", "Spotify"
+        TAGS = "tags", "Track totals in the tags"
+
+    album = models.OneToOneField(Album, on_delete=models.CASCADE, related_name="completeness")
+    source = models.CharField(max_length=12, choices=Source.choices, blank=True)
+    release_id = models.CharField(max_length=64, blank=True)
+    expected = models.JSONField(default=list, blank=True)
+    expected_count = models.PositiveSmallIntegerField(default=0)
+    owned_count = models.PositiveSmallIntegerField(default=0)
+    missing = models.JSONField(default=list, blank=True)
+    is_complete = models.BooleanField(default=False, db_index=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    objects = AlbumCompletenessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "album completeness"
+
+    def __str__(self) -> str:
+        return f"{self.album_id}: {self.owned_count}/{self.expected_count}"

@@ -1,0 +1,30 @@
+"""Moving a catalogued file to the recycle bin: the only way SoulSpot removes a library file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils import timezone
+
+from library.models import TrackFile
+from library.safe_files import move_to_recycle
+from library.scanner import config
+
+
+def recycle(file: TrackFile, reason: str) -> str:
+    """Move `file` to the recycle bin (dated folder, library layout kept) and mark it missing.
+
+    Returns where it went ("" when it was already gone). An OSError (full disk, permission
+    denied) propagates with the file left where it was and the catalogue untouched.
+    """
+    try:
+        moved = move_to_recycle(
+            Path(file.path), config.recycle_dir(), reason, library_root=Path(config.music_root())
+        )
+    except FileNotFoundError:
+        moved = None  # already gone: nothing to move, the catalogue just catches up
+    recycled_to = str(moved or "")
+    TrackFile.objects.filter(pk=file.pk).update(
+        is_missing=True, recycled_to=recycled_to, updated_at=timezone.now()
+    )
+    return recycled_to

@@ -1,0 +1,56 @@
+"""Write the catalogue's view of a track into its files' tags (admin "re-tag" action)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from library.models import Track, TrackFile
+from metadata.tagging import TaggingError, TagSet, write_tags
+
+
+@dataclass
+class RetagResult:
+    written: list[int] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)  # {file_id, path, error}
+
+
+def tagset_for(track: Track) -> TagSet:
+    """The tags a file of `track` should carry, from the database (empty values left out)."""
+    album = track.album
+    return TagSet(
+        title=track.title,
+        artist=track.credit,
+        album=album.title if album else None,
+        album_artist=album.artist.name if album else None,
+        track_number=track.track_number,
+        track_total=album.track_count if album else None,
+        disc_number=track.disc_number,
+        disc_total=album.disc_count if album else None,
+        date=str(album.year) if album and album.year else None,
+        isrc=track.isrc or None,
+        musicbrainz_recording_id=track.musicbrainz_recording_id or None,
+        musicbrainz_release_id=(album.musicbrainz_release_id if album else "") or None,
+        musicbrainz_release_group_id=(album.musicbrainz_release_group_id if album else "") or None,
+        musicbrainz_artist_id=track.artist.musicbrainz_id or None,
+        musicbrainz_album_artist_id=(album.artist.musicbrainz_id if album else "") or None,
+        spotify_id=track.spotify_id or None,
+    )
+
+
+def retag_files(file_ids: list[int]) -> RetagResult:
+    """Write tags into healthy, present, linked files; other tags in the files are kept."""
+    result = RetagResult()
+    files = (
+        TrackFile.objects.healthy()
+        .filter(pk__in=file_ids, track__isnull=False)
+        .select_related("track__artist", "track__album__artist")
+    )
+    for file in files:
+        try:
+            write_tags(Path(file.path), tagset_for(file.track), clear_missing=False)
+        except (TaggingError, OSError) as exc:
+            result.failed.append({"file_id": file.pk, "path": file.path, "error": str(exc)})
+        else:
+            result.written.append(file.pk)
+    return result

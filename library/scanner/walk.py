@@ -1,0 +1,160 @@
+"""List the audio files under a folder, turning every filesystem surprise into a Problem.
+
+Pure Python (no Django), so benchmarks and tests can run it alone. The walk follows symlinked
+folders but never enters the same folder twice (no loops), skips hidden folders, SoulSpot's own
+temporary files and any folder it is told to skip (the recycle bin), and never raises for a bad
+entry: unreadable folders, dangling symlinks, non-UTF-8 names and entries that vanish while being
+listed each become a Problem and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from downloads.quality import AUDIO_EXTENSIONS
+from library.safe_files import TEMP_PREFIX
+
+# How often (in entries) the walk calls its `tick` callback, so a long walk can keep its lease.
+TICK_EVERY = 2000
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # a ScanProblem.Kind value
+    path: str
+    detail: str
+
+
+@dataclass
+class WalkResult:
+    """Everything the walk saw: files, problems and folders whose content is unknown."""
+
+    files: list[FoundFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Folders that could not be listed: files catalogued under them must not be marked missing.
+    unreadable: list[str] = field(default_factory=list)
+    # Nothing at all in the folder: what an unmounted drive's mount point looks like.
+    root_empty: bool = False
+    seconds: float = 0.0
+
+
+def display_path(path: str) -> str:
+    """A path that can be stored and shown even when its bytes are not valid UTF-8."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def is_valid_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir keeps undecodable bytes as lone surrogates
+        return False
+    return True
+
+
+def walk(
+    root: str, *, skip: tuple[str, ...] = (), tick: Callable[[], None] | None = None
+) -> WalkResult:
+    """Every audio file under `root` (by extension) with its size and mtime."""
+    started = time.monotonic()
+    result = WalkResult()
+    try:
+        root_stat = os.stat(root)
+    except OSError as exc:
+        result.problems.append(Problem("not_mounted", root, _reason(exc)))
+        result.unreadable.append(root)
+        return result
+    walker = _Walker(result, {os.path.normpath(s) for s in skip}, tick)
+    walker.seen_dirs.add((root_stat.st_dev, root_stat.st_ino))
+    for entry in walker.run(root):
+        result.files.append(entry)
+    result.root_empty = walker.count == 0 and not result.unreadable
+    result.seconds = time.monotonic() - started
+    return result
+
+
+class _Walker:
+    def __init__(self, result: WalkResult, skip: set[str], tick: Callable[[], None] | None) -> None:
+        self.result = result
+        self.skip = skip
+        self.tick = tick or (lambda: None)
+        self.seen_dirs: set[tuple[int, int]] = set()
+        self.count = 0
+
+    def problem(self, kind: str, path: str, detail: str) -> None:
+        self.result.problems.append(Problem(kind, display_path(path), detail))
+
+    def run(self, root: str) -> Iterator[FoundFile]:
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    # Listing can fail half-way (e.g. a network share going away).
+                    children = list(entries)
+            except OSError as exc:
+                self.problem("unreadable_dir", folder, _reason(exc))
+                self.result.unreadable.append(folder)
+                continue
+            folders: list[str] = []
+            for entry in sorted(children, key=lambda e: e.name):
+                self.count += 1
+                if self.count % TICK_EVERY == 0:
+                    self.tick()
+                found = self.visit(entry, folders)
+                if found is not None:
+                    yield found
+            stack.extend(reversed(folders))  # depth first, in name order
+
+    def visit(self, entry: os.DirEntry, folders: list[str]) -> FoundFile | None:
+        name = entry.name
+        if name.startswith(TEMP_PREFIX):
+            return None
+        try:
+            if entry.is_dir():  # follows symlinks
+                self.enter(entry, folders)
+                return None
+            if os.path.splitext(name)[1].lower().lstrip(".") not in AUDIO_EXTENSIONS:
+                return None
+            stat = entry.stat()
+        except FileNotFoundError:
+            kind = "dangling_symlink" if entry.is_symlink() else "vanished"
+            detail = "the link points to nothing" if kind == "dangling_symlink" else "gone"
+            self.problem(kind, entry.path, detail)
+            return None
+        except OSError as exc:
+            self.problem("unreadable_file", entry.path, _reason(exc))
+            return None
+        if not is_valid_utf8(entry.path):
+            self.problem("bad_filename", entry.path, "rename the file to catalogue it")
+            return None
+        return FoundFile(entry.path, stat.st_size, stat.st_mtime)
+
+    def enter(self, entry: os.DirEntry, folders: list[str]) -> None:
+        if entry.name.startswith(".") or os.path.normpath(entry.path) in self.skip:
+            return
+        if not is_valid_utf8(entry.path):
+            self.problem("bad_filename", entry.path, "folder name is not valid UTF-8; skipped")
+            return
+        stat = entry.stat()
+        key = (stat.st_dev, stat.st_ino)
+        if key in self.seen_dirs:
+            if entry.is_symlink():
+                target = display_path(os.path.realpath(entry.path))
+                self.problem("symlink_loop", entry.path, f"points back to {target}; skipped")
+            return
+        self.seen_dirs.add(key)
+        folders.append(entry.path)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__

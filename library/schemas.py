@@ -1,0 +1,257 @@
+"""Request and response shapes of the library API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+# --- scans --------------------------------------------------------------------------------------
+
+
+class ScanIn(Schema):
+    path: str | None = Field(
+        None, max_length=4096, description="A folder inside the music folder; default: all of it."
+    )
+    full: bool = Field(False, description="Re-read every file, not only new and changed ones.")
+    deep: bool = Field(False, description="Also decode the audio of every file read (slow).")
+
+
+class ScanOut(Schema):
+    id: int
+    path: str
+    full: bool
+    deep: bool
+    status: str = Field(description="queued, running, completed, failed or cancelled")
+    phase: str = Field(description="pending, walking, reading, missing, duplicates or done")
+    files_total: int | None = Field(description="Audio files found (known once listed).")
+    files_seen: int = Field(description="Files processed so far (unchanged ones count at once).")
+    files_new: int
+    files_changed: int
+    files_removed: int = Field(description="Files gone from disk: marked missing, kept.")
+    files_broken: int = Field(description="Files found broken among those read by this scan.")
+    problem_count: int
+    broken_total: int | None = Field(description="Broken files under the path after the scan.")
+    duplicate_groups: int | None = Field(description="Open duplicate groups after the scan.")
+    percent: float
+    eta_seconds: float | None
+    duration_seconds: float | None
+    error: str
+    requested_by: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class ProblemOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    path: str
+    detail: str
+    created_at: datetime
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ScanConflictOut(Schema):
+    detail: str
+    scan_id: int
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+
+class ArtistRef(Schema):
+    id: int
+    name: str
+
+
+class AlbumRef(Schema):
+    id: int
+    title: str
+    year: int | None
+
+
+class FileOut(Schema):
+    id: int
+    path: str
+    size: int
+    format: str
+    quality: str
+    bitrate: int | None
+    sample_rate: int | None
+    bit_depth: int | None
+    duration_ms: int | None
+    sha256: str
+    tag_score: int
+    is_broken: bool
+    broken_reason: str
+    is_missing: bool
+    recycled_to: str
+    duplicate_group_id: int | None
+    last_scanned_at: datetime | None
+
+
+class TrackOut(Schema):
+    id: int
+    title: str
+    artist: ArtistRef
+    artist_credit: str
+    album: AlbumRef | None
+    disc_number: int | None
+    track_number: int | None
+    duration_ms: int | None
+    isrc: str
+    musicbrainz_recording_id: str
+    spotify_id: str
+    status: str
+    files: list[FileOut]
+
+
+class CompletenessOut(Schema):
+    source: str
+    release_id: str
+    expected_count: int
+    owned_count: int
+    is_complete: bool
+    missing: list[ExpectedTrackOut]
+    checked_at: datetime | None
+    error: str
+
+
+class ExpectedTrackOut(Schema):
+    disc: int
+    number: int
+    title: str
+    length_ms: int | None
+    recording_id: str
+    isrc: str
+    artist: str
+
+
+class AlbumOut(Schema):
+    id: int
+    title: str
+    artist: ArtistRef
+    release_type: str
+    year: int | None
+    track_count: int | None = Field(description="Tracks on the release, when known.")
+    disc_count: int | None
+    tracks_known: int = Field(description="Tracks of this album in the catalogue.")
+    musicbrainz_release_id: str
+    spotify_id: str
+
+
+class AlbumDetailOut(AlbumOut):
+    tracks: list[TrackOut]
+    completeness: CompletenessOut | None
+
+
+class AlbumSummary(AlbumRef):
+    artist: ArtistRef
+
+
+class IncompleteAlbumOut(CompletenessOut):
+    album: AlbumSummary
+
+
+class ArtistOut(Schema):
+    id: int
+    name: str
+    sort_name: str
+    musicbrainz_id: str
+    spotify_id: str
+    albums_known: int
+    tracks_known: int
+
+
+class ArtistDetailOut(ArtistOut):
+    albums: list[AlbumRef]
+
+
+# --- health -------------------------------------------------------------------------------------
+
+
+class TrackRef(Schema):
+    id: int
+    title: str
+    artist: str = Field(alias="credit")
+
+
+class HealthFileOut(FileOut):
+    track: TrackRef | None
+
+
+class DuplicateGroupOut(Schema):
+    id: int
+    kind: str = Field(description="exact (same SHA-256) or recording (same recording)")
+    status: str
+    reasons: str
+    keeper_id: int | None = Field(description="The file the keep policy proposes to keep.")
+    files: list[HealthFileOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ResolveIn(Schema):
+    keep_file_id: int | None = Field(None, description="Keep this file instead of the proposal.")
+
+
+class MovedOut(Schema):
+    file_id: int
+    path: str
+    recycled_to: str
+
+
+class FailedOut(Schema):
+    file_id: int
+    path: str
+    error: str
+
+
+class ResolutionOut(Schema):
+    group_id: int
+    keeper_id: int
+    ok: bool
+    moved: list[MovedOut]
+    failed: list[FailedOut]
+
+
+class BrokenFileOut(HealthFileOut):
+    has_healthy_copy: bool = Field(description="The track has another, healthy file.")
+
+
+class FileIdsIn(Schema):
+    file_ids: list[int] | None = Field(None, description="Only these files; default: all.")
+
+
+class SkippedOut(Schema):
+    item: str
+    reason: str
+
+
+class ActionOut(Schema):
+    summary: str
+    queued: list[int] = Field(description="Ids of the download jobs queued.")
+    skipped: list[SkippedOut]
+
+
+class StatsOut(Schema):
+    tracks: int = Field(description="Tracks with at least one healthy file.")
+    tracks_known: int
+    tracks_wanted: int
+    albums: int
+    artists: int
+    files: int
+    total_size: int = Field(description="Bytes, present files only.")
+    formats: dict[str, int]
+    qualities: dict[str, int] = Field(description="Healthy files per quality ladder key.")
+    broken: int
+    missing: int
+    duplicate_groups: int
+    duplicate_files: int
+    incomplete_albums: int
+    last_scan: dict | None

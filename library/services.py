@@ -1,0 +1,291 @@
+"""Library services: scans, duplicates, broken files, album completeness, re-tagging, stats.
+
+The REST API, the HTMX views, the admin actions, the `scan` command and the tasks all call
+these functions; the machinery lives in `library.scanner`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from downloads.services import DownloadError, queue_download_for_track
+from library import catalog
+from library.models import Album, AlbumCompleteness, LibraryScan, Track, TrackFile
+from library.scanner import completeness, config, duplicates, engine, stats
+from library.scanner.batch import BatchCounts, BatchWriter
+from library.scanner.reader import read_file
+from library.scanner.recycle import recycle
+from library.scanner.retag import RetagResult
+from library.scanner.retag import retag_files as write_tags_from_catalogue
+from soulspot.lib.queue import enqueue
+
+ScanStatus = LibraryScan.Status
+DuplicateError = duplicates.DuplicateError
+Resolution = duplicates.Resolution
+# A queued scan whose task has not claimed it after this long is enqueued again.
+QUEUED_GRACE = timedelta(seconds=60)
+
+
+class ScanError(Exception):
+    """A scan request that cannot be carried out; the message says why."""
+
+
+class ScanAlreadyRunning(ScanError):
+    def __init__(self, scan: LibraryScan) -> None:
+        state = "running" if scan.status == ScanStatus.RUNNING else "queued"
+        super().__init__(f"scan #{scan.pk} of {scan.path} is already {state}")
+        self.scan = scan
+
+
+@dataclass
+class ActionResult:
+    """What a bulk action did: download jobs queued, and what it skipped and why."""
+
+    queued: list[int] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"item": ..., "reason": ...}
+    moved: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.queued)} queued"] if self.queued else []
+        parts += [f"{len(self.moved)} moved to the recycle bin"] if self.moved else []
+        parts += [f"{len(self.skipped)} skipped"] if self.skipped else []
+        return ", ".join(parts) or "nothing to do"
+
+
+# --- scans --------------------------------------------------------------------------------------
+
+
+def scan_root(path: str | None = None) -> str:
+    """The folder to scan: the music folder, or a folder inside it (absolute or relative)."""
+    music = config.music_root()
+    if not path:
+        return music
+    folder = os.path.abspath(os.path.join(music, os.path.expanduser(path)))
+    if folder != music and not folder.startswith(music.rstrip("/") + "/"):
+        raise ScanError(f"{path} is not inside the music folder ({music})")
+    if not os.path.isdir(folder):
+        raise ScanError(f"{path} is not a folder")
+    return folder
+
+
+def start_scan(
+    path: str | None = None,
+    *,
+    full: bool = False,
+    deep: bool = False,
+    requested_by: str = "",
+    background: bool = True,
+) -> LibraryScan:
+    """Create a scan, queued for the worker (`background`) or for the caller to run.
+
+    Raises ScanAlreadyRunning naming the active scan: the database allows only one, so two
+    requests racing each other cannot both get through.
+    """
+    root = scan_root(path)
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                scan = LibraryScan.objects.create(
+                    path=root, full=full, deep=deep, requested_by=requested_by[:40]
+                )
+                if background:
+                    transaction.on_commit(partial(enqueue, "library.tasks.run_scan", scan.pk))
+            return scan
+        except IntegrityError:
+            running = LibraryScan.objects.active().first()
+            if running is not None:
+                raise ScanAlreadyRunning(running) from None
+    raise ScanError("could not start a scan; please try again")
+
+
+def run_scan(
+    scan_id: int,
+    *,
+    slice_seconds: float | None = None,
+    progress: engine.ProgressCallback | None = None,
+) -> str:
+    """Run (or resume) a scan here: "completed", "sliced" (time is up) or "skipped" (taken)."""
+    return engine.execute(scan_id, slice_seconds=slice_seconds, progress=progress)
+
+
+def cancel_scan(scan_id: int) -> LibraryScan:
+    """Stop an active scan; the run notices at its next batch and writes nothing more."""
+    updated = LibraryScan.objects.filter(pk=scan_id, is_active=True).update(
+        status=ScanStatus.CANCELLED, is_active=False, finished_at=timezone.now(),
+        lease_expires_at=None, error="cancelled by the user",
+    )  # fmt: skip
+    if updated != 1:
+        raise ScanError(f"scan #{scan_id} is not running")
+    return LibraryScan.objects.get(pk=scan_id)
+
+
+def resume_interrupted_scans() -> list[int]:
+    """Enqueue a run for each active scan nobody holds (its worker died, or its task got lost)."""
+    now = timezone.now()
+    orphaned = LibraryScan.objects.active().filter(
+        Q(lease_expires_at__lt=now)
+        | Q(lease_expires_at__isnull=True, created_at__lt=now - QUEUED_GRACE)
+    )
+    scan_ids = list(orphaned.values_list("pk", flat=True))
+    for scan_id in scan_ids:
+        enqueue("library.tasks.run_scan", scan_id)
+    return scan_ids
+
+
+def rescan_files(file_ids: list[int]) -> BatchCounts:
+    """Re-read the given files now (admin "rescan"), then refresh duplicates and completeness."""
+    paths = TrackFile.objects.filter(pk__in=file_ids).values_list("path", flat=True)
+    results = [read_file(path) for path in paths]
+    writer = BatchWriter(None)
+    counts = config.retry_when_locked(lambda: writer.write(results), on_retry=writer.reset)
+    duplicates.refresh_groups()
+    completeness.recompute_owned()
+    return counts
+
+
+# --- duplicates and broken files ----------------------------------------------------------------
+
+
+def resolve_duplicate_group(group_id: int, keep_file_id: int | None = None) -> Resolution:
+    """Keep one file (the proposed keeper unless given) and recycle the group's others."""
+    return duplicates.resolve_group(group_id, keep_file_id)
+
+
+def dismiss_duplicate_group(group_id: int) -> None:
+    """Mark a group as "not duplicates"; it stays dismissed until its files change."""
+    duplicates.dismiss_group(group_id)
+
+
+def redownload_broken_files(file_ids: list[int] | None = None) -> ActionResult:
+    """Queue a download for the track of each broken file (all of them unless ids are given).
+
+    Skips files with no known track, tracks that still have a healthy file (recycle the
+    broken copy instead) and tracks already being downloaded.
+    """
+    files = TrackFile.objects.broken().with_track().order_by("pk")
+    if file_ids is not None:
+        files = files.filter(pk__in=file_ids)
+    files = list(files)
+    track_ids = {f.track_id for f in files if f.track_id}
+    has_healthy = set(
+        TrackFile.objects.healthy().filter(track_id__in=track_ids).values_list("track", flat=True)
+    )
+    result, done = ActionResult(), set()
+    for file in files:
+        reason = _redownload_refusal(file, has_healthy, done)
+        if reason:
+            result.skipped.append({"item": file.path, "reason": reason})
+            continue
+        done.add(file.track_id)
+        _queue(file.track, file.path, result)
+    return result
+
+
+def _redownload_refusal(file: TrackFile, has_healthy: set[int], done: set[int]) -> str:
+    if file.track_id is None:
+        return "no track is known for this file"
+    if file.track_id in has_healthy:
+        return "the track already has a healthy file; recycle this copy instead"
+    if file.track_id in done:
+        return "a download for this track was queued above"
+    return ""
+
+
+def recycle_files(file_ids: list[int], reason: str) -> ActionResult:
+    """Move present files to the recycle bin (never deleted), e.g. broken copies."""
+    result = ActionResult()
+    for file in TrackFile.objects.present().filter(pk__in=file_ids).order_by("pk"):
+        try:
+            result.moved.append({"item": file.path, "recycled_to": recycle(file, reason)})
+        except OSError as exc:
+            result.skipped.append({"item": file.path, "reason": exc.strerror or str(exc)})
+    return result
+
+
+def want_tracks_again(track_ids: list[int]) -> ActionResult:
+    """Queue a download for each track, owned or not (admin "want again")."""
+    result = ActionResult()
+    for track in Track.objects.with_relations().filter(pk__in=track_ids).order_by("pk"):
+        _queue(track, str(track), result)
+    return result
+
+
+def _queue(track: Track, label: str, result: ActionResult) -> None:
+    try:
+        job = queue_download_for_track(track, force=True)
+    except DownloadError as exc:  # AlreadyQueued included
+        result.skipped.append({"item": label, "reason": str(exc)})
+    else:
+        result.queued.append(job.pk)
+
+
+# --- album completeness -------------------------------------------------------------------------
+
+
+def check_album_completeness(album_id: int) -> AlbumCompleteness:
+    """Fetch the album's release track list now and compare it with what is owned."""
+    return completeness.check_album(album_id)
+
+
+def want_missing_tracks(album_id: int) -> ActionResult:
+    """Want (queue a download for) every missing track of an album with a known title."""
+    row = AlbumCompleteness.objects.select_related("album__artist").get(album_id=album_id)
+    result = ActionResult()
+    for expected in row.missing:
+        label = f"{expected['disc']}-{expected['number']:02d} {expected['title']}".strip()
+        if not expected["title"]:
+            result.skipped.append({"item": label, "reason": "only the track count is known"})
+            continue
+        _queue(_track_for(row.album, expected), label, result)
+    return result
+
+
+@transaction.atomic
+def _track_for(album: Album, expected: dict) -> Track:
+    """The album's Track for a missing release track, created when the catalogue has none."""
+    match = Q(title__iexact=expected["title"])
+    if expected["recording_id"]:
+        match |= Q(musicbrainz_recording_id=expected["recording_id"])
+    if expected["isrc"]:
+        match |= Q(isrc=expected["isrc"])
+    track = album.tracks.filter(match).order_by("pk").first()
+    if track is None:
+        artist = catalog.artist_named(expected["artist"] or album.artist.name)
+        track = Track.objects.create(
+            artist=artist, album=album, title=expected["title"],
+            disc_number=expected["disc"], track_number=expected["number"],
+            duration_ms=expected["length_ms"], isrc=expected["isrc"],
+            musicbrainz_recording_id=expected["recording_id"],
+        )  # fmt: skip
+    return track
+
+
+# --- tags ---------------------------------------------------------------------------------------
+
+
+def retag_files(file_ids: list[int]) -> RetagResult:
+    """Write tags from the catalogue into the files, then re-read them."""
+    result = write_tags_from_catalogue(file_ids)
+    if result.written:
+        rescan_files(result.written)
+    return result
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def library_stats() -> dict:
+    """Tracks, albums, artists, size, formats, quality distribution, health figures."""
+    return stats.library_stats()
+
+
+def dashboard_tiles() -> dict:
+    """The library figures the dashboard shows."""
+    return stats.dashboard_tiles()

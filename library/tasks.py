@@ -1,0 +1,67 @@
+"""Library tasks: thin wrappers that re-fetch by id and call one service each."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import OperationalError
+
+from library import services
+from library.models import Album, LibraryScan
+from library.scanner import completeness, config
+from soulspot.lib.queue import enqueue
+
+logger = logging.getLogger(__name__)
+# A completeness batch stays well inside the queue's task timeout (MusicBrainz: 1 request/s).
+COMPLETENESS_BUDGET_SECONDS = 240
+
+
+def run_scan(scan_id: int) -> str:
+    """Run a scan for one time slice; a fresh task continues it when the slice is used up."""
+    if not LibraryScan.objects.active().filter(pk=scan_id).exists():
+        return f"scan #{scan_id} is not active"
+    outcome = services.run_scan(scan_id, slice_seconds=config.slice_seconds())
+    if outcome == "sliced":
+        enqueue("library.tasks.run_scan", scan_id)
+        return f"scan #{scan_id}: time slice used, continuing in a new task"
+    return f"scan #{scan_id}: {outcome}"
+
+
+def resume_interrupted_scans() -> str:
+    """Periodic: restart scans whose worker died. A locked database just waits for next time."""
+    try:
+        resumed = services.resume_interrupted_scans()
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        logger.warning("database is locked; interrupted scans will be resumed next time")
+        return "database is locked; skipped"
+    return f"resumed scans {resumed}" if resumed else "no interrupted scan"
+
+
+def scheduled_scan() -> str:
+    """Periodic: an incremental scan of the whole music folder, unless one is running."""
+    try:
+        scan = services.start_scan(requested_by="schedule")
+    except services.ScanAlreadyRunning as exc:
+        return f"skipped: {exc}"
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return "database is locked; skipped"
+    return f"started scan #{scan.pk}"
+
+
+def check_album_completeness(album_id: int) -> str:
+    """Compare one album with its release's track list."""
+    if not Album.objects.filter(pk=album_id).exists():
+        return f"album #{album_id} is gone"
+    row = services.check_album_completeness(album_id)
+    state = "complete" if row.is_complete else f"{len(row.missing)} missing"
+    return f"album #{album_id}: {row.owned_count}/{row.expected_count} owned, {state}"
+
+
+def check_due_albums() -> str:
+    """Periodic: check albums never checked or checked more than 30 days ago, for a while."""
+    checked = completeness.check_due_albums(COMPLETENESS_BUDGET_SECONDS)
+    return f"checked {checked} albums"

@@ -1,0 +1,214 @@
+"""Library pages: tracks, scans with live progress, duplicates, broken files, incomplete albums.
+
+Each page and its HTMX fragments come from one template (django-template-partials). Actions
+are POSTs that call a service, flash a message and redirect back to the page they came from.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from downloads.quality import QUALITIES
+from library import services
+from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, Track, TrackFile
+from soulspot.lib.queue import enqueue
+
+PAGE_SIZE = 50
+_FLAGS = {"1": True, "0": False}
+
+
+def _page(request: HttpRequest, items: object, size: int = PAGE_SIZE) -> object:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Back to the page the form was on (same site only), else to `fallback`."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if safe else fallback)
+
+
+# --- tracks -------------------------------------------------------------------------------------
+
+
+def track_filters(request: HttpRequest) -> dict:
+    """The tracks list's filters from the query string (unknown values are ignored)."""
+    get = request.GET
+    return {
+        "q": get.get("q", "").strip(),
+        "status": get.get("status") if get.get("status") in Track.Status.values else None,
+        "format": get.get("format") if get.get("format") in TrackFile.Format.values else None,
+        "quality": get.get("quality") if get.get("quality") in QUALITIES else None,
+        "broken": _FLAGS.get(get.get("broken", "")),
+        "missing": _FLAGS.get(get.get("missing", "")),
+        "duplicate": _FLAGS.get(get.get("duplicate", "")),
+    }
+
+
+def tracks(request: HttpRequest) -> HttpResponse:
+    filters = track_filters(request)
+    page = _page(request, Track.objects.with_files().filtered(**filters))
+    context = {
+        "page": page, "filters": filters, "formats": TrackFile.Format.choices,
+        "qualities": QUALITIES.items(), "statuses": Track.Status.choices,
+        "query": request.GET.copy(),
+    }  # fmt: skip
+    template = "library/tracks.html#results" if request.htmx else "library/tracks.html"
+    return render(request, template, context)
+
+
+# --- scans --------------------------------------------------------------------------------------
+
+
+def scans(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _start_scan(request)
+    context = {
+        "page": _page(request, LibraryScan.objects.recent(), 20),
+        "active": LibraryScan.objects.active().first(),
+    }
+    return render(request, "library/scans.html", context)
+
+
+def _start_scan(request: HttpRequest) -> HttpResponse:
+    try:
+        scan = services.start_scan(
+            request.POST.get("path", "").strip() or None,
+            full=bool(request.POST.get("full")),
+            deep=bool(request.POST.get("deep")),
+            requested_by="web",
+        )
+    except services.ScanAlreadyRunning as exc:
+        messages.error(request, str(exc))
+        return redirect("library:scan", exc.scan.pk)
+    except services.ScanError as exc:
+        messages.error(request, str(exc))
+        return redirect("library:scans")
+    return redirect("library:scan", scan.pk)
+
+
+def scan_detail(request: HttpRequest, scan_id: int) -> HttpResponse:
+    """The scan page; HTMX polls its progress fragment every 2 s until the scan ends."""
+    scan = get_object_or_404(LibraryScan, pk=scan_id)
+    if request.htmx:
+        response = render(request, "library/scan.html#progress", {"scan": scan})
+        # 286 tells htmx to stop polling; the final figures are still swapped in.
+        return HttpResponseStopPolling(response.content) if scan.is_terminal else response
+    problems = _page(request, scan.problems.order_by("pk"))
+    return render(request, "library/scan.html", {"scan": scan, "problems": problems})
+
+
+@require_POST
+def scan_cancel(request: HttpRequest, scan_id: int) -> HttpResponse:
+    try:
+        services.cancel_scan(scan_id)
+    except services.ScanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Scan #{scan_id} cancelled.")
+    return redirect("library:scan", scan_id)
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+def duplicates(request: HttpRequest) -> HttpResponse:
+    groups = DuplicateGroup.objects.open().with_files().order_by("pk")
+    return render(request, "library/duplicates.html", {"page": _page(request, groups, 20)})
+
+
+@require_POST
+def duplicate_resolve(request: HttpRequest, group_id: int) -> HttpResponse:
+    keep = request.POST.get("keep")
+    try:
+        result = services.resolve_duplicate_group(group_id, int(keep) if keep else None)
+    except (services.DuplicateError, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        _report_resolution(request, result)
+    return _back(request, reverse("library:duplicates"))
+
+
+def _report_resolution(request: HttpRequest, result: services.Resolution) -> None:
+    if result.ok:
+        moved = len(result.moved)
+        messages.success(request, f"Kept one file; {moved} moved to the recycle bin.")
+        return
+    for failure in result.failed:
+        messages.error(request, f"Could not move {failure['path']}: {failure['error']}")
+
+
+@require_POST
+def duplicate_dismiss(request: HttpRequest, group_id: int) -> HttpResponse:
+    try:
+        services.dismiss_duplicate_group(group_id)
+    except services.DuplicateError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Marked as not duplicates.")
+    return _back(request, reverse("library:duplicates"))
+
+
+# --- broken files -------------------------------------------------------------------------------
+
+
+def broken(request: HttpRequest) -> HttpResponse:
+    files = TrackFile.objects.broken_listing().order_by("path")
+    return render(request, "library/broken.html", {"page": _page(request, files)})
+
+
+@require_POST
+def broken_redownload(request: HttpRequest) -> HttpResponse:
+    """Re-download the selected broken files, or all of them."""
+    ids = [int(pk) for pk in request.POST.getlist("file") if pk.isdigit()] or None
+    result = services.redownload_broken_files(ids)
+    messages.success(request, f"Re-download: {result.summary()}.")
+    for skip in result.skipped[:10]:
+        messages.warning(request, f"{skip['item']}: {skip['reason']}")
+    return _back(request, reverse("library:broken"))
+
+
+@require_POST
+def broken_recycle(request: HttpRequest, file_id: int) -> HttpResponse:
+    file = get_object_or_404(TrackFile.objects.broken(), pk=file_id)
+    result = services.recycle_files([file.pk], reason=f"broken file: {file.broken_reason}")
+    for skip in result.skipped:
+        messages.error(request, f"Could not move {skip['item']}: {skip['reason']}")
+    if result.moved:
+        messages.success(request, f"Moved {file.path} to the recycle bin.")
+    return _back(request, reverse("library:broken"))
+
+
+# --- album completeness -------------------------------------------------------------------------
+
+
+def incomplete(request: HttpRequest) -> HttpResponse:
+    rows = AlbumCompleteness.objects.incomplete().select_related("album__artist")
+    rows = rows.order_by("album__artist__name", "album__title", "pk")
+    return render(request, "library/incomplete.html", {"page": _page(request, rows, 20)})
+
+
+@require_POST
+def albums_check(request: HttpRequest) -> HttpResponse:
+    enqueue("library.tasks.check_due_albums")
+    messages.success(request, "Checking albums against MusicBrainz in the background.")
+    return redirect("library:incomplete")
+
+
+@require_POST
+def album_want_missing(request: HttpRequest, album_id: int) -> HttpResponse:
+    get_object_or_404(AlbumCompleteness, album_id=album_id)
+    result = services.want_missing_tracks(album_id)
+    messages.success(request, f"Missing tracks: {result.summary()}.")
+    for skip in result.skipped[:10]:
+        messages.warning(request, f"{skip['item']}: {skip['reason']}")
+    return _back(request, reverse("library:incomplete"))

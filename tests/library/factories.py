@@ -1,0 +1,152 @@
+"""Factories and audio helpers for the library health tests.
+
+Audio comes from `tests.fakes.audio.make_audio` (ffmpeg), generated once per source and copied:
+`audio_file` copies a cached source and writes tags into the copy, so tests get many distinct
+real files for the price of one encode each. Two copies of one source with the same tags are
+byte-identical (an exact duplicate); different tags give different bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import factory
+from django.conf import settings
+from django.utils import timezone
+
+from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, ScanProblem
+from metadata.tagging import TagSet, write_tags
+from tests.factories import AlbumFactory, TrackFileFactory
+from tests.fakes.audio import make_audio
+
+_CACHE = Path(tempfile.mkdtemp(prefix="soulspot-test-audio-"))
+
+
+@functools.cache
+def source(ext: str, seed: int = 0, seconds: float = 3.0, **options: Any) -> Path:
+    """One generated file per distinct set of arguments, shared by every test of the process."""
+    name = f"{ext}-{seed}-{seconds}-" + "-".join(f"{k}{v}" for k, v in sorted(options.items()))
+    return make_audio(_CACHE / f"{name}.{ext}", seconds=seconds, seed=seed, **options)
+
+
+def audio_file(
+    path: Path, *, seed: int = 0, seconds: float = 3.0, tags: TagSet | None = None, **options: Any
+) -> Path:
+    """A real audio file at `path` (format from its suffix), tagged with `tags`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source(path.suffix.lstrip("."), seed, seconds, **options), path)
+    if tags is not None:
+        write_tags(path, tags)
+    return path
+
+
+def song(
+    root: Path,
+    artist: str,
+    album: str,
+    number: int,
+    title: str,
+    ext: str = "flac",
+    **kwargs: Any,
+) -> Path:
+    """`root/Artist/Album/NN - Title.ext`, tagged accordingly (extra TagSet fields allowed)."""
+    tag_fields = {k: kwargs.pop(k) for k in list(kwargs) if k in TagSet.__dataclass_fields__}
+    tags = TagSet(title=title, artist=artist, album=album, track_number=number, **tag_fields)
+    path = root / artist / album / f"{number:02d} - {title}.{ext}"
+    return audio_file(path, tags=tags, **kwargs)
+
+
+def truncate(path: Path, fraction: float = 0.5) -> Path:
+    """Cut a file short, as an interrupted download leaves it."""
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * fraction)])
+    return path
+
+
+def files_on_disk(root: Path) -> set[str]:
+    return {str(p) for p in Path(root).rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def music_root() -> Path:
+    return Path(settings.MUSIC_DIR)
+
+
+class LibraryScanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LibraryScan
+
+    path = factory.LazyFunction(lambda: str(settings.MUSIC_DIR))
+    status = LibraryScan.Status.COMPLETED
+    phase = LibraryScan.Phase.DONE
+    is_active = False
+    files_total = 10
+    files_seen = 10
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyFunction(timezone.now)
+
+
+class ScanProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScanProblem
+
+    scan = factory.SubFactory(LibraryScanFactory)
+    kind = ScanProblem.Kind.BROKEN_AUDIO
+    path = factory.Sequence(lambda n: f"/music/problem-{n}.mp3")
+    detail = "empty file (0 bytes)"
+
+
+class DuplicateGroupFactory(factory.django.DjangoModelFactory):
+    """An open group of `files` (default 2) new FLAC files; the first is the keeper."""
+
+    class Meta:
+        model = DuplicateGroup
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(str)
+    signature = factory.Sequence(lambda n: f"sig{n}")
+    kind = DuplicateGroup.Kind.EXACT
+    reasons = "same content"
+
+    @factory.post_generation
+    def files(self, create: bool, extracted: int | None, **kwargs: Any) -> None:
+        if not create:
+            return
+        members = TrackFileFactory.create_batch(
+            2 if extracted is None else extracted, duplicate_group=self
+        )
+        if members:
+            self.keeper = members[0]
+            self.save(update_fields=["keeper"])
+
+
+class AlbumCompletenessFactory(factory.django.DjangoModelFactory):
+    """An incomplete album: 3 expected tracks, the last two missing."""
+
+    class Meta:
+        model = AlbumCompleteness
+
+    album = factory.SubFactory(AlbumFactory)
+    source = AlbumCompleteness.Source.MUSICBRAINZ
+    expected = factory.LazyFunction(
+        lambda: [
+            {
+                "disc": 1,
+                "number": n,
+                "title": f"Track {n}",
+                "length_ms": 200_000,
+                "recording_id": "",
+                "isrc": "",
+                "artist": "",
+            }
+            for n in (1, 2, 3)
+        ]
+    )
+    missing = factory.LazyAttribute(lambda row: row.expected[1:])
+    expected_count = 3
+    owned_count = 1
+    is_complete = False
+    checked_at = factory.LazyFunction(timezone.now)
