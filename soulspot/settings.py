@@ -59,6 +59,11 @@ def _read_environment() -> dict:
         "lrclib_url": env_url("LRCLIB_URL") or "https://lrclib.net",
         "providers_enabled": env_bool("SOULSPOT_METADATA_PROVIDERS", True),
         "cover_max_px": env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000),
+        "recycle_dir": env_str("SOULSPOT_RECYCLE_DIR"),
+        "quarantine_dir": env_str("SOULSPOT_QUARANTINE_DIR"),
+        "scan_workers": env_int(
+            "SOULSPOT_SCAN_WORKERS", os.cpu_count() or 2, minimum=1, maximum=64
+        ),
         "log_level": env_str("SOULSPOT_LOG_LEVEL", "INFO").upper(),
         "min_free_mb": env_int("SOULSPOT_MIN_FREE_MB", 1024, minimum=0),
         "workers": env_int("SOULSPOT_WORKERS", 3, minimum=1, maximum=16),
@@ -112,6 +117,17 @@ MUSICBRAINZ_URL = ENV["musicbrainz_url"]
 COVERART_URL = ENV["coverart_url"]
 LRCLIB_URL = ENV["lrclib_url"]
 COVER_MAX_PX = ENV["cover_max_px"]
+
+# Replaced or duplicate files go to the recycle folder, files that failed verification to
+# quarantine: SoulSpot never deletes a file outright. Unset means <data dir>/recycle and
+# <data dir>/quarantine, worked out where they are used.
+SOULSPOT_RECYCLE_DIR = (
+    Path(ENV["recycle_dir"]).expanduser().resolve() if ENV["recycle_dir"] else None
+)
+SOULSPOT_QUARANTINE_DIR = (
+    Path(ENV["quarantine_dir"]).expanduser().resolve() if ENV["quarantine_dir"] else None
+)
+SOULSPOT_SCAN_WORKERS = ENV["scan_workers"]
 
 ALLOWED_HOSTS = [
     "*"
@@ -256,6 +272,8 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 500,
     "ack_failures": True,
+    # Scans hash and read files in a process pool, which daemonic workers may not start.
+    "daemonize_workers": False,
     "label": "Task queue",
 }
 

@@ -13,15 +13,15 @@ from downloads.models import DownloadJob
 from library import playlists
 from library.audio import AudioInfo
 from library.models import Track, TrackFile
+from library.scanner.reader import tag_score
 
 logger = logging.getLogger(__name__)
 Status = DownloadJob.Status
-# The library scanner's TrackFile carries the quality key too (added alongside this pipeline).
-_HAS_QUALITY = hasattr(TrackFile, "quality")
 _UPSERT_FIELDS = [
     "track", "size", "mtime", "sha256", "format", "bitrate", "sample_rate", "bit_depth",
     "duration_ms", "is_broken", "broken_reason", "is_missing", "last_scanned_at", "updated_at",
-] + (["quality"] if _HAS_QUALITY else [])  # fmt: skip
+    "quality", "tag_score", "recycled_to",
+]  # fmt: skip
 # Jobs not yet holding a file can simply be marked done; a running transfer is cancelled.
 _SETTLE_AS_DONE = (Status.QUEUED, Status.SEARCHING, Status.PAUSED)
 
@@ -56,13 +56,12 @@ def _row(
     track: Track, dest: Path, info: AudioInfo, sha: str, quality: str | None, now: datetime
 ) -> TrackFile:
     stat = dest.stat()
-    extra = {"quality": quality or ""} if _HAS_QUALITY else {}
     return TrackFile(
         path=str(dest), track=track, size=stat.st_size, mtime=stat.st_mtime, sha256=sha,
         format=info.format, bitrate=info.bitrate, sample_rate=info.sample_rate,
         bit_depth=info.bit_depth, duration_ms=info.duration_ms, is_broken=False,
         broken_reason="", is_missing=False, last_scanned_at=now, created_at=now,
-        updated_at=now, **extra,
+        updated_at=now, quality=quality or "", tag_score=tag_score(info.tags), recycled_to="",
     )  # fmt: skip
 
 
@@ -84,13 +83,16 @@ def mark_owned(track: Track) -> None:
 
 
 def forget_file(path: Path) -> None:
-    """The file at `path` left the library (recycled): its row goes with it."""
-    TrackFile.objects.filter(path=str(path)).delete()
+    """The file at `path` left the library (recycled): its row stays, marked missing, as the
+    scanner keeps it, so the file's history is not lost."""
+    forget_files([path])
 
 
 def forget_files(file_paths: list[Path | str]) -> None:
     if file_paths:
-        TrackFile.objects.filter(path__in=[str(p) for p in file_paths]).delete()
+        TrackFile.objects.filter(path__in=[str(p) for p in file_paths]).update(
+            is_missing=True, updated_at=timezone.now()
+        )
 
 
 def settle_other_jobs(track: Track, library_path: Path, *, except_job: int | None = None) -> int:

@@ -117,7 +117,8 @@ def test_a_better_file_replaces_a_worse_one_and_the_worse_one_is_recycled(
 
     assert batch.imported == 1
     assert [p.suffix for p in dirs.library_files()] == [".flac"]
-    assert TrackFile.objects.get().format == "flac"
+    assert TrackFile.objects.present().get().format == "flac"
+    assert TrackFile.objects.get(is_missing=True).format == "mp3"  # its history is kept
     assert [p.suffix for p in dirs.recycle.rglob("*.mp3")] == [".mp3"]
 
 

@@ -43,7 +43,8 @@ def test_a_better_download_replaces_the_library_file(dirs, audio_sources) -> Non
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.COMPLETED and job.library_path.endswith(".flac")
     assert dirs.library_files() == [Path(job.library_path)] and not old.exists()
-    assert TrackFile.objects.get().path == job.library_path
+    assert TrackFile.objects.present().get().path == job.library_path
+    assert TrackFile.objects.get(is_missing=True).path == str(old)  # history kept
     assert [p.name for p in dirs.recycle.rglob("*.mp3")] == [old.name]
 
 
