@@ -49,9 +49,10 @@ def make_audio(
         raise ValueError(f"unsupported test audio format: {ext}")
     path.parent.mkdir(parents=True, exist_ok=True)
     frequency = 220 + (seed * 37) % 880
+    tone = f"sine=frequency={frequency}:sample_rate={sample_rate}:duration={seconds}"
     args = [
         ffmpeg_path(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate={sample_rate}:duration={seconds}",
+        "-f", "lavfi", "-i", tone,
         "-ac", str(channels), *_ENCODERS[ext],
     ]  # fmt: skip
     if ext == "opus":
