@@ -126,7 +126,7 @@ def _link_move(src: Path, dest: Path, journal: Path, hook: CrashHook) -> bool:
         if exc.errno in _NO_HARDLINKS:
             return False
         raise
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     hook("renamed")
     _remove_source(src)
     hook("source_removed")
@@ -171,7 +171,7 @@ def _copy_hashing(src: Path, part: Path) -> tuple[str, int]:
             size += len(chunk)
         writer.flush()
         os.fsync(writer.fileno())
-    _fsync_dir(part.parent)
+    fsync_dir(part.parent)
     return digest.hexdigest(), size
 
 
@@ -190,12 +190,12 @@ def _publish(part: Path, dest: Path) -> None:
         os.rename(part, dest)
     else:
         part.unlink()
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
 
 
 def _remove_source(src: Path) -> None:
     src.unlink()
-    _fsync_dir(src.parent)
+    fsync_dir(src.parent)
 
 
 # --- recovery ---------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def _write_journal(journal: Path, record: dict) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, journal)
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
 
 
 def _read_journal(journal: Path) -> dict | None:
@@ -283,7 +283,7 @@ def _discard(*paths: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     """Make a rename/link/unlink durable; a no-op where directories cannot be opened."""
     try:
         fd = os.open(directory, os.O_RDONLY)

@@ -6,7 +6,6 @@ Settings are read on every call (tests and the benchmark change them at run time
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -77,20 +76,6 @@ def is_ignored(relative: Path) -> bool:
     `relative` is relative to the folder being walked, so a hidden folder above it is fine.
     """
     return any(part.startswith(".") for part in relative.parts)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename/link/unlink in `directory` durable (best effort where unsupported)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def prune_empty_dirs(start: Path, stop_at: Path) -> None:

@@ -18,6 +18,7 @@ from library.safe_files import (
     TEMP_PREFIX,
     CrashHook,
     DestinationExists,
+    fsync_dir,
     move_to_quarantine,
     move_to_recycle,
     safe_move,
@@ -72,7 +73,7 @@ def link_into_place(staged: Path, dest: Path, sha256: str, hook: CrashHook | Non
         if not is_ours(dest, sha256, staged):
             raise
         staged.unlink(missing_ok=True)  # an earlier attempt had already put it in place
-        paths.fsync_dir(staged.parent)
+        fsync_dir(staged.parent)
 
 
 def is_ours(dest: Path, sha256: str, staged: Path | None = None) -> bool:
@@ -99,7 +100,7 @@ def rewrite(path: Path, tags: TagSet, cover: bytes | None, lyrics: str | None) -
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    paths.fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return sha, problem
 
 
@@ -129,7 +130,7 @@ def _publish(part: Path, path: Path) -> bool:
         if exc.errno not in _NO_HARDLINKS or os.path.lexists(path):
             raise
         os.rename(part, path)
-    paths.fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
