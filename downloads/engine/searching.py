@@ -95,16 +95,20 @@ def follow_searches(run: EngineRun) -> None:
         except SlskdProtocolError as exc:
             # Garbage from slskd for this search only: search again later, keep the worker alive.
             logger.warning("search for job %s returned garbage: %s", job.pk, exc)
-            _search_again_later(job, f"slskd sent an unreadable search reply; retrying ({exc})")
+            _search_again_later(
+                job, f"slskd sent an unreadable search reply; retrying ({exc})",
+                tried_queries=_without_current(job),
+            )  # fmt: skip
 
 
 def follow_search(run: EngineRun, job: DownloadJob) -> None:
     try:
         state = run.client.search_state(job.search_id)
     except SlskdNotFound:
-        # slskd restarted and forgot the search: run that query again, it cost us nothing.
-        tried = [q for q in job.tried_queries if q != job.search_query]
-        _search_again_later(job, "slskd lost the search; searching again", tried_queries=tried)
+        # slskd restarted and forgot the search: run that query again.
+        _search_again_later(
+            job, "slskd lost the search; searching again", tried_queries=_without_current(job)
+        )
         return
     if not state.is_complete:
         DownloadJob.objects.filter(pk=job.pk, status=Status.SEARCHING).update(
@@ -124,6 +128,10 @@ def follow_search(run: EngineRun, job: DownloadJob) -> None:
     else:
         reason = f"{len(files)} files for “{job.search_query}”, none passed the checks"
         _search_again_later(job, reason, delay=0)
+
+
+def _without_current(job: DownloadJob) -> list[str]:
+    return [q for q in job.tried_queries if q != job.search_query]
 
 
 def _search_again_later(job: DownloadJob, reason: str, *, delay: int = 0, **fields: object) -> None:
