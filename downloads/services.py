@@ -238,7 +238,7 @@ def fail_candidate(
     the queue to try the next candidate after a backoff — or fails when attempts are used up.
     """
     job = (
-        DownloadJob.objects.select_for_update()
+        DownloadJob.objects.select_for_update(of=("self",))
         .select_related("candidate")
         .filter(pk=job_id)
         .first()

@@ -13,14 +13,19 @@ from django.utils import timezone
 from library.models import Album, Artist, Track
 
 
+def _clean(text: str) -> str:
+    """Names arrive from tags and peers: no NUL bytes (PostgreSQL refuses them), no edge space."""
+    return text.replace("\x00", "").strip()
+
+
 def artist_named(name: str) -> Artist:
-    name = name.strip() or "Unknown Artist"
+    name = _clean(name) or "Unknown Artist"
     artist = Artist.objects.filter(name__iexact=name).order_by("pk").first()
     return artist or Artist.objects.create(name=name)
 
 
 def album_named(artist: Artist, title: str, *, year: int | None = None) -> Album:
-    title = title.strip() or "Unknown Album"
+    title = _clean(title) or "Unknown Album"
     album = Album.objects.filter(artist=artist, title__iexact=title).order_by("pk").first()
     if album is None:
         album = Album.objects.create(artist=artist, title=title, year=year)
@@ -41,7 +46,7 @@ def find_or_create_track(
     year: int | None = None,
 ) -> Track:
     """The one Track for this recording: by ISRC when known, else by artist and title."""
-    isrc = isrc.strip().upper()
+    artist, title, album, isrc = _clean(artist), _clean(title), _clean(album), _clean(isrc).upper()
     track = Track.objects.filter(isrc=isrc).order_by("pk").first() if isrc else None
     artist_row = artist_named(artist)
     if track is None:

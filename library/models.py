@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from soulspot.lib.fields import NameField
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -33,8 +35,8 @@ class ArtistQuerySet(models.QuerySet):
 
 
 class Artist(TimeStamped):
-    name = models.CharField(max_length=500)
-    sort_name = models.CharField(max_length=500, blank=True)
+    name = NameField(max_length=500)
+    sort_name = NameField(max_length=500, blank=True)
     musicbrainz_id = models.CharField(
         "MusicBrainz artist id", max_length=36, blank=True, db_index=True
     )
@@ -74,7 +76,7 @@ class Album(TimeStamped):
         SOUNDTRACK = "soundtrack", "Soundtrack"
         OTHER = "other", "Other"
 
-    title = models.CharField(max_length=500)
+    title = NameField(max_length=500)
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="albums")
     release_type = models.CharField(
         max_length=20, choices=ReleaseType.choices, default=ReleaseType.ALBUM
@@ -179,10 +181,10 @@ class Track(TimeStamped):
         OWNED = "owned", "Owned"
         IGNORED = "ignored", "Ignored"
 
-    title = models.CharField(max_length=500)
+    title = NameField(max_length=500)
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="tracks")
     # The credit as it should be displayed and tagged, e.g. "Daft Punk feat. Pharrell Williams".
-    artist_credit = models.CharField(max_length=1000, blank=True)
+    artist_credit = NameField(max_length=1000, blank=True)
     album = models.ForeignKey(
         Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
     )
@@ -301,7 +303,7 @@ class Playlist(TimeStamped):
         MUSICBRAINZ = "musicbrainz", "MusicBrainz"
         IMPORT = "import", "Imported list"
 
-    name = models.CharField(max_length=500)
+    name = NameField(max_length=500)
     description = models.TextField(blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     spotify_id = models.CharField(max_length=64, blank=True, db_index=True)

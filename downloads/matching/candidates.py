@@ -130,6 +130,8 @@ def files_from_responses(responses: Any) -> list[SearchFile]:
         entries = response.get("files")
         if not isinstance(username, str) or not username or not isinstance(entries, list):
             continue
+        if "\x00" in username:
+            continue  # no real Soulseek name has one, and no database column can hold it
         peer = {
             "has_free_slot": _as_bool(response.get("hasFreeUploadSlot")),
             "queue_length": _as_int(response.get("queueLength")),
@@ -150,6 +152,8 @@ def _file_from_entry(username: str, entry: Any, peer: dict[str, Any]) -> SearchF
     # Without the exact path and size slskd cannot enqueue the file, so it is no candidate.
     if not isinstance(filename, str) or not filename.strip() or size is None or size < 0:
         return None
+    if "\x00" in filename:
+        return None  # a NUL can be neither stored (PostgreSQL) nor a real file name
     reported = entry.get("extension")
     extension = extension_of(filename) or (
         reported.lower().lstrip(".") if isinstance(reported, str) else ""

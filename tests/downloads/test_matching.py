@@ -668,3 +668,12 @@ def test_it_finds_one_track_in_a_folder_for_failover() -> None:
     assert found is not None and found.filename.endswith("02 - Creep.flac")
     missing = Want(artist="Radiohead", title="Stop Whispering", duration_ms=326_000)
     assert match_track_in_folder(missing, folder) is None
+
+
+def test_files_with_a_nul_in_their_name_are_never_candidates() -> None:
+    responses = [
+        {"username": "u", "files": [{"filename": "Music\\A\x00\\01 - B.flac", "size": 10}]},
+        {"username": "v\x00", "files": [{"filename": "Music\\A\\01 - B.flac", "size": 10}]},
+        {"username": "w", "files": [{"filename": "Music\\A\\01 - B.flac", "size": 10}]},
+    ]
+    assert [f.username for f in files_from_responses(responses)] == ["w"]
