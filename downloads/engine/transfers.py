@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +35,8 @@ def start_transfer(
             existing
             or run.client.enqueue(candidate.username, [(candidate.filename, candidate.size)])[0]
         )
+    except SlskdUnreachable:
+        raise  # slskd itself is down: the whole step waits
     except SlskdUserOffline as exc:
         _mark_trying(job, candidate, from_status)
         services.fail_candidate(
@@ -42,8 +44,6 @@ def start_transfer(
         )
         return
     except SlskdError as exc:
-        if isinstance(exc, SlskdUnreachable):
-            raise  # slskd itself is down: the whole step waits
         _mark_trying(job, candidate, from_status)
         services.fail_candidate(job.pk, f"slskd would not queue the file: {exc}", wrong_file=False)
         return
@@ -145,7 +145,10 @@ def _record_progress(
         services.fail_candidate(job.pk, timeout, wrong_file=False)
 
 
-def _timed_out(job: DownloadJob, transfer: Transfer, progress_at, now) -> str | None:
+def _timed_out(
+    job: DownloadJob, transfer: Transfer, progress_at: datetime, now: datetime
+) -> str | None:
+    """Why to give up on this transfer now, or None: a remote queue and a stall differ."""
     if transfer.is_queued_remotely or not transfer.is_active or transfer.bytes_transferred == 0:
         waited = (now - job.state_changed_at).total_seconds()
         if waited > settings.DOWNLOAD_REMOTE_QUEUE_TIMEOUT_SECONDS:

@@ -34,7 +34,7 @@ def context_for(job: DownloadJob) -> MatchContext:
         rejected = set(
             RejectedFile.objects.filter(track_id=job.track_id).values_list("username", "filename")
         )
-    peers = Peer.objects.all().values_list("username", "successes", "failures", "is_blocked")
+    peers = list(Peer.objects.values_list("username", "successes", "failures", "is_blocked"))
     return MatchContext(
         ladder=list(profile.ladder),
         length_tolerance_s=settings.MATCH_LENGTH_TOLERANCE_SECONDS,
@@ -45,16 +45,15 @@ def context_for(job: DownloadJob) -> MatchContext:
 
 
 def candidate_row(job: DownloadJob, file: SearchFile, query: str) -> Candidate:
+    stream = StreamInfo(
+        extension=file.extension, bitrate=file.bitrate, bit_depth=file.bit_depth,
+        sample_rate=file.sample_rate, is_vbr=file.is_vbr,
+    )  # fmt: skip
     return Candidate(
         job=job, username=file.username, filename=file.filename, size=file.size,
-        extension=file.filename.rsplit(".", 1)[-1].lower()[:16] if "." in file.filename else "",
-        bitrate=file.bitrate, sample_rate=file.sample_rate, bit_depth=file.bit_depth,
-        length_s=file.length_s, is_vbr=file.is_vbr,
-        quality=classify(StreamInfo(
-            extension=file.filename.rsplit(".", 1)[-1] if "." in file.filename else "",
-            bitrate=file.bitrate, bit_depth=file.bit_depth, sample_rate=file.sample_rate,
-            is_vbr=file.is_vbr,
-        )) or "",
+        extension=file.extension[:16], bitrate=file.bitrate, sample_rate=file.sample_rate,
+        bit_depth=file.bit_depth, length_s=file.length_s, is_vbr=file.is_vbr,
+        quality=classify(stream) or "",
         has_free_slot=bool(file.has_free_slot), queue_length=file.queue_length or 0,
         upload_speed=file.upload_speed or 0, query=query[:500],
     )  # fmt: skip
