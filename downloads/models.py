@@ -38,7 +38,9 @@ class QualityProfile(models.Model):
 
 class DownloadJobQuerySet(models.QuerySet):
     def with_relations(self) -> DownloadJobQuerySet:
-        return self.select_related("track", "track__artist", "album", "album__artist", "candidate")
+        return self.select_related(
+            "track", "track__artist", "track__album", "album", "album__artist", "candidate"
+        )
 
     def active(self) -> DownloadJobQuerySet:
         return self.filter(status__in=DownloadJob.ACTIVE_STATUSES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from downloads.models import Candidate, DownloadJob, EngineSettings, QualityProfile, RejectedFile
-from tests.factories import CandidateFactory, DownloadJobFactory
+from tests.factories import AlbumFactory, CandidateFactory, DownloadJobFactory
 
 pytestmark = pytest.mark.django_db
 Status = DownloadJob.Status
@@ -69,7 +69,7 @@ def test_listing_downloads_takes_the_same_queries_for_5_or_50_jobs(
     api_client, django_assert_max_num_queries
 ) -> None:
     def jobs_with_candidates(n: int) -> None:
-        for job in DownloadJobFactory.create_batch(n):
+        for job in DownloadJobFactory.create_batch(n, track__album=AlbumFactory()):
             job.candidate = CandidateFactory(job=job)
             job.save()
 
