@@ -218,3 +218,15 @@ def test_quality_profiles_are_editable_and_validated(api_client) -> None:
     bad = {**body, "name": "Broken", "ladder": ["mp3_999"], "cutoff": "flac"}
     response = _post(api_client, "/api/downloads/quality-profiles", bad)
     assert response.status_code == 400 and "Unknown quality 'mp3_999'" in response.json()["detail"]
+
+
+def test_candidates_take_the_same_queries_for_5_or_50(
+    api_client, django_assert_max_num_queries
+) -> None:
+    job = DownloadJobFactory()
+    CandidateFactory.create_batch(5, job=job)
+    with django_assert_max_num_queries(6) as small:
+        api_client.get(f"/api/downloads/{job.pk}/candidates")
+    CandidateFactory.create_batch(45, job=job)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(api_client.get(f"/api/downloads/{job.pk}/candidates").json()) == 50
