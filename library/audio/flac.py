@@ -8,6 +8,8 @@ Only the last max_framesize-or-so bytes are read.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from typing import BinaryIO
 
 from library.audio.layout import StreamInfo, flac_layout, tail_tags_size
@@ -30,6 +32,9 @@ def _crc_table(poly: int, width: int) -> list[int]:
 
 _CRC8 = _crc_table(0x07, 8)
 _CRC16 = _crc_table(0x8005, 16)
+# Shifting a 16-bit value through the register is linear in the value: the result for its
+# high byte (this table: the CRC of bytes b, 0) XOR the result for its low byte (_CRC16[b]).
+_CRC16_HIGH = [((_CRC16[b] << 8) & 0xFFFF) ^ _CRC16[_CRC16[b] >> 8] for b in range(256)]
 
 
 def crc8(data: bytes) -> int:
@@ -40,9 +45,23 @@ def crc8(data: bytes) -> int:
 
 
 def crc16(data: bytes) -> int:
+    """FLAC's frame CRC-16 (polynomial 0x8005), two bytes per step.
+
+    The register is 16 bits wide, so a whole big-endian word is XORed into it and shifted
+    through at once; its two bytes index two 256-entry tables. Half the Python-level steps of
+    the byte-wise loop, and unlike one 64 Ki-entry table these stay in the CPU cache while the
+    scanner hashes files between checks (a big table made the check slower than before).
+    """
     crc = 0
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ _CRC16[(crc >> 8) ^ byte]
+    if len(data) & 1:  # an odd first byte goes through the byte table (the register starts at 0)
+        crc, data = _CRC16[data[0]], data[1:]
+    words = array("H", data)
+    if sys.byteorder == "little":
+        words.byteswap()
+    high, low = _CRC16_HIGH, _CRC16
+    for word in words:
+        crc ^= word
+        crc = high[crc >> 8] ^ low[crc & 0xFF]
     return crc
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import struct
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.mp3 import BitrateMode
@@ -51,27 +53,32 @@ class AudioInfo:
     tags: TagSet = field(default_factory=TagSet)
 
 
-def read_audio(path: Path) -> AudioInfo:
+def read_audio(path: Path, fileobj: BinaryIO | None = None) -> AudioInfo:
     """Parse headers and tags of `path` (never decodes audio, so it is cheap on big libraries).
 
     Raises UnreadableAudio for empty, unknown, unparsable or audio-less files, and
-    FileNotFoundError when the file is gone (missing is not the same as broken).
+    FileNotFoundError when the file is gone (missing is not the same as broken). A caller that
+    has `path` open already (the scanner) passes `fileobj`, which is then read instead.
     """
     path = Path(path)
-    size = path.stat().st_size
+    size = os.fstat(fileobj.fileno()).st_size if fileobj else path.stat().st_size
     if size == 0:
         raise UnreadableAudio(path, "empty file (0 bytes)")
-    audio = open_mutagen(path)
+    audio = open_mutagen(path, fileobj)
     length = getattr(audio.info, "length", 0) or 0
     if length <= 0:
         raise UnreadableAudio(path, "no audio stream (duration is 0)")
     return _info_from(path, size, audio, length)
 
 
-def open_mutagen(path: Path) -> Any:
+def open_mutagen(path: Path, fileobj: BinaryIO | None = None) -> Any:
     """mutagen.File with every parse failure turned into UnreadableAudio."""
     try:
-        audio = mutagen.File(path)
+        if fileobj is None:
+            audio = mutagen.File(path, options=mutagen_kinds())
+        else:
+            fileobj.seek(0)
+            audio = mutagen.File(fileobj, options=mutagen_kinds())
     except PARSE_ERRORS as exc:
         # The reason is stored and shown next to the path: drop mutagen's copy of it.
         detail = str(exc).replace(repr(str(path)), "file") or type(exc).__name__
@@ -83,6 +90,45 @@ def open_mutagen(path: Path) -> Any:
     if audio is None or getattr(audio, "info", None) is None:
         raise UnreadableAudio(path, "unknown or unsupported audio format")
     return audio
+
+
+@cache
+def mutagen_kinds() -> tuple[type, ...]:
+    """The formats mutagen.File tries when given no `options` (it breaks ties by name).
+
+    Without `options`, mutagen.File runs these 24 imports on every call to build the list,
+    a tenth or more of a scan's header parsing. A test checks it against mutagen's own list.
+    """
+    from mutagen.aac import AAC
+    from mutagen.ac3 import AC3
+    from mutagen.aiff import AIFF
+    from mutagen.apev2 import APEv2File
+    from mutagen.asf import ASF
+    from mutagen.dsdiff import DSDIFF
+    from mutagen.dsf import DSF
+    from mutagen.flac import FLAC
+    from mutagen.id3 import ID3FileType
+    from mutagen.monkeysaudio import MonkeysAudio
+    from mutagen.mp3 import MP3
+    from mutagen.mp4 import MP4
+    from mutagen.musepack import Musepack
+    from mutagen.oggflac import OggFLAC
+    from mutagen.oggopus import OggOpus
+    from mutagen.oggspeex import OggSpeex
+    from mutagen.oggtheora import OggTheora
+    from mutagen.oggvorbis import OggVorbis
+    from mutagen.optimfrog import OptimFROG
+    from mutagen.smf import SMF
+    from mutagen.tak import TAK
+    from mutagen.trueaudio import TrueAudio
+    from mutagen.wave import WAVE
+    from mutagen.wavpack import WavPack
+
+    return (
+        MP3, TrueAudio, OggTheora, OggSpeex, OggVorbis, OggFLAC, FLAC, AIFF, APEv2File, MP4,
+        ID3FileType, WavPack, Musepack, MonkeysAudio, OptimFROG, ASF, OggOpus, AAC, AC3, SMF,
+        TAK, DSF, DSDIFF, WAVE,
+    )  # fmt: skip
 
 
 def format_key(audio: Any) -> str:

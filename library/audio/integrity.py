@@ -6,6 +6,7 @@ on every file of a large library; `deep_check` decodes everything and is opt-in.
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -40,28 +41,37 @@ class VerifyResult:
     info: AudioInfo | None = None
 
 
-def check_integrity(path: Path, info: AudioInfo | None = None) -> str | None:
+def check_integrity(
+    path: Path, info: AudioInfo | None = None, fileobj: BinaryIO | None = None
+) -> str | None:
     """None if the file looks complete, else a short human reason (empty, unreadable, truncated).
 
-    Pass the AudioInfo from `read_audio` when you have it to skip a second header parse.
+    Pass the AudioInfo from `read_audio` when you have it to skip a second header parse, and
+    `fileobj` when `path` is open already (it is read instead of opening the file again).
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
+        size = os.fstat(fileobj.fileno()).st_size if fileobj else path.stat().st_size
     except FileNotFoundError:
         return "file not found"
     if size == 0:
         return "empty file (0 bytes)"
     if info is None:
         try:
-            info = read_audio(path)
+            info = read_audio(path, fileobj)
         except UnreadableAudio as exc:
             return exc.reason
+    if fileobj is not None:
+        return _check_open_container(fileobj, size, info)
     with path.open("rb") as f:
-        try:
-            return _check_container(f, size, info)
-        except PARSE_ERRORS as exc:  # hostile headers must not stop a library scan
-            return f"corrupt container structure: {exc or type(exc).__name__}"
+        return _check_open_container(f, size, info)
+
+
+def _check_open_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
+    try:
+        return _check_container(f, size, info)
+    except PARSE_ERRORS as exc:  # hostile headers must not stop a library scan
+        return f"corrupt container structure: {exc or type(exc).__name__}"
 
 
 def verify_download(

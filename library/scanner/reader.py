@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from downloads.quality import StreamInfo, classify
 from library.audio import AudioToolMissing, UnreadableAudio, check_integrity, deep_check, read_audio
@@ -80,7 +80,11 @@ def _audio_facts(path: str, deep: bool) -> dict[str, Any]:
 
 def _parse(name: str, deep: bool, facts: dict[str, Any]) -> dict[str, Any]:
     path = Path(name)
-    info = read_audio(path)
+    # One open file for the header parse and the tail check, rather than each of them
+    # stat'ing and opening the file again.
+    with _open(path) as f:
+        info = read_audio(path, f)
+        facts["broken_reason"] = check_integrity(path, info, f) or ""
     tags = {name: getattr(info.tags, name) for name in TAG_FIELDS}
     tags["year"] = info.tags.year
     facts.update(
@@ -90,13 +94,22 @@ def _parse(name: str, deep: bool, facts: dict[str, Any]) -> dict[str, Any]:
         quality=quality_of(info.format, info.bitrate, info.bit_depth, info.sample_rate,
                            info.is_vbr),
     )  # fmt: skip
-    facts["broken_reason"] = check_integrity(path, info) or ""
     if deep and not facts["broken_reason"]:
         try:
             facts["broken_reason"] = deep_check(path) or ""
         except AudioToolMissing as exc:
             facts["tool_missing"] = str(exc)
     return facts
+
+
+def _open(path: Path) -> BinaryIO:
+    """`path` opened for reading; failures other than "gone" make the file unreadable audio."""
+    try:
+        return open(os.fspath(path), "rb")  # a str name, so mutagen's messages name the file
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnreadableAudio(path, f"cannot read file: {exc.strerror or exc}") from exc
 
 
 def tag_score(tags: Any) -> int:
