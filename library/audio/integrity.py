@@ -79,12 +79,13 @@ def verify_download(
 ) -> VerifyResult:
     """Is this download readable, complete and about as long as the track we wanted?"""
     try:
-        info = read_audio(Path(path))
+        with Path(path).open("rb") as f:  # one open for the header parse and the tail check
+            info = read_audio(Path(path), f)
+            problem = check_integrity(path, info, f)
     except UnreadableAudio as exc:
         return VerifyResult(False, exc.reason)
     except OSError as exc:
         return VerifyResult(False, f"cannot read file: {exc.strerror or exc}")
-    problem = check_integrity(path, info)
     if problem:
         return VerifyResult(False, problem, info)
     if expected_duration_ms:

@@ -115,8 +115,11 @@ def read_lyrics(path: Path) -> str | None:
 
 
 def _open(path: Path) -> Any:
+    # Imported here: library.audio reads tags through this package, so a top import would cycle.
+    from library.audio.info import mutagen_kinds
+
     try:
-        audio = mutagen.File(Path(path))
+        audio = mutagen.File(Path(path), options=mutagen_kinds())
     except mutagen.MutagenError as exc:
         raise TaggingError(f"{path}: cannot parse tags: {exc}") from exc
     if audio is None:
