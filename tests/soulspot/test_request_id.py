@@ -62,3 +62,12 @@ def test_a_task_enqueued_by_a_request_runs_with_that_request_id(monkeypatch) -> 
 
 def report_request_id() -> str:
     return current_request_id()
+
+
+def test_each_request_writes_one_access_line_with_its_id(client, caplog) -> None:
+    with caplog.at_level("INFO", logger="soulspot.request"):
+        response = client.get("/api/health", headers={"X-Request-ID": "req-77"})
+    (line,) = [r for r in caplog.records if r.name == "soulspot.request"]
+    assert (line.method, line.path, line.status) == ("GET", "/api/health", 200)
+    assert line.request_id == "req-77" == response["X-Request-ID"]
+    assert line.duration_ms >= 0
