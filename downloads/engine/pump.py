@@ -69,7 +69,14 @@ def step() -> None:
 
 
 def _has_active_work() -> bool:
-    return DownloadJob.objects.active().exclude(status=DownloadJob.Status.IMPORTING).exists()
+    """Jobs the pump must follow now. Jobs waiting out a backoff are left to the one-minute
+    watchdog schedule, so an idle queue does not keep a worker busy."""
+    following = DownloadJob.objects.filter(
+        status__in=[DownloadJob.Status.SEARCHING, DownloadJob.Status.DOWNLOADING]
+    )
+    if following.exists():
+        return True
+    return not EngineSettings.load().paused and DownloadJob.objects.due().exists()
 
 
 def _explain_waiting(reason: str, *, only_queued: bool = False) -> None:
