@@ -39,7 +39,8 @@ def run_manual_search(search: ManualSearch) -> ManualSearch:
         album=search.album or None,
         duration_ms=search.duration_ms,
     )
-    query = build_queries(want)[0] if build_queries(want) else f"{search.artist} {search.title}"
+    queries = build_queries(want)
+    query = queries[0] if queries else f"{search.artist} {search.title}"
     client = client_from_settings()
     if client is None:
         return _finish(search, ManualSearch.Status.FAILED, query, error="slskd is not configured")

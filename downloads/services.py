@@ -69,6 +69,15 @@ def wake_engine() -> None:
     enqueue("downloads.tasks.pump_engine")
 
 
+def _refuse_if_already_wanted(track_id: int, *, other_than: int | None = None) -> None:
+    """One live job per track: an active or paused one means "already being downloaded"."""
+    live = [*DownloadJob.ACTIVE_STATUSES, Status.PAUSED]
+    existing = DownloadJob.objects.filter(track_id=track_id, status__in=live).exclude(pk=other_than)
+    job = existing.order_by("pk").first()
+    if job is not None:
+        raise AlreadyQueued(job)
+
+
 # --- creating wants -------------------------------------------------------------------------
 
 
@@ -77,11 +86,7 @@ def queue_download_for_track(
     track: Track, *, priority: int = 0, parent: DownloadJob | None = None, force: bool = False
 ) -> DownloadJob:
     """A new job for `track`; refuses when one is already active for it."""
-    active = DownloadJob.objects.active().filter(track=track).first()
-    if active is None:
-        active = DownloadJob.objects.filter(track=track, status=Status.PAUSED).first()
-    if active is not None:
-        raise AlreadyQueued(active)
+    _refuse_if_already_wanted(track.pk)
     catalog.mark_wanted(track, force=force)
     job = DownloadJob.objects.create(
         kind=DownloadJob.Kind.TRACK, track=track, priority=priority, parent=parent,
@@ -177,11 +182,8 @@ def retry_job(job: DownloadJob) -> DownloadJob:
     """Start a finished job again from a fresh search, with a fresh set of attempts."""
     if job.status not in DownloadJob.TERMINAL_STATUSES:
         raise InvalidTransition(f"job #{job.pk} is {job.status}; only finished jobs can be retried")
-    if (
-        job.track_id
-        and DownloadJob.objects.active().filter(track_id=job.track_id).exclude(pk=job.pk).exists()
-    ):
-        raise AlreadyQueued(DownloadJob.objects.active().filter(track_id=job.track_id).first())
+    if job.track_id:
+        _refuse_if_already_wanted(job.track_id, other_than=job.pk)
     if job.kind == DownloadJob.Kind.ALBUM and job.children.exists():
         return _retry_album_children(job)
     with transaction.atomic():

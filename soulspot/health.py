@@ -61,11 +61,8 @@ def check_disk() -> Check:
     free_mb = free // (1024 * 1024)
     minimum_mb = settings.SOULSPOT_MIN_FREE_BYTES // (1024 * 1024)
     detail = f"{free_mb} MB free in {settings.MUSIC_DIR} (minimum {minimum_mb} MB)"
-    return Check(
-        free >= settings.SOULSPOT_MIN_FREE_BYTES,
-        "ok" if free >= settings.SOULSPOT_MIN_FREE_BYTES else "low",
-        detail,
-    )
+    enough = free >= settings.SOULSPOT_MIN_FREE_BYTES
+    return Check(enough, "ok" if enough else "low", detail)
 
 
 CHECKS = {

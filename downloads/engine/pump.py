@@ -79,11 +79,18 @@ def _has_active_work() -> bool:
     return not EngineSettings.load().paused and DownloadJob.objects.due().exists()
 
 
+# The statuses the engine moves; importing belongs to the import task.
+ENGINE_STATUSES = [
+    DownloadJob.Status.QUEUED, DownloadJob.Status.SEARCHING, DownloadJob.Status.DOWNLOADING
+]  # fmt: skip
+
+
 def _explain_waiting(reason: str, *, only_queued: bool = False) -> None:
-    statuses = [DownloadJob.Status.QUEUED] if only_queued else list(DownloadJob.ACTIVE_STATUSES)
-    DownloadJob.objects.filter(status__in=statuses).exclude(
-        status=DownloadJob.Status.IMPORTING
-    ).exclude(status_reason=reason[:500]).update(status_reason=reason[:500])
+    statuses = [DownloadJob.Status.QUEUED] if only_queued else ENGINE_STATUSES
+    reason = reason[:500]
+    DownloadJob.objects.filter(status__in=statuses).exclude(status_reason=reason).update(
+        status_reason=reason
+    )
 
 
 def _take_lease() -> bool:
