@@ -61,10 +61,17 @@ def cached_inputs(count: int) -> Path:
         relative = Path(f"{ctx.artist_name} - {ctx.album_title}") / path.name
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         path.rename(staging / relative)
-        write_tags(staging / relative, TagSet(
-            title=ctx.track_title, artist=ctx.artist_name, album=ctx.album_title,
-            track_number=ctx.track_number, date=str(ctx.release_year), genre="Benchmark",
-        ))  # fmt: skip
+        write_tags(
+            staging / relative,
+            TagSet(
+                title=ctx.track_title,
+                artist=ctx.artist_name,
+                album=ctx.album_title,
+                track_number=ctx.track_number,
+                date=str(ctx.release_year),
+                genre="Benchmark",
+            ),
+        )
     shutil.rmtree(staging / "_sources")
     staging.rename(folder)
     marker.touch()
@@ -95,11 +102,16 @@ def run_once(inputs: Path, count: int, mode: str, profile: bool) -> float:
 
 def _setup_django(workdir: Path, downloads: Path) -> None:
     """A fresh data dir, library and database for this run (environment set before setup)."""
-    os.environ.update({
-        "SOULSPOT_DATA_DIR": str(workdir / "data"), "SOULSPOT_MUSIC_DIR": str(workdir / "music"),
-        "SLSKD_DOWNLOADS_DIR": str(downloads), "SOULSPOT_METADATA_PROVIDERS": "false",
-        "SOULSPOT_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "soulspot.settings",
-    })  # fmt: skip
+    os.environ.update(
+        {
+            "SOULSPOT_DATA_DIR": str(workdir / "data"),
+            "SOULSPOT_MUSIC_DIR": str(workdir / "music"),
+            "SLSKD_DOWNLOADS_DIR": str(downloads),
+            "SOULSPOT_METADATA_PROVIDERS": "false",
+            "SOULSPOT_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "soulspot.settings",
+        }
+    )
     os.environ.pop("DATABASE_URL", None)
     import django
     from django.conf import settings
@@ -153,10 +165,12 @@ def _prepare_downloads(downloads: Path):
         tags = read_tags(path)
         track = catalog.find_or_create_track(artist=tags.artist, title=tags.title)
         Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED)
-        job = DownloadJob.objects.create(track=track, status=DownloadJob.Status.IMPORTING,
-                                         local_path=str(path))  # fmt: skip
-        candidate = Candidate.objects.create(job=job, username="peer", filename=path.name,
-                                             size=path.stat().st_size)  # fmt: skip
+        job = DownloadJob.objects.create(
+            track=track, status=DownloadJob.Status.IMPORTING, local_path=str(path)
+        )
+        candidate = Candidate.objects.create(
+            job=job, username="peer", filename=path.name, size=path.stat().st_size
+        )
         DownloadJob.objects.filter(pk=job.pk).update(candidate=candidate)
         job_ids.append(job.pk)
 

@@ -38,9 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH = ROOT / ".bench" / "scan"
 FORMATS = ("flac", "mp3", "ogg", "opus", "m4a")
-ENCODERS = {"flac": ["-c:a", "flac"], "mp3": ["-c:a", "libmp3lame", "-b:a", "256k"],
-            "ogg": ["-c:a", "libvorbis", "-q:a", "6"], "opus": ["-c:a", "libopus", "-b:a", "160k"],
-            "m4a": ["-c:a", "aac", "-b:a", "256k"]}  # fmt: skip
+ENCODERS = {
+    "flac": ["-c:a", "flac"],
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "256k"],
+    "ogg": ["-c:a", "libvorbis", "-q:a", "6"],
+    "opus": ["-c:a", "libopus", "-b:a", "160k"],
+    "m4a": ["-c:a", "aac", "-b:a", "256k"],
+}
 LIBRARY_VERSION = "3"  # bump when the generated library changes
 
 
@@ -54,8 +58,9 @@ def main() -> None:
     parser.add_argument("--part", choices=["full", "rescan"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.part:
-        setup_django(BENCH / (f"full-{args.files}" if args.part == "full"
-                              else f"rescan-{args.catalogued}"))  # fmt: skip
+        setup_django(
+            BENCH / (f"full-{args.files}" if args.part == "full" else f"rescan-{args.catalogued}")
+        )
         result = full_part(args) if args.part == "full" else rescan_part(args)
         print(json.dumps(result))
         return
@@ -67,8 +72,11 @@ def run_part(part: str) -> dict:
     argv = [a for a in sys.argv[1:] if not a.startswith("--part")]
     done = subprocess.run(
         [sys.executable, __file__, "--part", part, *argv],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -78,10 +86,13 @@ def setup_django(home: Path) -> None:
     for name in ("DATABASE_URL", "SOULSPOT_DATABASE_NAME", "SOULSPOT_API_KEY"):
         os.environ.pop(name, None)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="soulspot.settings", SOULSPOT_DATA_DIR=str(home / "data"),
-        SOULSPOT_MUSIC_DIR=str(home / "music"), SOULSPOT_METADATA_PROVIDERS="false",
-        SOULSPOT_LOG_LEVEL="WARNING", SOULSPOT_DEBUG="false",
-    )  # fmt: skip
+        DJANGO_SETTINGS_MODULE="soulspot.settings",
+        SOULSPOT_DATA_DIR=str(home / "data"),
+        SOULSPOT_MUSIC_DIR=str(home / "music"),
+        SOULSPOT_METADATA_PROVIDERS="false",
+        SOULSPOT_LOG_LEVEL="WARNING",
+        SOULSPOT_DEBUG="false",
+    )
     import django
     from django.core.management import call_command
 
@@ -111,11 +122,17 @@ def full_part(args: argparse.Namespace) -> dict:
     warm = sum(len(Path(f).read_bytes()) for f in files)  # the same warm cache for everyone
     say(f"library ready: {len(files)} files, {warm / 1e9:.2f} GB")
     cores = os.cpu_count() or 1
-    result: dict[str, Any] = {"files": len(files), "bytes": warm, "cores": cores,
-                              "load": os.getloadavg()[0]}  # fmt: skip
-    contenders = {"plain": lambda: plain_loop(files),
-                  f"soulspot_{cores}": lambda: soulspot_full_scan(cores),
-                  "soulspot_1": lambda: soulspot_full_scan(1)}  # fmt: skip
+    result: dict[str, Any] = {
+        "files": len(files),
+        "bytes": warm,
+        "cores": cores,
+        "load": os.getloadavg()[0],
+    }
+    contenders = {
+        "plain": lambda: plain_loop(files),
+        f"soulspot_{cores}": lambda: soulspot_full_scan(cores),
+        "soulspot_1": lambda: soulspot_full_scan(1),
+    }
     for round_ in range(args.rounds):  # interleaved, so a busy moment hits everyone alike
         for name, work in contenders.items():
             if name.startswith("soulspot"):
@@ -141,8 +158,10 @@ def generate_library(music: Path, count: int, seconds: float) -> dict:
     sources = encode_sources(music.parent / "sources", seconds)
     exact, same, broken = count // 20, count // 40, count // 40
     unique = count - exact - same - broken
-    say(f"generating {count} files ({unique} songs, {exact} exact copies, {same} other-format "
-        f"copies, {broken} broken)…")  # fmt: skip
+    say(
+        f"generating {count} files ({unique} songs, {exact} exact copies, {same} other-format "
+        f"copies, {broken} broken)…"
+    )
     songs = [write_song(music, sources, n) for n in range(unique)]
     for n in range(exact):
         shutil.copyfile(songs[n], songs[n].with_name(songs[n].stem + " (1)" + songs[n].suffix))
@@ -167,10 +186,25 @@ def encode_sources(folder: Path, seconds: float) -> dict[str, list[Path]]:
                 noise = f"anoisesrc=d={seconds}:a=0.08:seed={seed}[b]"
                 lavfi = f"{tone};{noise};[a][b]amix=inputs=2"
                 subprocess.run(
-                    ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                     lavfi, "-ac", "2", "-ar", "48000" if fmt == "opus" else "44100",
-                     *ENCODERS[fmt], str(path)], check=True,
-                )  # fmt: skip
+                    [
+                        "ffmpeg",
+                        "-nostdin",
+                        "-loglevel",
+                        "error",
+                        "-y",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        lavfi,
+                        "-ac",
+                        "2",
+                        "-ar",
+                        "48000" if fmt == "opus" else "44100",
+                        *ENCODERS[fmt],
+                        str(path),
+                    ],
+                    check=True,
+                )
             sources.setdefault(fmt, []).append(path)
     return sources
 
@@ -235,8 +269,12 @@ def soulspot_full_scan(workers: int) -> dict:
     scan = services.start_scan(full=True, background=False, requested_by="bench")
     services.run_scan(scan.pk)
     scan.refresh_from_db()
-    return {"files": scan.files_total, "broken": scan.broken_total,
-            "duplicate_groups": scan.duplicate_groups, "status": scan.status}  # fmt: skip
+    return {
+        "files": scan.files_total,
+        "broken": scan.broken_total,
+        "duplicate_groups": scan.duplicate_groups,
+        "status": scan.status,
+    }
 
 
 def beets_import(music: Path) -> dict:
@@ -247,8 +285,12 @@ def beets_import(music: Path) -> dict:
         venv = BENCH / "beets-venv"
         try:
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "beets"], check=True,
-                           timeout=600, capture_output=True)  # fmt: skip
+            subprocess.run(
+                [str(venv / "bin" / "pip"), "install", "-q", "beets"],
+                check=True,
+                timeout=600,
+                capture_output=True,
+            )
         except (subprocess.SubprocessError, OSError) as exc:
             shutil.rmtree(venv, ignore_errors=True)
             return {"error": f"beets could not be installed ({exc})"}
@@ -260,15 +302,23 @@ def beets_import(music: Path) -> dict:
         "import:\n  copy: no\n  move: no\n  write: no\n  autotag: no\n  log: null\n"
     )
     env = {**os.environ, "BEETSDIR": str(home)}
-    seconds, done = timed(lambda: subprocess.run(
-        [beet, "import", "-A", "-q", str(music)], env=env, capture_output=True, text=True,
-    ))  # fmt: skip
+    seconds, done = timed(
+        lambda: subprocess.run(
+            [beet, "import", "-A", "-q", str(music)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    )
     if done.returncode:
         return {"error": f"beet import failed: {done.stderr.strip()[-300:]}"}
     items = subprocess.run([beet, "ls", "-f", "x"], env=env, capture_output=True, text=True)
     version = subprocess.run([beet, "version"], env=env, capture_output=True, text=True)
-    return {"seconds": seconds, "items": len(items.stdout.splitlines()),
-            "version": version.stdout.split("\n")[0]}  # fmt: skip
+    return {
+        "seconds": seconds,
+        "items": len(items.stdout.splitlines()),
+        "version": version.stdout.split("\n")[0],
+    }
 
 
 # --- parts 2 and 3: rescan of a large catalogue, and list response times -----------------------
@@ -293,8 +343,10 @@ def rescan_part(args: argparse.Namespace) -> dict:
         seconds, _ = timed(lambda s=scan: services.run_scan(s.pk))
         scan.refresh_from_db()
         runs.append(seconds)
-        say(f"no-change rescan: {seconds:.2f} s (new {scan.files_new}, "
-            f"changed {scan.files_changed}, removed {scan.files_removed})")  # fmt: skip
+        say(
+            f"no-change rescan: {seconds:.2f} s (new {scan.files_new}, "
+            f"changed {scan.files_changed}, removed {scan.files_removed})"
+        )
     return {"files": count, "rescan": runs, "checks": list_timings(), "load": os.getloadavg()[0]}
 
 
@@ -320,10 +372,28 @@ def generate_catalogue_files(music: Path, count: int) -> int:
 def tiny_mp3(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         "sine=f=440:d=0.3", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k",
-         "-id3v2_version", "0", str(path)], check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=440:d=0.3",
+            "-ac",
+            "1",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "32k",
+            "-id3v2_version",
+            "0",
+            str(path),
+        ],
+        check=True,
+    )
     return path.read_bytes()
 
 
@@ -355,17 +425,28 @@ def list_timings() -> list[dict]:
     web = Client()
     web.force_login(user)
     urls = [
-        (api, "/api/library/tracks"), (api, "/api/library/tracks?q=Track%2099999"),
-        (api, "/api/library/tracks?format=mp3&broken=false"), (api, "/api/library/albums"),
-        (api, "/api/library/artists"), (api, "/api/library/duplicates"),
-        (api, "/api/library/broken-files"), (api, "/api/library/scans"),
-        (api, "/api/library/albums/incomplete"), (api, "/api/library/stats"),
-        (web, "/library/"), (web, "/library/?q=Track%2099999"), (web, "/library/broken/"),
-        (web, "/admin/library/track/"), (web, "/admin/library/track/?file_format=mp3"),
-        (web, "/admin/library/trackfile/"), (web, "/admin/library/trackfile/?q=Track%2012345"),
-        (web, "/admin/library/album/"), (web, "/admin/library/artist/"),
-        (web, "/admin/library/duplicategroup/"), (web, "/admin/library/libraryscan/"),
-    ]  # fmt: skip
+        (api, "/api/library/tracks"),
+        (api, "/api/library/tracks?q=Track%2099999"),
+        (api, "/api/library/tracks?format=mp3&broken=false"),
+        (api, "/api/library/albums"),
+        (api, "/api/library/artists"),
+        (api, "/api/library/duplicates"),
+        (api, "/api/library/broken-files"),
+        (api, "/api/library/scans"),
+        (api, "/api/library/albums/incomplete"),
+        (api, "/api/library/stats"),
+        (web, "/library/"),
+        (web, "/library/?q=Track%2099999"),
+        (web, "/library/broken/"),
+        (web, "/admin/library/track/"),
+        (web, "/admin/library/track/?file_format=mp3"),
+        (web, "/admin/library/trackfile/"),
+        (web, "/admin/library/trackfile/?q=Track%2012345"),
+        (web, "/admin/library/album/"),
+        (web, "/admin/library/artist/"),
+        (web, "/admin/library/duplicategroup/"),
+        (web, "/admin/library/libraryscan/"),
+    ]
     results = []
     for client, url in urls:
         assert client.get(url).status_code == 200, url
@@ -377,9 +458,14 @@ def list_timings() -> list[dict]:
                 cpu.append(time.process_time() - started)
             assert response.status_code == 200, url
             times.append(seconds)
-        results.append({"url": url, "ms": 1000 * statistics.median(times),
-                        "cpu_ms": 1000 * statistics.median(cpu),
-                        "queries": len(queries.captured_queries)})  # fmt: skip
+        results.append(
+            {
+                "url": url,
+                "ms": 1000 * statistics.median(times),
+                "cpu_ms": 1000 * statistics.median(cpu),
+                "queries": len(queries.captured_queries),
+            }
+        )
     return results
 
 
@@ -389,15 +475,19 @@ def list_timings() -> list[dict]:
 def report(results: dict, args: argparse.Namespace) -> None:
     full, rescan = results["full"], results["rescan"]
     files, cores = full["files"], full["cores"]
-    rows = [(f"SoulSpot full scan ({cores} processes)", full[f"soulspot_{cores}"]),
-            ("SoulSpot full scan (1 process)", full["soulspot_1"]),
-            ("plain mutagen + hashlib loop (1 process)", full["plain"])]  # fmt: skip
+    rows = [
+        (f"SoulSpot full scan ({cores} processes)", full[f"soulspot_{cores}"]),
+        ("SoulSpot full scan (1 process)", full["soulspot_1"]),
+        ("plain mutagen + hashlib loop (1 process)", full["plain"]),
+    ]
     beets = full["beets"]
     if beets and "seconds" in beets:
         rows.append((f"beet import -A ({beets['version']}, no hashing)", [beets["seconds"]]))
     size = full["bytes"] / 1e9
-    print(f"\nFull scan of {files} files ({size:.2f} GB; flac/mp3/ogg/opus/m4a), {cores} cores, "
-          f"warm page cache, load average {full['load']:.1f} at the start")  # fmt: skip
+    print(
+        f"\nFull scan of {files} files ({size:.2f} GB; flac/mp3/ogg/opus/m4a), {cores} cores, "
+        f"warm page cache, load average {full['load']:.1f} at the start"
+    )
     print(f"  {'':48} {'best s':>7} {'median s':>9} {'files/s':>8}")
     for label, runs in rows:
         best = min(runs)
@@ -410,19 +500,27 @@ def report(results: dict, args: argparse.Namespace) -> None:
         print(f"  (beets imported {beets['items']} items, once; it does not hash files)")
     found, planted = full["found"], full["planted"]
     exact = all(found[key] == planted[key] for key in ("broken", "duplicate_groups"))
-    print(f"  found {found['broken']} broken files and {found['duplicate_groups']} duplicate "
-          f"groups; planted {planted['broken']} and {planted['duplicate_groups']}: "
-          f"{'exact' if exact else 'MISMATCH'}")  # fmt: skip
+    print(
+        f"  found {found['broken']} broken files and {found['duplicate_groups']} duplicate "
+        f"groups; planted {planted['broken']} and {planted['duplicate_groups']}: "
+        f"{'exact' if exact else 'MISMATCH'}"
+    )
     runs = rescan["rescan"]
-    print(f"\nNo-change rescan of {rescan['files']:,} catalogued files (tiny real MP3s): "
-          f"median {statistics.median(runs):.2f} s, best {min(runs):.2f} s "
-          "(target < 10 s)")  # fmt: skip
-    print(f"\nLists at {rescan['files']:,} tracks (median of 5 requests, in-process client, "
-          f"target < 200 ms; load average {rescan['load']:.1f})")  # fmt: skip
+    print(
+        f"\nNo-change rescan of {rescan['files']:,} catalogued files (tiny real MP3s): "
+        f"median {statistics.median(runs):.2f} s, best {min(runs):.2f} s "
+        "(target < 10 s)"
+    )
+    print(
+        f"\nLists at {rescan['files']:,} tracks (median of 5 requests, in-process client, "
+        f"target < 200 ms; load average {rescan['load']:.1f})"
+    )
     print(f"  {'':52} {'wall':>9} {'CPU':>9} {'queries':>8}")
     for check in rescan["checks"]:
-        print(f"  {check['url']:52} {check['ms']:6.1f} ms {check['cpu_ms']:6.1f} ms "
-              f"{check['queries']:8d}")  # fmt: skip
+        print(
+            f"  {check['url']:52} {check['ms']:6.1f} ms {check['cpu_ms']:6.1f} ms "
+            f"{check['queries']:8d}"
+        )
 
 
 if __name__ == "__main__":

@@ -57,11 +57,24 @@ class DownloadJobAdmin(admin.ModelAdmin):
     list_select_related = ["track", "track__artist", "album", "album__artist"]
     raw_id_fields = ["track", "album", "parent", "candidate"]
     readonly_fields = [
-        "status", "attempts", "next_attempt_at", "status_reason", "error", "search_id",
-        "search_query", "transfer_id", "transfer_state", "bytes_transferred", "progress",
-        "local_path", "library_path",
-        "created_at", "updated_at", "state_changed_at", "finished_at",
-    ]  # fmt: skip
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "status_reason",
+        "error",
+        "search_id",
+        "search_query",
+        "transfer_id",
+        "transfer_state",
+        "bytes_transferred",
+        "progress",
+        "local_path",
+        "library_path",
+        "created_at",
+        "updated_at",
+        "state_changed_at",
+        "finished_at",
+    ]
     inlines = [CandidateInline]
     actions = ["retry_jobs", "cancel_jobs"]
 

@@ -32,9 +32,22 @@ QUALITIES: dict[str, str] = {
 }
 
 DEFAULT_LADDER: list[str] = [
-    "flac_24", "flac", "alac", "mp3_320", "mp3_v0", "aac_256", "opus_160", "ogg_256", "mp3_256",
-    "aac_192", "mp3_192", "opus", "ogg", "aac", "mp3_unknown",
-]  # fmt: skip
+    "flac_24",
+    "flac",
+    "alac",
+    "mp3_320",
+    "mp3_v0",
+    "aac_256",
+    "opus_160",
+    "ogg_256",
+    "mp3_256",
+    "aac_192",
+    "mp3_192",
+    "opus",
+    "ogg",
+    "aac",
+    "mp3_unknown",
+]
 DEFAULT_CUTOFF = "flac"
 
 

@@ -51,10 +51,16 @@ def run_manual_search(search: ManualSearch) -> ManualSearch:
         return _finish(search, ManualSearch.Status.FAILED, query, error=str(exc))
     ranked = rank(want, files_from_responses(result.responses), context_for(DownloadJob()))
     results = [
-        {**asdict(v.file), "accepted": v.accepted, "reason": v.rejection_reason or "",
-         "score": round(v.score, 2), "quality": v.quality or "", "breakdown": v.breakdown}
+        {
+            **asdict(v.file),
+            "accepted": v.accepted,
+            "reason": v.rejection_reason or "",
+            "score": round(v.score, 2),
+            "quality": v.quality or "",
+            "breakdown": v.breakdown,
+        }
         for v in ranked[:MAX_RESULTS_SHOWN]
-    ]  # fmt: skip
+    ]
     return _finish(search, ManualSearch.Status.DONE, query, results=results)
 
 

@@ -89,10 +89,13 @@ def queue_download_for_track(
     _refuse_if_already_wanted(track.pk)
     catalog.mark_wanted(track, force=force)
     job = DownloadJob.objects.create(
-        kind=DownloadJob.Kind.TRACK, track=track, priority=priority, parent=parent,
+        kind=DownloadJob.Kind.TRACK,
+        track=track,
+        priority=priority,
+        parent=parent,
         quality_profile=parent.quality_profile if parent else None,
         max_attempts=settings.DOWNLOAD_ATTEMPTS,
-    )  # fmt: skip
+    )
     transaction.on_commit(wake_engine)
     return job
 
@@ -117,9 +120,13 @@ def queue_track_download(
 
 @transaction.atomic
 def queue_album_download(
-    *, artist: str, album: str, year: int | None = None, tracks: list[str] | None = None,
+    *,
+    artist: str,
+    album: str,
+    year: int | None = None,
+    tracks: list[str] | None = None,
     priority: int = 0,
-) -> DownloadJob:  # fmt: skip
+) -> DownloadJob:
     """Want a whole album: one album job that finds a folder, then one child job per track."""
     if not artist.strip() or not album.strip():
         raise DownloadError("artist and album are both required")
@@ -135,9 +142,11 @@ def queue_album_download(
     if tracks:
         Album.objects.filter(pk=album_row.pk).update(track_count=len(tracks))
     job = DownloadJob.objects.create(
-        kind=DownloadJob.Kind.ALBUM, album=album_row, priority=priority,
+        kind=DownloadJob.Kind.ALBUM,
+        album=album_row,
+        priority=priority,
         max_attempts=settings.DOWNLOAD_ATTEMPTS,
-    )  # fmt: skip
+    )
     transaction.on_commit(wake_engine)
     return job
 
@@ -148,9 +157,16 @@ def queue_album_download(
 def pause_job(job: DownloadJob) -> DownloadJob:
     """Stop working on a job; an active slskd transfer is cancelled and retried on resume."""
     paused = transition(
-        job.pk, DownloadJob.ACTIVE_STATUSES, Status.PAUSED, status_reason="paused by you",
-        candidate=None, transfer_id="", transfer_state="", progress=0, bytes_transferred=0,
-    )  # fmt: skip
+        job.pk,
+        DownloadJob.ACTIVE_STATUSES,
+        Status.PAUSED,
+        status_reason="paused by you",
+        candidate=None,
+        transfer_id="",
+        transfer_state="",
+        progress=0,
+        bytes_transferred=0,
+    )
     if not paused:
         raise InvalidTransition(f"job #{job.pk} is {job.status} and cannot be paused")
     _cancel_remote_transfer(job)
@@ -188,11 +204,23 @@ def retry_job(job: DownloadJob) -> DownloadJob:
         return _retry_album_children(job)
     with transaction.atomic():
         moved = transition(
-            job.pk, DownloadJob.TERMINAL_STATUSES, Status.QUEUED, attempts=0, error="",
-            status_reason="", next_attempt_at=None, finished_at=None, transfer_id="",
-            transfer_state="", progress=0, bytes_transferred=0, search_id="", tried_queries=[],
-            candidate=None, local_path="",
-        )  # fmt: skip
+            job.pk,
+            DownloadJob.TERMINAL_STATUSES,
+            Status.QUEUED,
+            attempts=0,
+            error="",
+            status_reason="",
+            next_attempt_at=None,
+            finished_at=None,
+            transfer_id="",
+            transfer_state="",
+            progress=0,
+            bytes_transferred=0,
+            search_id="",
+            tried_queries=[],
+            candidate=None,
+            local_path="",
+        )
         if not moved:
             raise InvalidTransition(f"job #{job.pk} changed while retrying; try again")
         # Candidates that never got a chance stay pending; a fresh search will add new ones.
@@ -253,9 +281,11 @@ def fail_candidate(
     candidate.save(update_fields=["state", "rejection_reason"])
     if wrong_file and job.track_id:
         RejectedFile.objects.get_or_create(
-            track_id=job.track_id, username=candidate.username, filename=candidate.filename,
+            track_id=job.track_id,
+            username=candidate.username,
+            filename=candidate.filename,
             defaults={"reason": reason[:500]},
-        )  # fmt: skip
+        )
     elif not wrong_file:
         record_peer_result(candidate.username, success=False)
     attempts = job.attempts + (1 if count_attempt else 0)
@@ -268,12 +298,21 @@ def fail_candidate(
     # With no other candidate left, the next start searches again from the first query.
     has_more = job.candidates.filter(state=Candidate.State.PENDING, rank__isnull=False).exists()
     transition(
-        job.pk, [job.status], Status.QUEUED, attempts=attempts, error=reason, candidate=None,
+        job.pk,
+        [job.status],
+        Status.QUEUED,
+        attempts=attempts,
+        error=reason,
+        candidate=None,
         tried_queries=job.tried_queries if has_more else [],
-        transfer_id="", transfer_state="", progress=0, bytes_transferred=0, local_path="",
+        transfer_id="",
+        transfer_state="",
+        progress=0,
+        bytes_transferred=0,
+        local_path="",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
         status_reason=(f"trying another file in {delay} s: {reason}" if delay else reason)[:500],
-    )  # fmt: skip
+    )
     transaction.on_commit(wake_engine)
 
 

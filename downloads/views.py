@@ -31,9 +31,11 @@ def download_list(request: HttpRequest) -> HttpResponse:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     context = {
-        "page": page, "status": status, "statuses": DownloadJob.Status.choices,
+        "page": page,
+        "status": status,
+        "statuses": DownloadJob.Status.choices,
         "engine": EngineSettings.load(),
-    }  # fmt: skip
+    }
     if request.htmx and request.htmx.target == "job-rows":
         response = render(request, "downloads/list.html#rows", context)
         still_moving = any(not job.is_terminal for job in page)
@@ -45,9 +47,10 @@ def download_list(request: HttpRequest) -> HttpResponse:
 def create_download(request: HttpRequest) -> HttpResponse:
     try:
         job = services.queue_track_download(
-            artist=request.POST.get("artist", ""), title=request.POST.get("title", ""),
+            artist=request.POST.get("artist", ""),
+            title=request.POST.get("title", ""),
             album=request.POST.get("album", ""),
-        )  # fmt: skip
+        )
     except services.DownloadError as exc:
         messages.error(request, str(exc))
         return redirect("downloads:list")
@@ -100,10 +103,11 @@ def search(request: HttpRequest) -> HttpResponse:
         try:
             seconds = request.POST.get("seconds", "").strip()
             found = searches.start_manual_search(
-                artist=request.POST.get("artist", ""), title=request.POST.get("title", ""),
+                artist=request.POST.get("artist", ""),
+                title=request.POST.get("title", ""),
                 album=request.POST.get("album", ""),
                 duration_ms=int(seconds) * 1000 if seconds.isdigit() else None,
-            )  # fmt: skip
+            )
         except services.DownloadError as exc:
             messages.error(request, str(exc))
             return redirect("downloads:search")

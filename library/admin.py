@@ -178,8 +178,15 @@ class TrackInline(admin.TabularInline):
 
 class CompletenessInline(admin.StackedInline):
     model = AlbumCompleteness
-    fields = ["source", "release_id", "owned_count", "expected_count", "missing", "checked_at",
-              "error"]  # fmt: skip
+    fields = [
+        "source",
+        "release_id",
+        "owned_count",
+        "expected_count",
+        "missing",
+        "checked_at",
+        "error",
+    ]
     readonly_fields = fields
     can_delete = False
     extra = 0
@@ -187,11 +194,22 @@ class CompletenessInline(admin.StackedInline):
 
 @admin.register(Album)
 class AlbumAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "release_type", "year", "track_count",
-                    "musicbrainz_release_id"]  # fmt: skip
+    list_display = [
+        "title",
+        "artist",
+        "release_type",
+        "year",
+        "track_count",
+        "musicbrainz_release_id",
+    ]
     list_filter = ["release_type", CompletenessFilter]
-    search_fields = ["title", "artist__name", "musicbrainz_release_id",
-                     "musicbrainz_release_group_id", "spotify_id"]  # fmt: skip
+    search_fields = [
+        "title",
+        "artist__name",
+        "musicbrainz_release_id",
+        "musicbrainz_release_group_id",
+        "spotify_id",
+    ]
     list_select_related = ["artist"]
     autocomplete_fields = ["artist"]
     readonly_fields = ["created_at", "updated_at"]
@@ -224,8 +242,17 @@ class AlbumAdmin(admin.ModelAdmin):
 class TrackFileInline(admin.TabularInline):
     model = TrackFile
     fk_name = "track"
-    fields = ["path", "format", "quality", "bitrate", "size", "is_broken", "broken_reason",
-              "is_missing", "duplicate_group"]  # fmt: skip
+    fields = [
+        "path",
+        "format",
+        "quality",
+        "bitrate",
+        "size",
+        "is_broken",
+        "broken_reason",
+        "is_missing",
+        "duplicate_group",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -238,10 +265,22 @@ class TrackFileInline(admin.TabularInline):
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
     list_display = ["title", "artist", "album", "disc_number", "track_number", "status", "isrc"]
-    list_filter = ["status", FormatFilter, QualityFilter, BrokenFilter, MissingFilter,
-                   DuplicateFilter]  # fmt: skip
-    search_fields = ["title", "artist__name", "album__title", "isrc",
-                     "musicbrainz_recording_id", "spotify_id"]  # fmt: skip
+    list_filter = [
+        "status",
+        FormatFilter,
+        QualityFilter,
+        BrokenFilter,
+        MissingFilter,
+        DuplicateFilter,
+    ]
+    search_fields = [
+        "title",
+        "artist__name",
+        "album__title",
+        "isrc",
+        "musicbrainz_recording_id",
+        "spotify_id",
+    ]
     list_select_related = ["artist", "album", "album__artist"]
     autocomplete_fields = ["artist", "album"]
     readonly_fields = ["status", "wanted_at", "created_at", "updated_at"]
@@ -274,16 +313,42 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(TrackFile)
 class TrackFileAdmin(admin.ModelAdmin):
-    list_display = ["path", "track", "format", "quality", "bitrate", "sample_rate", "bit_depth",
-                    "size", "is_broken", "is_missing", "duplicate_group"]  # fmt: skip
+    list_display = [
+        "path",
+        "track",
+        "format",
+        "quality",
+        "bitrate",
+        "sample_rate",
+        "bit_depth",
+        "size",
+        "is_broken",
+        "is_missing",
+        "duplicate_group",
+    ]
     list_filter = ["format", QualityFilter, "is_broken", "is_missing", DuplicateFilter]
     search_fields = ["path", "sha256", "track__title", "track__artist__name"]
     list_select_related = ["track", "track__artist", "duplicate_group"]
     raw_id_fields = ["track", "duplicate_group"]
-    readonly_fields = ["size", "mtime", "sha256", "format", "quality", "bitrate", "sample_rate",
-                       "bit_depth", "duration_ms", "tag_score", "is_broken", "broken_reason",
-                       "is_missing", "recycled_to", "last_scanned_at", "created_at",
-                       "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "size",
+        "mtime",
+        "sha256",
+        "format",
+        "quality",
+        "bitrate",
+        "sample_rate",
+        "bit_depth",
+        "duration_ms",
+        "tag_score",
+        "is_broken",
+        "broken_reason",
+        "is_missing",
+        "recycled_to",
+        "last_scanned_at",
+        "created_at",
+        "updated_at",
+    ]
     show_full_result_count = False
     actions = ["rescan", "retag", "redownload", "resolve_duplicates", "recycle"]
 
@@ -316,8 +381,16 @@ class TrackFileAdmin(admin.ModelAdmin):
 
 class DuplicateFileInline(TrackFileInline):
     fk_name = "duplicate_group"
-    fields = ["path", "track", "format", "quality", "bitrate", "tag_score", "is_missing",
-              "recycled_to"]  # fmt: skip
+    fields = [
+        "path",
+        "track",
+        "format",
+        "quality",
+        "bitrate",
+        "tag_score",
+        "is_missing",
+        "recycled_to",
+    ]
     readonly_fields = fields
 
 
@@ -327,8 +400,18 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["files__path", "files__track__title"]
     list_select_related = ["keeper"]
-    readonly_fields = ["key", "signature", "kind", "status", "reasons", "keeper", "resolution",
-                       "created_at", "updated_at", "resolved_at"]  # fmt: skip
+    readonly_fields = [
+        "key",
+        "signature",
+        "kind",
+        "status",
+        "reasons",
+        "keeper",
+        "resolution",
+        "created_at",
+        "updated_at",
+        "resolved_at",
+    ]
     show_full_result_count = False
     inlines = [DuplicateFileInline]
     actions = ["resolve", "dismiss"]
@@ -353,9 +436,21 @@ class DuplicateGroupAdmin(admin.ModelAdmin):
 
 @admin.register(LibraryScan)
 class LibraryScanAdmin(admin.ModelAdmin):
-    list_display = ["pk", "path", "full", "status", "phase", "files_total", "files_new",
-                    "files_changed", "files_removed", "files_broken", "problem_count",
-                    "created_at", "duration_seconds"]  # fmt: skip
+    list_display = [
+        "pk",
+        "path",
+        "full",
+        "status",
+        "phase",
+        "files_total",
+        "files_new",
+        "files_changed",
+        "files_removed",
+        "files_broken",
+        "problem_count",
+        "created_at",
+        "duration_seconds",
+    ]
     list_filter = ["status", "full", "requested_by"]
     search_fields = ["path"]
     readonly_fields = [f.name for f in LibraryScan._meta.fields]
@@ -387,13 +482,30 @@ class ScanProblemAdmin(admin.ModelAdmin):
 
 @admin.register(AlbumCompleteness)
 class AlbumCompletenessAdmin(admin.ModelAdmin):
-    list_display = ["album", "source", "owned_count", "expected_count", "is_complete",
-                    "checked_at", "error"]  # fmt: skip
+    list_display = [
+        "album",
+        "source",
+        "owned_count",
+        "expected_count",
+        "is_complete",
+        "checked_at",
+        "error",
+    ]
     list_filter = ["is_complete", "source"]
     search_fields = ["album__title", "album__artist__name", "release_id"]
     list_select_related = ["album", "album__artist"]
-    readonly_fields = ["album", "source", "release_id", "expected", "expected_count",
-                       "owned_count", "missing", "is_complete", "checked_at", "error"]  # fmt: skip
+    readonly_fields = [
+        "album",
+        "source",
+        "release_id",
+        "expected",
+        "expected_count",
+        "owned_count",
+        "missing",
+        "is_complete",
+        "checked_at",
+        "error",
+    ]
     show_full_result_count = False
 
 

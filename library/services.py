@@ -118,9 +118,12 @@ def run_scan(
 def cancel_scan(scan_id: int) -> LibraryScan:
     """Stop an active scan; the run notices at its next batch and writes nothing more."""
     updated = LibraryScan.objects.filter(pk=scan_id, is_active=True).update(
-        status=ScanStatus.CANCELLED, is_active=False, finished_at=timezone.now(),
-        lease_expires_at=None, error="cancelled by the user",
-    )  # fmt: skip
+        status=ScanStatus.CANCELLED,
+        is_active=False,
+        finished_at=timezone.now(),
+        lease_expires_at=None,
+        error="cancelled by the user",
+    )
     if updated != 1:
         raise ScanError(f"scan #{scan_id} is not running")
     return LibraryScan.objects.get(pk=scan_id)
@@ -259,11 +262,15 @@ def _track_for(album: Album, expected: dict) -> Track:
     if track is None:
         artist = catalog.artist_named(expected["artist"] or album.artist.name)
         track = Track.objects.create(
-            artist=artist, album=album, title=expected["title"],
-            disc_number=expected["disc"], track_number=expected["number"],
-            duration_ms=expected["length_ms"], isrc=expected["isrc"],
+            artist=artist,
+            album=album,
+            title=expected["title"],
+            disc_number=expected["disc"],
+            track_number=expected["number"],
+            duration_ms=expected["length_ms"],
+            isrc=expected["isrc"],
             musicbrainz_recording_id=expected["recording_id"],
-        )  # fmt: skip
+        )
     return track
 
 

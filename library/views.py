@@ -58,10 +58,13 @@ def tracks(request: HttpRequest) -> HttpResponse:
     filters = track_filters(request)
     page = _page(request, Track.objects.with_files().filtered(**filters))
     context = {
-        "page": page, "filters": filters, "formats": TrackFile.Format.choices,
-        "qualities": QUALITIES.items(), "statuses": Track.Status.choices,
+        "page": page,
+        "filters": filters,
+        "formats": TrackFile.Format.choices,
+        "qualities": QUALITIES.items(),
+        "statuses": Track.Status.choices,
         "query": request.GET.copy(),
-    }  # fmt: skip
+    }
     template = "library/tracks.html#results" if request.htmx else "library/tracks.html"
     return render(request, template, context)
 

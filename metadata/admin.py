@@ -45,12 +45,32 @@ class ImportItemInline(admin.TabularInline):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["pk", "path", "status", "total", "done", "imported", "skipped", "failed",
-                    "created_at"]  # fmt: skip
+    list_display = [
+        "pk",
+        "path",
+        "status",
+        "total",
+        "done",
+        "imported",
+        "skipped",
+        "failed",
+        "created_at",
+    ]
     list_filter = ["status", "keep_source"]
     search_fields = ["path"]
-    readonly_fields = ["status", "total", "done", "imported", "skipped", "failed", "error",
-                       "created_at", "started_at", "finished_at", "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "status",
+        "total",
+        "done",
+        "imported",
+        "skipped",
+        "failed",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "updated_at",
+    ]
     inlines = [ImportItemInline]
     actions = ["resume"]
 
@@ -67,9 +87,21 @@ class ImportItemAdmin(admin.ModelAdmin):
     search_fields = ["source_path", "library_path", "reason"]
     list_select_related = ["track", "track__artist"]
     raw_id_fields = ["track", "batch", "download_job"]
-    readonly_fields = ["batch", "download_job", "track", "source_path", "staged_path",
-                       "library_path", "set_aside_path", "sha256", "state", "reason", "attempts",
-                       "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "batch",
+        "download_job",
+        "track",
+        "source_path",
+        "staged_path",
+        "library_path",
+        "set_aside_path",
+        "sha256",
+        "state",
+        "reason",
+        "attempts",
+        "created_at",
+        "updated_at",
+    ]
 
 
 @admin.register(MetadataGap)

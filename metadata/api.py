@@ -71,11 +71,16 @@ def list_gaps(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)) -> l
     gaps = MetadataGap.objects.with_track().order_by("next_attempt_at", "pk")[:limit]
     return [
         {
-            "id": gap.pk, "track_id": gap.track_id, "track": str(gap.track), "kind": gap.kind,
-            "reason": gap.reason, "attempts": gap.attempts, "next_attempt_at": gap.next_attempt_at,
+            "id": gap.pk,
+            "track_id": gap.track_id,
+            "track": str(gap.track),
+            "kind": gap.kind,
+            "reason": gap.reason,
+            "attempts": gap.attempts,
+            "next_attempt_at": gap.next_attempt_at,
         }
         for gap in gaps
-    ]  # fmt: skip
+    ]
 
 
 @router.post("/library/gaps/retry", response=RetryOut)
@@ -106,9 +111,11 @@ def preview_naming(request: HttpRequest, payload: RenamePreviewIn) -> Status:
     templates = payload.templates.changes() if payload.templates else None
     try:
         plans = services.preview_renames(
-            payload.track_file_ids, templates, limit=payload.limit,
+            payload.track_file_ids,
+            templates,
+            limit=payload.limit,
             only_changed=payload.only_changed,
-        )  # fmt: skip
+        )
     except services.InvalidTemplate as exc:
         return Status(400, {"detail": str(exc)})
     return Status(200, [_rename_out(plan) for plan in plans])
@@ -131,6 +138,9 @@ def _naming_out(scheme: NamingScheme) -> dict:
 
 def _rename_out(plan: services.RenamePlan) -> dict:
     return {
-        "track_file_id": plan.track_file_id, "old": plan.old, "new": plan.new,
-        "changed": plan.changed, "problem": plan.problem,
-    }  # fmt: skip
+        "track_file_id": plan.track_file_id,
+        "old": plan.old,
+        "new": plan.new,
+        "changed": plan.changed,
+        "problem": plan.problem,
+    }

@@ -25,10 +25,19 @@ STALE_MINUTES = 15  # an import untouched this long belongs to a worker that die
 STAGING_MAX_AGE = timedelta(days=1)
 
 __all__ = [
-    "ImportRefused", "InvalidTemplate", "RenamePlan", "apply_renames", "fill_metadata_gaps",
-    "fill_track_gaps", "import_download", "preview_renames", "resume_stalled_imports",
-    "run_folder_import", "save_naming_scheme", "start_folder_import",
-]  # fmt: skip
+    "ImportRefused",
+    "InvalidTemplate",
+    "RenamePlan",
+    "apply_renames",
+    "fill_metadata_gaps",
+    "fill_track_gaps",
+    "import_download",
+    "preview_renames",
+    "resume_stalled_imports",
+    "run_folder_import",
+    "save_naming_scheme",
+    "start_folder_import",
+]
 
 
 # --- downloads ----------------------------------------------------------------------------

@@ -70,9 +70,11 @@ def slskd_factory(settings, tmp_path: Path):
 
     def start(network: Network | None = None, **config) -> FakeSlskd:
         fake = FakeSlskd(
-            api_key=API_KEY, downloads_dir=tmp_path / "slskd" / "downloads", network=network,
+            api_key=API_KEY,
+            downloads_dir=tmp_path / "slskd" / "downloads",
+            network=network,
             config=FakeConfig(**{"speed_scale": 40.0, **config}),
-        )  # fmt: skip
+        )
         fake.start()
         started.append(fake)
         point_settings_at(settings, fake, tmp_path / "data")

@@ -47,9 +47,12 @@ def choose_folder(run: EngineRun, job: DownloadJob, files: list[SearchFile]) -> 
             _start_children(job, folder, [v.folder for v in accepted if v is not verdict])
             return
     services.transition(
-        job.pk, [Status.SEARCHING], Status.QUEUED, search_id="",
+        job.pk,
+        [Status.SEARCHING],
+        Status.QUEUED,
+        search_id="",
         status_reason=f"no complete folder for “{job.search_query}” among {len(ranked)} found",
-    )  # fmt: skip
+    )
 
 
 def _save_folder_candidates(job: DownloadJob, ranked: list[ScoredFolder]) -> None:
@@ -123,9 +126,12 @@ def _start_children(job: DownloadJob, folder: AlbumFolder, alternatives: list[Al
         Album.objects.filter(pk=album.pk).update(track_count=len(plan))
     chosen = job.candidates.filter(username=folder.username, filename=folder.path).first()
     services.transition(
-        job.pk, [Status.SEARCHING], Status.DOWNLOADING, candidate=chosen,
+        job.pk,
+        [Status.SEARCHING],
+        Status.DOWNLOADING,
+        candidate=chosen,
         status_reason=f"downloading {created} tracks from {folder.username}: {folder.path}"[:500],
-    )  # fmt: skip
+    )
     if chosen is not None:
         Candidate.objects.filter(pk=chosen.pk).update(state=Candidate.State.TRYING)
 
@@ -147,9 +153,11 @@ def _plan_from_files(album: Album, folder: AlbumFolder) -> list[tuple[Track, Sea
             artist=album.artist.name, title=title, album=album.title, year=album.year
         )
         Track.objects.filter(pk=track.pk).update(
-            album=album, track_number=number or position, disc_number=disc,
+            album=album,
+            track_number=number or position,
+            disc_number=disc,
             duration_ms=track.duration_ms or ((file.length_s or 0) * 1000 or None),
-        )  # fmt: skip
+        )
         plan.append((track, file))
     return plan
 

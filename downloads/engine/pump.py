@@ -81,8 +81,10 @@ def _has_active_work() -> bool:
 
 # The statuses the engine moves; importing belongs to the import task.
 ENGINE_STATUSES = [
-    DownloadJob.Status.QUEUED, DownloadJob.Status.SEARCHING, DownloadJob.Status.DOWNLOADING
-]  # fmt: skip
+    DownloadJob.Status.QUEUED,
+    DownloadJob.Status.SEARCHING,
+    DownloadJob.Status.DOWNLOADING,
+]
 
 
 def _explain_waiting(reason: str, *, only_queued: bool = False) -> None:

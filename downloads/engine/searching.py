@@ -69,9 +69,14 @@ def start_search(run: EngineRun, job: DownloadJob) -> bool:
         )
         return False
     services.transition(
-        job.pk, [Status.QUEUED], Status.SEARCHING, search_id=search_id, search_query=query,
-        tried_queries=[*job.tried_queries, query], status_reason=f"searching for “{query}”",
-    )  # fmt: skip
+        job.pk,
+        [Status.QUEUED],
+        Status.SEARCHING,
+        search_id=search_id,
+        search_query=query,
+        tried_queries=[*job.tried_queries, query],
+        status_reason=f"searching for “{query}”",
+    )
     return True
 
 
@@ -96,9 +101,10 @@ def follow_searches(run: EngineRun) -> None:
             # Garbage from slskd for this search only: search again later, keep the worker alive.
             logger.warning("search for job %s returned garbage: %s", job.pk, exc)
             _search_again_later(
-                job, f"slskd sent an unreadable search reply; retrying ({exc})",
+                job,
+                f"slskd sent an unreadable search reply; retrying ({exc})",
                 tried_queries=_without_current(job),
-            )  # fmt: skip
+            )
 
 
 def follow_search(run: EngineRun, job: DownloadJob) -> None:
@@ -137,6 +143,11 @@ def _without_current(job: DownloadJob) -> list[str]:
 def _search_again_later(job: DownloadJob, reason: str, *, delay: int = 0, **fields: object) -> None:
     """Back to the queue: the next start tries the next fallback query (or ends not_found)."""
     services.transition(
-        job.pk, [Status.SEARCHING], Status.QUEUED, search_id="", status_reason=reason[:500],
-        next_attempt_at=timezone.now() + timedelta(seconds=delay), **fields,
-    )  # fmt: skip
+        job.pk,
+        [Status.SEARCHING],
+        Status.QUEUED,
+        search_id="",
+        status_reason=reason[:500],
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        **fields,
+    )

@@ -48,11 +48,18 @@ def start_transfer(
         services.fail_candidate(job.pk, f"slskd would not queue the file: {exc}", wrong_file=False)
         return
     moved = services.transition(
-        job.pk, [from_status], Status.DOWNLOADING, candidate=candidate, transfer_id=transfer.id,
-        transfer_state=transfer.state, progress=transfer.percent_complete,
-        progress_at=timezone.now(), bytes_transferred=transfer.bytes_transferred, local_path="",
+        job.pk,
+        [from_status],
+        Status.DOWNLOADING,
+        candidate=candidate,
+        transfer_id=transfer.id,
+        transfer_state=transfer.state,
+        progress=transfer.percent_complete,
+        progress_at=timezone.now(),
+        bytes_transferred=transfer.bytes_transferred,
+        local_path="",
         status_reason=f"queued with {candidate.username}",
-    )  # fmt: skip
+    )
     if not moved:
         # The user paused or cancelled the job while we talked to slskd: undo our side.
         run.client.cancel(candidate.username, transfer.id)
@@ -135,10 +142,12 @@ def _record_progress(
     moved = transfer.bytes_transferred > job.bytes_transferred
     progress_at = now if moved or job.progress_at is None else job.progress_at
     DownloadJob.objects.filter(pk=job.pk, status=Status.DOWNLOADING).update(
-        transfer_state=transfer.state, bytes_transferred=transfer.bytes_transferred,
-        progress=transfer.percent_complete, progress_at=progress_at,
+        transfer_state=transfer.state,
+        bytes_transferred=transfer.bytes_transferred,
+        progress=transfer.percent_complete,
+        progress_at=progress_at,
         status_reason=_describe(transfer, candidate),
-    )  # fmt: skip
+    )
     timeout = _timed_out(job, transfer, progress_at, now)
     if timeout:
         run.client.cancel(candidate.username, transfer.id)
@@ -191,9 +200,15 @@ def _to_importing(
     job: DownloadJob, candidate: Candidate, path: Path, *, transfer_state: str
 ) -> None:
     moved = services.transition(
-        job.pk, [Status.DOWNLOADING], Status.IMPORTING, local_path=str(path), progress=100,
-        transfer_state=transfer_state, bytes_transferred=candidate.size, status_reason="importing",
-    )  # fmt: skip
+        job.pk,
+        [Status.DOWNLOADING],
+        Status.IMPORTING,
+        local_path=str(path),
+        progress=100,
+        transfer_state=transfer_state,
+        bytes_transferred=candidate.size,
+        status_reason="importing",
+    )
     if moved:
         Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.DONE)
         services.record_peer_result(candidate.username, success=True)

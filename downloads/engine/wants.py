@@ -17,14 +17,21 @@ def want_for(job: DownloadJob) -> Want:
     if job.kind == DownloadJob.Kind.ALBUM:
         album = job.album
         return Want(
-            artist=album.artist.name, title=album.title, album=album.title, kind="album",
-            track_count=album.track_count, year=album.year,
-        )  # fmt: skip
+            artist=album.artist.name,
+            title=album.title,
+            album=album.title,
+            kind="album",
+            track_count=album.track_count,
+            year=album.year,
+        )
     track = job.track
     return Want(
-        artist=track.credit, title=track.title, album=track.album.title if track.album else None,
-        duration_ms=track.duration_ms, isrc=track.isrc or None,
-    )  # fmt: skip
+        artist=track.credit,
+        title=track.title,
+        album=track.album.title if track.album else None,
+        duration_ms=track.duration_ms,
+        isrc=track.isrc or None,
+    )
 
 
 def context_for(job: DownloadJob) -> MatchContext:
@@ -46,17 +53,29 @@ def context_for(job: DownloadJob) -> MatchContext:
 
 def candidate_row(job: DownloadJob, file: SearchFile, query: str) -> Candidate:
     stream = StreamInfo(
-        extension=file.extension, bitrate=file.bitrate, bit_depth=file.bit_depth,
-        sample_rate=file.sample_rate, is_vbr=file.is_vbr,
-    )  # fmt: skip
+        extension=file.extension,
+        bitrate=file.bitrate,
+        bit_depth=file.bit_depth,
+        sample_rate=file.sample_rate,
+        is_vbr=file.is_vbr,
+    )
     return Candidate(
-        job=job, username=file.username, filename=file.filename, size=file.size,
-        extension=file.extension[:16], bitrate=file.bitrate, sample_rate=file.sample_rate,
-        bit_depth=file.bit_depth, length_s=file.length_s, is_vbr=file.is_vbr,
+        job=job,
+        username=file.username,
+        filename=file.filename,
+        size=file.size,
+        extension=file.extension[:16],
+        bitrate=file.bitrate,
+        sample_rate=file.sample_rate,
+        bit_depth=file.bit_depth,
+        length_s=file.length_s,
+        is_vbr=file.is_vbr,
         quality=classify(stream) or "",
-        has_free_slot=bool(file.has_free_slot), queue_length=file.queue_length or 0,
-        upload_speed=file.upload_speed or 0, query=query[:500],
-    )  # fmt: skip
+        has_free_slot=bool(file.has_free_slot),
+        queue_length=file.queue_length or 0,
+        upload_speed=file.upload_speed or 0,
+        query=query[:500],
+    )
 
 
 def save_ranked(job: DownloadJob, ranked: list[Scored], query: str) -> int:

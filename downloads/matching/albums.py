@@ -221,21 +221,30 @@ def _folder_breakdown(
     return {
         "album": s.component(info.album, W_ALBUM_FOLDER),
         "artist": s.component(info.artist or 1.0, s.W_ARTIST),
-        "tracks": s.component(1.0 if exact else 0.5, W_TRACKS, audio_files=count,
-                              sidecars=len(folder.sidecars)),
+        "tracks": s.component(
+            1.0 if exact else 0.5, W_TRACKS, audio_files=count, sidecars=len(folder.sidecars)
+        ),
         "year": s.component(year, W_YEAR),
         "quality": s.component(
-            s.quality_value(rung, keys.ladder_len), s.quality_weight(keys.ladder_len),
-            key=quality, label=QUALITIES[quality], rung=rung + 1, rungs=keys.ladder_len,
+            s.quality_value(rung, keys.ladder_len),
+            s.quality_weight(keys.ladder_len),
+            key=quality,
+            label=QUALITIES[quality],
+            rung=rung + 1,
+            rungs=keys.ladder_len,
             worst_of=count,
         ),
         "peer": s.component(
-            s.peer_value(peer.has_free_slot, peer.queue_length, peer.upload_speed), s.W_PEER,
-            free_slot=peer.has_free_slot, queue_length=peer.queue_length,
+            s.peer_value(peer.has_free_slot, peer.queue_length, peer.upload_speed),
+            s.W_PEER,
+            free_slot=peer.has_free_slot,
+            queue_length=peer.queue_length,
             upload_speed=peer.upload_speed,
         ),
         "history": s.component(
-            s.history_value(successes, failures), s.W_HISTORY,
-            successes=successes, failures=failures,
+            s.history_value(successes, failures),
+            s.W_HISTORY,
+            successes=successes,
+            failures=failures,
         ),
-    }  # fmt: skip
+    }

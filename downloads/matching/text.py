@@ -18,10 +18,29 @@ _ASCII_TABLE = str.maketrans(
 )
 # Letters NFKD does not decompose into base + combining mark.
 _LETTER_TABLE = str.maketrans(
-    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "đ": "d",
-     "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "\u0131": "i",
-     "\u2019": None, "\u2018": None, "\u00b4": None, "\u02bc": None}
-)  # fmt: skip
+    {
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "þ": "th",
+        "Þ": "th",
+        "ð": "d",
+        "Ð": "d",
+        "\u0131": "i",
+        "\u2019": None,
+        "\u2018": None,
+        "\u00b4": None,
+        "\u02bc": None,
+    }
+)
 _NON_WORD = re.compile(r"[^\w]+|_+")
 
 BRACKETS = re.compile(r"[(\[{]([^)\]}]*)[)\]}]?")
@@ -32,11 +51,46 @@ SEPARATORS = re.compile(r"\s+[-\u2013\u2014]+\s+|_-_|\s*[\u2013\u2014]\s*")
 FEAT_TOKENS = frozenset({"feat", "ft", "featuring"})
 # Words that say nothing about which recording a file is; ignored when comparing titles.
 NOISE_TOKENS = frozenset(
-    {"remaster", "remastered", "remastering", "explicit", "clean", "version", "album", "original",
-     "mono", "stereo", "digital", "deluxe", "edition", "bonus", "track", "single", "lp", "ep",
-     "flac", "mp3", "kbps", "320", "320kbps", "hq", "hd", "official", "audio", "remasterizado",
-     "vinyl", "rip", "cd", "web", "24bit", "16bit", "hi", "res", "hires"}
-)  # fmt: skip
+    {
+        "remaster",
+        "remastered",
+        "remastering",
+        "explicit",
+        "clean",
+        "version",
+        "album",
+        "original",
+        "mono",
+        "stereo",
+        "digital",
+        "deluxe",
+        "edition",
+        "bonus",
+        "track",
+        "single",
+        "lp",
+        "ep",
+        "flac",
+        "mp3",
+        "kbps",
+        "320",
+        "320kbps",
+        "hq",
+        "hd",
+        "official",
+        "audio",
+        "remasterizado",
+        "vinyl",
+        "rip",
+        "cd",
+        "web",
+        "24bit",
+        "16bit",
+        "hi",
+        "res",
+        "hires",
+    }
+)
 
 
 def normalize(text: str) -> str:

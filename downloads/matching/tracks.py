@@ -192,23 +192,32 @@ class TrackJudge:
         length = None if keys.duration_s is None else s.length_value(delta, keys.tolerance_s)
         peer, history, (successes, failures) = _peer_values(file, self.ctx)
         return {
-            "title": s.component(ident.title, s.W_TITLE, ratio=round(ident.ratio, 1),
-                                 qualifier_coverage=ident.coverage),
+            "title": s.component(
+                ident.title,
+                s.W_TITLE,
+                ratio=round(ident.ratio, 1),
+                qualifier_coverage=ident.coverage,
+            ),
             "artist": s.component(ident.artist, s.W_ARTIST),
             "album": s.component(ident.album, s.W_ALBUM),
             "length": s.component(length, s.W_LENGTH, delta_s=delta, length_s=file.length_s),
             "quality": s.component(
-                s.quality_value(rung, keys.ladder_len), self._quality_weight,
-                key=quality, label=QUALITIES[quality], rung=rung + 1, rungs=keys.ladder_len,
+                s.quality_value(rung, keys.ladder_len),
+                self._quality_weight,
+                key=quality,
+                label=QUALITIES[quality],
+                rung=rung + 1,
+                rungs=keys.ladder_len,
             ),
             "peer": s.component(
-                peer, s.W_PEER, free_slot=file.has_free_slot, queue_length=file.queue_length,
+                peer,
+                s.W_PEER,
+                free_slot=file.has_free_slot,
+                queue_length=file.queue_length,
                 upload_speed=file.upload_speed,
             ),
-            "history": s.component(
-                history, s.W_HISTORY, successes=successes, failures=failures
-            ),
-        }  # fmt: skip
+            "history": s.component(history, s.W_HISTORY, successes=successes, failures=failures),
+        }
 
 
 def _peer_values(file: SearchFile, ctx: MatchContext) -> tuple[float, float, tuple[int, int]]:

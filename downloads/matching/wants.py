@@ -17,9 +17,25 @@ from downloads.matching.versions import count_markers
 
 # Qualifier words that do not pick a different recording: "(From "Frozen")", "(2011 Edit)".
 _QUALIFIER_NOISE = NOISE_TOKENS | {
-    "from", "the", "a", "of", "to", "and", "soundtrack", "motion", "picture", "ost", "theme",
-    "film", "movie", "series", "edit", "music", "mix", "original",
-}  # fmt: skip
+    "from",
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "soundtrack",
+    "motion",
+    "picture",
+    "ost",
+    "theme",
+    "film",
+    "movie",
+    "series",
+    "edit",
+    "music",
+    "mix",
+    "original",
+}
 # Separators inside an artist credit that introduce a second artist ("A feat. B", "A, B").
 _CREDIT_SPLIT = FEAT_TOKENS | {"vs"}
 

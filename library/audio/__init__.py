@@ -16,7 +16,16 @@ from library.audio.integrity import (
 )
 
 __all__ = [
-    "FORMATS", "AudioInfo", "AudioToolMissing", "Tags", "UnreadableAudio", "VerifyResult",
-    "audio_fingerprint", "check_integrity", "deep_check", "pcm_md5", "read_audio",
+    "FORMATS",
+    "AudioInfo",
+    "AudioToolMissing",
+    "Tags",
+    "UnreadableAudio",
+    "VerifyResult",
+    "audio_fingerprint",
+    "check_integrity",
+    "deep_check",
+    "pcm_md5",
+    "read_audio",
     "verify_download",
-]  # fmt: skip
+]

@@ -19,9 +19,15 @@ Tags = TagSet
 
 FORMATS = ("flac", "alac", "wav", "aiff", "mp3", "aac", "ogg", "opus", "other")
 _FORMAT_BY_CLASS = {
-    "FLAC": "flac", "OggFLAC": "flac", "MP3": "mp3", "WAVE": "wav", "AIFF": "aiff",
-    "OggVorbis": "ogg", "OggOpus": "opus", "AAC": "aac",
-}  # fmt: skip
+    "FLAC": "flac",
+    "OggFLAC": "flac",
+    "MP3": "mp3",
+    "WAVE": "wav",
+    "AIFF": "aiff",
+    "OggVorbis": "ogg",
+    "OggOpus": "opus",
+    "AAC": "aac",
+}
 _LOSSLESS = {"flac", "alac", "wav", "aiff"}  # bit depth is meaningless for lossy codecs
 _LOSSY_VBR = {"ogg", "opus"}  # Vorbis and Opus are variable bitrate by design
 # Broken or hostile files make mutagen's parsers fail in more ways than MutagenError.
@@ -125,10 +131,31 @@ def mutagen_kinds() -> tuple[type, ...]:
     from mutagen.wavpack import WavPack
 
     return (
-        MP3, TrueAudio, OggTheora, OggSpeex, OggVorbis, OggFLAC, FLAC, AIFF, APEv2File, MP4,
-        ID3FileType, WavPack, Musepack, MonkeysAudio, OptimFROG, ASF, OggOpus, AAC, AC3, SMF,
-        TAK, DSF, DSDIFF, WAVE,
-    )  # fmt: skip
+        MP3,
+        TrueAudio,
+        OggTheora,
+        OggSpeex,
+        OggVorbis,
+        OggFLAC,
+        FLAC,
+        AIFF,
+        APEv2File,
+        MP4,
+        ID3FileType,
+        WavPack,
+        Musepack,
+        MonkeysAudio,
+        OptimFROG,
+        ASF,
+        OggOpus,
+        AAC,
+        AC3,
+        SMF,
+        TAK,
+        DSF,
+        DSDIFF,
+        WAVE,
+    )
 
 
 def format_key(audio: Any) -> str:

@@ -26,7 +26,19 @@ from library.naming.templates import (
 )
 
 __all__ = [
-    "DEFAULT_MAX_PATH_BYTES", "DEFAULT_TEMPLATES", "MAX_SEGMENT_BYTES", "InvalidTemplate",
-    "NamingContext", "UnsafePath", "choose_template", "clean_title", "render_path", "safe_join",
-    "sanitize_segment", "sanitize_text", "title_the", "truncate_utf8", "validate_template",
-]  # fmt: skip
+    "DEFAULT_MAX_PATH_BYTES",
+    "DEFAULT_TEMPLATES",
+    "MAX_SEGMENT_BYTES",
+    "InvalidTemplate",
+    "NamingContext",
+    "UnsafePath",
+    "choose_template",
+    "clean_title",
+    "render_path",
+    "safe_join",
+    "sanitize_segment",
+    "sanitize_text",
+    "title_the",
+    "truncate_utf8",
+    "validate_template",
+]

@@ -20,8 +20,16 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{kind}{digit}" for kind in ("COM", "LPT") for digit in "123456789¹²³"
 }
 _REPLACEMENTS = {
-    "/": "-", "\\": "-", ":": "-", "|": "-", "*": "-", "?": "", '"': "'", "<": "", ">": "",
-}  # fmt: skip
+    "/": "-",
+    "\\": "-",
+    ":": "-",
+    "|": "-",
+    "*": "-",
+    "?": "",
+    '"': "'",
+    "<": "",
+    ">": "",
+}
 _WHITESPACE_CONTROLS = {"\t", "\n", "\r", "\v", "\f", "\u2028", "\u2029", "\u0085"}
 # Bidi marks/overrides can make "evil\u202eflac.exe" look like "evilexe.flac"; zero-width
 # characters make names that look identical but differ.

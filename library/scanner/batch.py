@@ -21,10 +21,26 @@ Kind = ScanProblem.Kind
 # What a file's row is made of; on a path that is catalogued already, all but the first two
 # columns are updated (the row keeps its id, created_at and duplicate group).
 COLUMNS = [
-    "path", "created_at", "track_id", "size", "mtime", "sha256", "format", "quality", "bitrate",
-    "sample_rate", "bit_depth", "duration_ms", "is_broken", "broken_reason", "is_missing",
-    "last_scanned_at", "tag_score", "recycled_to", "updated_at",
-]  # fmt: skip
+    "path",
+    "created_at",
+    "track_id",
+    "size",
+    "mtime",
+    "sha256",
+    "format",
+    "quality",
+    "bitrate",
+    "sample_rate",
+    "bit_depth",
+    "duration_ms",
+    "is_broken",
+    "broken_reason",
+    "is_missing",
+    "last_scanned_at",
+    "tag_score",
+    "recycled_to",
+    "updated_at",
+]
 
 
 @dataclass
@@ -91,8 +107,9 @@ class BatchWriter:
         return True
 
     def _problem(self, kind: str, path: str, detail: str) -> ScanProblem:
-        return ScanProblem(scan_id=self.scan_id, kind=kind, path=display_path(path),
-                           detail=detail[:1000])  # fmt: skip
+        return ScanProblem(
+            scan_id=self.scan_id, kind=kind, path=display_path(path), detail=detail[:1000]
+        )
 
     def _mark_vanished(self, results: list[dict[str, Any]], old: dict[str, dict]) -> int:
         vanished = [old.get(r["path"]) for r in results if r.get("vanished")]
@@ -126,11 +143,26 @@ def _identifies(tags: dict[str, Any]) -> bool:
 def _row(result: dict[str, Any], track_id: int | None, now: Any) -> tuple:
     """One row of COLUMNS for a reader result."""
     return (
-        result["path"], now, track_id, result["size"], result["mtime"], result["sha256"],
-        result["format"], result["quality"], result.get("bitrate"), result.get("sample_rate"),
-        result.get("bit_depth"), result.get("duration_ms"), bool(result["broken_reason"]),
-        result["broken_reason"][:500], False, now, result["tag_score"], "", now,
-    )  # fmt: skip
+        result["path"],
+        now,
+        track_id,
+        result["size"],
+        result["mtime"],
+        result["sha256"],
+        result["format"],
+        result["quality"],
+        result.get("bitrate"),
+        result.get("sample_rate"),
+        result.get("bit_depth"),
+        result.get("duration_ms"),
+        bool(result["broken_reason"]),
+        result["broken_reason"][:500],
+        False,
+        now,
+        result["tag_score"],
+        "",
+        now,
+    )
 
 
 def _count(counts: BatchCounts, result: dict[str, Any], previous: dict | None) -> None:

@@ -20,10 +20,25 @@ from library.models import Album, Artist, Track
 from library.scanner import sql
 from library.scanner.identity import FileIdentity, fold
 
-_TRACK_FIELDS = ("id", "artist_id", "album_id", "title", "disc_number", "track_number", "isrc",
-                 "musicbrainz_recording_id", "duration_ms", "spotify_id")  # fmt: skip
-_ALBUM_FILLS = ("year", "musicbrainz_release_id", "musicbrainz_release_group_id", "track_count",
-                "disc_count")  # fmt: skip
+_TRACK_FIELDS = (
+    "id",
+    "artist_id",
+    "album_id",
+    "title",
+    "disc_number",
+    "track_number",
+    "isrc",
+    "musicbrainz_recording_id",
+    "duration_ms",
+    "spotify_id",
+)
+_ALBUM_FILLS = (
+    "year",
+    "musicbrainz_release_id",
+    "musicbrainz_release_group_id",
+    "track_count",
+    "disc_count",
+)
 
 
 @dataclass
@@ -69,8 +84,9 @@ class Catalogue:
         """Track id per path for `idents`; tracks of `healthy` paths become owned."""
         if not idents:
             return {}
-        artists = self._artist_ids({i.artist for i in idents.values()}
-                                   | {i.album_artist for i in idents.values()})  # fmt: skip
+        artists = self._artist_ids(
+            {i.artist for i in idents.values()} | {i.album_artist for i in idents.values()}
+        )
         albums = self._album_ids(idents.values(), artists)
         track_ids = self._track_ids(idents, artists, albums)
         owned = {track_ids[path] for path in healthy if path in track_ids}
@@ -138,8 +154,15 @@ class Catalogue:
             matched[path] = track_id
         ids = _insert_tracks(new)
         if changed:
-            fields = ["album", "disc_number", "track_number", "duration_ms", "isrc",
-                      "musicbrainz_recording_id", "spotify_id"]  # fmt: skip
+            fields = [
+                "album",
+                "disc_number",
+                "track_number",
+                "duration_ms",
+                "isrc",
+                "musicbrainz_recording_id",
+                "spotify_id",
+            ]
             Track.objects.bulk_update([index.rows[pk] for pk in changed], fields)
         return {path: ids[-pk - 1] if pk < 0 else pk for path, pk in matched.items()}
 
@@ -161,11 +184,14 @@ def _load_tracks(idents: Iterable[FileIdentity], artists: dict[str, int]) -> _Tr
 
 def _new_album(artist_id: int, ident: FileIdentity) -> Album:
     return Album(
-        artist_id=artist_id, title=ident.album, year=ident.year,
-        track_count=ident.track_total, disc_count=ident.disc_total,
+        artist_id=artist_id,
+        title=ident.album,
+        year=ident.year,
+        track_count=ident.track_total,
+        disc_count=ident.disc_total,
         musicbrainz_release_id=ident.release_id,
         musicbrainz_release_group_id=ident.release_group_id,
-    )  # fmt: skip
+    )
 
 
 def _fill_albums(albums: dict[tuple[int, str], Album], wanted: dict) -> None:
@@ -173,10 +199,16 @@ def _fill_albums(albums: dict[tuple[int, str], Album], wanted: dict) -> None:
     changed = []
     for key, ident in wanted.items():
         album = albums[key]
-        values = (ident.year, ident.release_id, ident.release_group_id, ident.track_total,
-                  ident.disc_total)  # fmt: skip
-        fills = {f: v for f, v in zip(_ALBUM_FILLS, values, strict=True)
-                 if v and not getattr(album, f)}  # fmt: skip
+        values = (
+            ident.year,
+            ident.release_id,
+            ident.release_group_id,
+            ident.track_total,
+            ident.disc_total,
+        )
+        fills = {
+            f: v for f, v in zip(_ALBUM_FILLS, values, strict=True) if v and not getattr(album, f)
+        }
         if fills and album.pk:
             for name, value in fills.items():
                 setattr(album, name, value)
@@ -204,15 +236,35 @@ class _NewTrack:
 
 def _new_track(ident: FileIdentity, artist_id: int, album_id: int | None, pk: int) -> _NewTrack:
     return _NewTrack(
-        pk, artist_id, album_id, ident.title,
-        ident.credit if ident.credit != ident.artist else "", ident.disc_number,
-        ident.track_number, ident.duration_ms, ident.isrc, ident.recording_id, ident.spotify_id,
-    )  # fmt: skip
+        pk,
+        artist_id,
+        album_id,
+        ident.title,
+        ident.credit if ident.credit != ident.artist else "",
+        ident.disc_number,
+        ident.track_number,
+        ident.duration_ms,
+        ident.isrc,
+        ident.recording_id,
+        ident.spotify_id,
+    )
 
 
-_TRACK_COLUMNS = ("created_at", "updated_at", "status", "title", "artist_id", "artist_credit",
-                  "album_id", "disc_number", "track_number", "duration_ms", "isrc",
-                  "musicbrainz_recording_id", "spotify_id")  # fmt: skip
+_TRACK_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "status",
+    "title",
+    "artist_id",
+    "artist_credit",
+    "album_id",
+    "disc_number",
+    "track_number",
+    "duration_ms",
+    "isrc",
+    "musicbrainz_recording_id",
+    "spotify_id",
+)
 
 
 def _insert_tracks(new: list[_NewTrack]) -> list[int]:
@@ -220,22 +272,37 @@ def _insert_tracks(new: list[_NewTrack]) -> list[int]:
         return []
     now = sql.db_datetime(timezone.now())
     rows = [
-        (now, now, Track.Status.KNOWN, t.title, t.artist_id, t.artist_credit, t.album_id,
-         t.disc_number, t.track_number, t.duration_ms, t.isrc, t.musicbrainz_recording_id,
-         t.spotify_id)
+        (
+            now,
+            now,
+            Track.Status.KNOWN,
+            t.title,
+            t.artist_id,
+            t.artist_credit,
+            t.album_id,
+            t.disc_number,
+            t.track_number,
+            t.duration_ms,
+            t.isrc,
+            t.musicbrainz_recording_id,
+            t.spotify_id,
+        )
         for t in new
-    ]  # fmt: skip
+    ]
     return sql.insert_returning_ids(Track, _TRACK_COLUMNS, rows)
 
 
 def _fill_track(track: Track | _NewTrack, ident: FileIdentity, album_id: int | None) -> bool:
     """Set blank fields of a matched track from the file; True when something changed."""
     values = {
-        "album_id": album_id, "disc_number": ident.disc_number,
-        "track_number": ident.track_number, "duration_ms": ident.duration_ms,
-        "isrc": ident.isrc, "musicbrainz_recording_id": ident.recording_id,
+        "album_id": album_id,
+        "disc_number": ident.disc_number,
+        "track_number": ident.track_number,
+        "duration_ms": ident.duration_ms,
+        "isrc": ident.isrc,
+        "musicbrainz_recording_id": ident.recording_id,
         "spotify_id": ident.spotify_id,
-    }  # fmt: skip
+    }
     fills = {name: value for name, value in values.items() if value and not getattr(track, name)}
     for name, value in fills.items():
         setattr(track, name, value)

@@ -31,9 +31,20 @@ REASONS = {
     "isrc": "same ISRC",
     "name": "same artist and title",
 }
-_FIELDS = ("pk", "path", "sha256", "duration_ms", "quality", "tag_score", "bitrate",
-           "track__isrc", "track__musicbrainz_recording_id", "track__artist__name",
-           "track__title", "track__album__release_type")  # fmt: skip
+_FIELDS = (
+    "pk",
+    "path",
+    "sha256",
+    "duration_ms",
+    "quality",
+    "tag_score",
+    "bitrate",
+    "track__isrc",
+    "track__musicbrainz_recording_id",
+    "track__artist__name",
+    "track__title",
+    "track__album__release_type",
+)
 _QUALITY_ORDER = list(QUALITIES)
 
 
@@ -88,8 +99,11 @@ def find_groups(candidates: list[Candidate]) -> list[FoundGroup]:
     buckets: dict[tuple[str, object], list[Candidate]] = defaultdict(list)
     by_name: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for c in candidates:
-        for reason, value in (("sha256", c.sha256), ("recording", c.recording_id),
-                              ("isrc", c.isrc)):  # fmt: skip
+        for reason, value in (
+            ("sha256", c.sha256),
+            ("recording", c.recording_id),
+            ("isrc", c.isrc),
+        ):
             if value:
                 buckets[(reason, value)].append(c)
         if c.artist and c.title and c.duration_ms:
@@ -129,8 +143,11 @@ class _Links:
         members: dict[int, list[Candidate]] = defaultdict(list)
         for pk in self.parent:
             members[self.find(pk)].append(by_id[pk])
-        return [FoundGroup(sorted(m, key=lambda c: c.pk), self.reasons[root])
-                for root, m in members.items() if len(m) > 1]  # fmt: skip
+        return [
+            FoundGroup(sorted(m, key=lambda c: c.pk), self.reasons[root])
+            for root, m in members.items()
+            if len(m) > 1
+        ]
 
 
 def keep_order(candidate: Candidate, ladder: list[str]) -> tuple:
@@ -143,9 +160,13 @@ def keep_order(candidate: Candidate, ladder: list[str]) -> tuple:
     on_album = candidate.release_type in (None, Album.ReleaseType.ALBUM)
     name_length = len(os.path.basename(candidate.path))
     return (
-        rank, -candidate.tag_score, -(candidate.bitrate or 0), not on_album, name_length,
+        rank,
+        -candidate.tag_score,
+        -(candidate.bitrate or 0),
+        not on_album,
+        name_length,
         candidate.pk,
-    )  # fmt: skip
+    )
 
 
 def proposed_keeper(members: list[Candidate], ladder: list[str]) -> Candidate:
@@ -276,12 +297,19 @@ def candidate_of(file: TrackFile) -> Candidate:
     track = file.track
     album = track.album if track else None
     return Candidate(
-        file.pk, file.path, file.sha256, file.duration_ms, file.quality, file.tag_score,
+        file.pk,
+        file.path,
+        file.sha256,
+        file.duration_ms,
+        file.quality,
+        file.tag_score,
         file.bitrate,
-        track.isrc if track else None, track.musicbrainz_recording_id if track else None,
-        track.artist.name if track else None, track.title if track else None,
+        track.isrc if track else None,
+        track.musicbrainz_recording_id if track else None,
+        track.artist.name if track else None,
+        track.title if track else None,
         album.release_type if album else None,
-    )  # fmt: skip
+    )
 
 
 def _choose_keeper(group: DuplicateGroup, keep_file_id: int | None) -> TrackFile:

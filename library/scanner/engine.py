@@ -36,8 +36,15 @@ BATCH_FILES = 200
 BATCH_BYTES = 256 * 1024 * 1024
 
 ProgressCallback = Callable[[LibraryScan], None]
-_COUNTERS = ("files_seen", "files_new", "files_changed", "files_removed", "files_broken",
-             "problem_count", "bytes_read")  # fmt: skip
+_COUNTERS = (
+    "files_seen",
+    "files_new",
+    "files_changed",
+    "files_removed",
+    "files_broken",
+    "problem_count",
+    "bytes_read",
+)
 
 
 class LostLease(Exception):
@@ -118,12 +125,13 @@ class ScanRun:
             back = TrackFile.objects.filter(pk__in=plan.revived)
             revived = back.update(is_missing=False, updated_at=timezone.now())
             self.save(
-                phase=Phase.READING, files_total=plan.total,
+                phase=Phase.READING,
+                files_total=plan.total,
                 files_seen=plan.total - len(plan.to_read),
                 files_new=scan.files_new + revived,
                 bytes_to_read=scan.bytes_read + remaining,
                 reading_started_at=scan.reading_started_at or timezone.now(),
-            )  # fmt: skip
+            )
         self.progress(scan)
 
     def read(self, plan: Plan) -> bool:
@@ -185,11 +193,14 @@ class ScanRun:
             completeness.recompute_owned()
         root = self.scan.path
         self.save(
-            status=Status.COMPLETED, phase=Phase.DONE, is_active=False,
-            finished_at=timezone.now(), lease_expires_at=None,
+            status=Status.COMPLETED,
+            phase=Phase.DONE,
+            is_active=False,
+            finished_at=timezone.now(),
+            lease_expires_at=None,
             broken_total=TrackFile.objects.broken().under(root).count(),
             duplicate_groups=duplicates.open_group_count(),
-        )  # fmt: skip
+        )
         self.progress(self.scan)
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -233,8 +244,10 @@ class ScanRun:
         LibraryScan.objects.filter(pk=self.scan.pk, runner=self.token).update(
             status=Status.CANCELLED if interrupted else Status.FAILED,
             error="interrupted by the user" if interrupted else f"{type(exc).__name__}: {exc}",
-            is_active=False, finished_at=timezone.now(), lease_expires_at=None,
-        )  # fmt: skip
+            is_active=False,
+            finished_at=timezone.now(),
+            lease_expires_at=None,
+        )
 
 
 def _library_changed_since_last_scan() -> bool:

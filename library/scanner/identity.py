@@ -106,8 +106,12 @@ def guess_from_path(path: str, root: str) -> dict[str, Any]:
     album = folders[-1] if folders else ""
     if not folders and " - " in stem:
         artist, stem = (part.strip() for part in stem.split(" - ", 1))
-    return {"artist": artist[:500], "album": album[:500], "title": stem.strip()[:500] or pure.name,
-            "number": number}  # fmt: skip
+    return {
+        "artist": artist[:500],
+        "album": album[:500],
+        "title": stem.strip()[:500] or pure.name,
+        "number": number,
+    }
 
 
 def _text(value: Any, limit: int) -> str:

@@ -42,10 +42,11 @@ def make_plan(scan: LibraryScan, walked: WalkResult) -> Plan:
     present = [row for path, row in known.items() if not row[4] and not path.startswith(blind)]
     if present and walked.root_empty:
         plan.not_mounted = Problem(
-            "not_mounted", scan.path,
+            "not_mounted",
+            scan.path,
             f"the folder is empty but {len(present)} files are catalogued in it; nothing was "
             "marked missing (is the drive mounted?)",
-        )  # fmt: skip
+        )
     else:
         plan.gone = [row[0] for row in present]
     return plan

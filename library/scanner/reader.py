@@ -27,17 +27,44 @@ logger = logging.getLogger(__name__)
 CHUNK = 8
 # Tags that identify a file; a duplicate with more of them set is the better keeper.
 SCORED_TAGS = (
-    "title", "artist", "album", "album_artist", "track_number", "date", "isrc",
-    "musicbrainz_recording_id", "musicbrainz_release_id", "genre",
-)  # fmt: skip
+    "title",
+    "artist",
+    "album",
+    "album_artist",
+    "track_number",
+    "date",
+    "isrc",
+    "musicbrainz_recording_id",
+    "musicbrainz_release_id",
+    "genre",
+)
 TAG_FIELDS = (
-    "title", "artist", "album", "album_artist", "track_number", "track_total", "disc_number",
-    "disc_total", "isrc", "musicbrainz_recording_id", "musicbrainz_release_id",
-    "musicbrainz_release_group_id", "musicbrainz_artist_id", "spotify_id",
-)  # fmt: skip
+    "title",
+    "artist",
+    "album",
+    "album_artist",
+    "track_number",
+    "track_total",
+    "disc_number",
+    "disc_total",
+    "isrc",
+    "musicbrainz_recording_id",
+    "musicbrainz_release_id",
+    "musicbrainz_release_group_id",
+    "musicbrainz_artist_id",
+    "spotify_id",
+)
 # TrackFile.format -> the extension downloads.quality.classify understands.
-_QUALITY_EXTENSION = {"flac": "flac", "alac": "alac", "wav": "wav", "aiff": "aiff", "mp3": "mp3",
-                      "aac": "aac", "ogg": "ogg", "opus": "opus"}  # fmt: skip
+_QUALITY_EXTENSION = {
+    "flac": "flac",
+    "alac": "alac",
+    "wav": "wav",
+    "aiff": "aiff",
+    "mp3": "mp3",
+    "aac": "aac",
+    "ogg": "ogg",
+    "opus": "opus",
+}
 
 
 def read_file(path: str, deep: bool = False) -> dict[str, Any]:
@@ -88,12 +115,17 @@ def _parse(name: str, deep: bool, facts: dict[str, Any]) -> dict[str, Any]:
     tags = {name: getattr(info.tags, name) for name in TAG_FIELDS}
     tags["year"] = info.tags.year
     facts.update(
-        format=info.format, bitrate=info.bitrate, sample_rate=info.sample_rate,
-        bit_depth=info.bit_depth, duration_ms=info.duration_ms, tags=tags,
+        format=info.format,
+        bitrate=info.bitrate,
+        sample_rate=info.sample_rate,
+        bit_depth=info.bit_depth,
+        duration_ms=info.duration_ms,
+        tags=tags,
         tag_score=tag_score(info.tags),
-        quality=quality_of(info.format, info.bitrate, info.bit_depth, info.sample_rate,
-                           info.is_vbr),
-    )  # fmt: skip
+        quality=quality_of(
+            info.format, info.bitrate, info.bit_depth, info.sample_rate, info.is_vbr
+        ),
+    )
     if deep and not facts["broken_reason"]:
         try:
             facts["broken_reason"] = deep_check(path) or ""

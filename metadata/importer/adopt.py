@@ -88,9 +88,12 @@ def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     batch.total = batch.done + len(unfinished) + len(new_files)
     _flush(batch)
     template = {
-        "keep_source": keep, "root": root, "ladder": list(QualityProfile.get_default().ladder),
-        "lookup": identify.Lookup(), "scheme": naming.templates(),
-    }  # fmt: skip
+        "keep_source": keep,
+        "root": root,
+        "ladder": list(QualityProfile.get_default().ladder),
+        "lookup": identify.Lookup(),
+        "scheme": naming.templates(),
+    }
     with landing.Lander() as lander:
         chunk = _Chunk(batch, progress, lander)
         for item in unfinished:
@@ -186,9 +189,13 @@ def _count(batch: ImportBatch, state: str) -> None:
 def _flush(batch: ImportBatch) -> None:
     batch._flushed_at = time.monotonic()
     ImportBatch.objects.filter(pk=batch.pk).update(
-        total=batch.total, done=batch.done, imported=batch.imported, skipped=batch.skipped,
-        failed=batch.failed, updated_at=timezone.now(),
-    )  # fmt: skip
+        total=batch.total,
+        done=batch.done,
+        imported=batch.imported,
+        skipped=batch.skipped,
+        failed=batch.failed,
+        updated_at=timezone.now(),
+    )
 
 
 def _recount(batch: ImportBatch) -> None:

@@ -36,10 +36,13 @@ class Decision:
 def quality_of(info: AudioInfo) -> str | None:
     return classify(
         StreamInfo(
-            extension=paths.quality_extension(info.format), bitrate=info.bitrate,
-            bit_depth=info.bit_depth, sample_rate=info.sample_rate, is_vbr=info.is_vbr,
+            extension=paths.quality_extension(info.format),
+            bitrate=info.bitrate,
+            bit_depth=info.bit_depth,
+            sample_rate=info.sample_rate,
+            is_vbr=info.is_vbr,
         )
-    )  # fmt: skip
+    )
 
 
 def rank(quality: str | None, ladder: list[str]) -> int:
@@ -53,9 +56,14 @@ def label(quality: str | None) -> str:
 
 
 def decide(
-    track: Track, dest: Path, new_rank: int, ladder: list[str], source: Path,
-    *, new_track: bool = False,
-) -> Decision:  # fmt: skip
+    track: Track,
+    dest: Path,
+    new_rank: int,
+    ladder: list[str],
+    source: Path,
+    *,
+    new_track: bool = False,
+) -> Decision:
     """Compare the new file with the track's files already in the library.
 
     A track created by this very import has no files yet: its query is skipped.

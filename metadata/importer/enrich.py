@@ -77,9 +77,12 @@ def lookup_musicbrainz(track: Track, result: Enrichment) -> None:
     try:
         # The primary artist, not the credit: "A feat. B" is spelled differently everywhere.
         meta = musicbrainz.lookup_track(
-            artist=track.artist.name, title=track.title, duration_ms=track.duration_ms,
-            isrc=track.isrc or None, album=track.album.title if track.album else None,
-        )  # fmt: skip
+            artist=track.artist.name,
+            title=track.title,
+            duration_ms=track.duration_ms,
+            isrc=track.isrc or None,
+            album=track.album.title if track.album else None,
+        )
     except ProviderUnavailable as exc:
         result.gaps[Kind.MUSICBRAINZ] = str(exc)
         return
@@ -93,9 +96,13 @@ def lookup_musicbrainz(track: Track, result: Enrichment) -> None:
 
 
 def find_cover(
-    track: Track, album_dir: Path, result: Enrichment, *, source: Path | None = None,
+    track: Track,
+    album_dir: Path,
+    result: Enrichment,
+    *,
+    source: Path | None = None,
     embedded: Callable[[], bytes | None] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """The album cover: the library's cover.jpg, CAA, a known image URL, the source folder's
     image, or the one embedded in the file — in that order."""
     if track.album is None:
@@ -127,9 +134,11 @@ def remember_cover_source(track: Track, source: str) -> None:
 def find_lyrics(track: Track, result: Enrichment) -> None:
     try:
         result.lyrics = lrclib.get_lyrics(
-            track.artist.name, track.title, album=track.album.title if track.album else None,
+            track.artist.name,
+            track.title,
+            album=track.album.title if track.album else None,
             duration_ms=track.duration_ms,
-        )  # fmt: skip
+        )
     except ProviderUnavailable as exc:
         result.gaps[Kind.LYRICS] = str(exc)
         return
@@ -143,8 +152,14 @@ def _remote_cover(track: Track, result: Enrichment) -> str:
     album = track.album
     reasons = []
     if album.musicbrainz_release_id:
-        reasons.append(_try_cover(result, AlbumCover.Source.COVERART, coverart.front_cover,
-                                  album.musicbrainz_release_id))  # fmt: skip
+        reasons.append(
+            _try_cover(
+                result,
+                AlbumCover.Source.COVERART,
+                coverart.front_cover,
+                album.musicbrainz_release_id,
+            )
+        )
     elif Kind.MUSICBRAINZ in result.gaps:
         reasons.append("waiting for MusicBrainz to name the release")
     if result.cover is None and providers_enabled():  # downloading it needs the providers on

@@ -82,9 +82,11 @@ def _decorate(track: Track, row: TrackFile, kinds: set[str], result: Enrichment)
         logger.warning("cannot refresh %s: %s", path, exc)
         return
     dest = naming.destination(
-        track, extension=path.suffix.lower(), quality_key=conflicts.quality_of(info),
+        track,
+        extension=path.suffix.lower(),
+        quality_key=conflicts.quality_of(info),
         original_filename=path.name,
-    )  # fmt: skip
+    )
     if Kind.COVER in kinds or (result.meta and not (dest.parent / enrich.COVER_NAME).exists()):
         enrich.find_cover(track, dest.parent, result, embedded=lambda: _cover(path))
     if Kind.LYRICS in kinds:
@@ -113,9 +115,13 @@ def _refresh(
         placement.write_sidecar(path.with_suffix(".lrc"), result.synced_lyrics.encode("utf-8"))
     stat = path.stat()
     TrackFile.objects.filter(pk=row.pk).update(
-        path=str(path), sha256=sha, size=stat.st_size, mtime=stat.st_mtime,
-        last_scanned_at=timezone.now(), updated_at=timezone.now(),
-    )  # fmt: skip
+        path=str(path),
+        sha256=sha,
+        size=stat.st_size,
+        mtime=stat.st_mtime,
+        last_scanned_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
     if str(path) != row.path:
         records.refresh_playlists([track.pk])
 

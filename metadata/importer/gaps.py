@@ -55,8 +55,11 @@ def _open_gaps(found: list[tuple[Track, dict[str, str]]]) -> None:
     MetadataGap.objects.bulk_create(
         [
             MetadataGap(
-                track=track, kind=kind, reason=reason[:500],
-                next_attempt_at=now + retry_delay(1), updated_at=now,
+                track=track,
+                kind=kind,
+                reason=reason[:500],
+                next_attempt_at=now + retry_delay(1),
+                updated_at=now,
             )
             for track, gaps in found
             for kind, reason in gaps.items()
@@ -64,7 +67,7 @@ def _open_gaps(found: list[tuple[Track, dict[str, str]]]) -> None:
         update_conflicts=True,
         unique_fields=["track", "kind"],
         update_fields=["reason", "updated_at"],
-    )  # fmt: skip
+    )
 
 
 def _push_back(track: Track, gaps: dict[str, str], now: object) -> None:
@@ -74,6 +77,8 @@ def _push_back(track: Track, gaps: dict[str, str], now: object) -> None:
         )
         attempts = gap.attempts + 1
         MetadataGap.objects.filter(pk=gap.pk).update(
-            attempts=F("attempts") + 1, reason=reason[:500], updated_at=now,
+            attempts=F("attempts") + 1,
+            reason=reason[:500],
+            updated_at=now,
             next_attempt_at=now + retry_delay(attempts),
-        )  # fmt: skip
+        )

@@ -29,12 +29,16 @@ def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
     """Import the downloaded file of job `job_id`; returns what happened, in a few words."""
     job = (
         DownloadJob.objects.select_related(
-            "track", "track__artist", "track__album", "track__album__artist", "candidate",
+            "track",
+            "track__artist",
+            "track__album",
+            "track__album__artist",
+            "candidate",
             "quality_profile",
         )
         .filter(pk=job_id)
         .first()
-    )  # fmt: skip
+    )
     if job is None:
         return f"job #{job_id} is gone"
     if job.status != DownloadJob.Status.IMPORTING:
@@ -89,11 +93,15 @@ def _request(job: DownloadJob, item: ImportItem, hook: CrashHook | None) -> pipe
     profile = job.quality_profile
     ladder = profile.ladder if profile else _default_ladder()
     return pipeline.Request(
-        source=Path(job.local_path), item=item, track=job.track, ladder=list(ladder),
+        source=Path(job.local_path),
+        item=item,
+        track=job.track,
+        ladder=list(ladder),
         expected_duration_ms=job.track.duration_ms,
         expected_size=job.candidate.size if job.candidate else None,
-        quarantine_bad=True, crash_hook=hook,
-    )  # fmt: skip
+        quarantine_bad=True,
+        crash_hook=hook,
+    )
 
 
 def _default_ladder() -> list[str]:

@@ -116,22 +116,30 @@ def identify(
 
 
 def _new_track(
-    info: AudioInfo, title: str, artist: str, album: str, year: int | None, guess: Guess,
+    info: AudioInfo,
+    title: str,
+    artist: str,
+    album: str,
+    year: int | None,
+    guess: Guess,
     lookup: Lookup,
-) -> Track:  # fmt: skip
+) -> Track:
     """A catalogue entry for a file nobody asked for, created with everything in one INSERT."""
     tags = info.tags
     artist_row = lookup.artist(artist)
     album_artist = lookup.artist(tags.album_artist) if tags.album_artist else artist_row
     return Track.objects.create(
-        title=title, artist=artist_row, artist_credit=artist,
+        title=title,
+        artist=artist_row,
+        artist_credit=artist,
         album=lookup.album(album_artist, album, year) if album else None,
         track_number=tags.track_number or guess.track_number,
-        disc_number=tags.disc_number or guess.disc_number, duration_ms=info.duration_ms,
+        disc_number=tags.disc_number or guess.disc_number,
+        duration_ms=info.duration_ms,
         isrc=merge.normalize_isrc(tags.isrc),
         musicbrainz_recording_id=merge.normalize_mbid(tags.musicbrainz_recording_id),
         spotify_id=(tags.spotify_id or "")[:64],
-    )  # fmt: skip
+    )
 
 
 def match_track(info: AudioInfo, title: str, artist: str, lookup: Lookup) -> Track | None:

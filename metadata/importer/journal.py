@@ -60,9 +60,14 @@ def save(item: ImportItem, **fields: object) -> None:
 
 
 def conclude(
-    req: Request, state: str, reason: str, *, library_path: str = "", track: Track | None = None,
+    req: Request,
+    state: str,
+    reason: str,
+    *,
+    library_path: str = "",
+    track: Track | None = None,
     set_aside_path: str = "",
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     """Record the final state of the file's import and return it as an Outcome."""
     fields: dict[str, object] = {"state": state, "reason": reason[:1000]}
     if library_path:

@@ -146,10 +146,14 @@ def _journal(batch: list[Prepared]) -> None:
     _insert([p.req.item for p in fresh if p.req.item.pk is None])
     for item in existing:  # rows from before: a download's, or a resumed batch's
         ImportItem.objects.filter(pk=item.pk).update(
-            state=item.state, track=item.track, staged_path=item.staged_path,
-            library_path=item.library_path, sha256=item.sha256, reason=item.reason,
+            state=item.state,
+            track=item.track,
+            staged_path=item.staged_path,
+            library_path=item.library_path,
+            sha256=item.sha256,
+            reason=item.reason,
             updated_at=now,
-        )  # fmt: skip
+        )
     for prepared in fresh:
         prepared.req.step("import:staged")
 
@@ -193,8 +197,10 @@ def _record(batch: list[Prepared]) -> list[Outcome]:
             _retire_rivals(prepared)
     known = [p for p in batch if not p.new_track]
     wanting = [p for p in known if p.track.status != Track.Status.KNOWN]  # before it is owned
-    records.record_files([(p.track, p.dest, p.info, p.sha256, p.quality) for p in batch],
-                         previous={p.dest: p.previous for p in batch if p.previous})  # fmt: skip
+    records.record_files(
+        [(p.track, p.dest, p.info, p.sha256, p.quality) for p in batch],
+        previous={p.dest: p.previous for p in batch if p.previous},
+    )
     gaps.record_many([(p.track, p.enrichment) for p in batch if p.enrichment is not None])
     for prepared in wanting:  # only wanted or owned tracks can have download jobs
         records.settle_other_jobs(

@@ -21,12 +21,17 @@ _SECONDARY_TYPES = {"compilation": "compilation", "live": "live", "soundtrack": 
 
 def fill_track_from_tags(track: Track, tags: TagSet, *, duration_ms: int | None) -> None:
     """Numbers and ids from a file the user already had (its tags are the best we know)."""
-    fill_blanks(track, {
-        "track_number": tags.track_number, "disc_number": tags.disc_number,
-        "isrc": normalize_isrc(tags.isrc),
-        "musicbrainz_recording_id": normalize_mbid(tags.musicbrainz_recording_id),
-        "spotify_id": (tags.spotify_id or "")[:64], "duration_ms": duration_ms,
-    })  # fmt: skip
+    fill_blanks(
+        track,
+        {
+            "track_number": tags.track_number,
+            "disc_number": tags.disc_number,
+            "isrc": normalize_isrc(tags.isrc),
+            "musicbrainz_recording_id": normalize_mbid(tags.musicbrainz_recording_id),
+            "spotify_id": (tags.spotify_id or "")[:64],
+            "duration_ms": duration_ms,
+        },
+    )
     if track.artist.musicbrainz_id == "" and normalize_mbid(tags.musicbrainz_artist_id):
         fill_blanks(track.artist, {"musicbrainz_id": normalize_mbid(tags.musicbrainz_artist_id)})
     fill_album_from_tags(track.album, tags)
@@ -37,11 +42,16 @@ def fill_album_from_tags(album: Album | None, tags: TagSet) -> None:
     if album is None:
         return
     single_disc = (tags.disc_total or 1) <= 1
-    fill_blanks(album, {
-        "year": tags.year, "musicbrainz_release_id": normalize_mbid(tags.musicbrainz_release_id),
-        "musicbrainz_release_group_id": normalize_mbid(tags.musicbrainz_release_group_id),
-        "track_count": tags.track_total if single_disc else None, "disc_count": tags.disc_total,
-    })  # fmt: skip
+    fill_blanks(
+        album,
+        {
+            "year": tags.year,
+            "musicbrainz_release_id": normalize_mbid(tags.musicbrainz_release_id),
+            "musicbrainz_release_group_id": normalize_mbid(tags.musicbrainz_release_group_id),
+            "track_count": tags.track_total if single_disc else None,
+            "disc_count": tags.disc_total,
+        },
+    )
     if album.artist.musicbrainz_id == "" and normalize_mbid(tags.musicbrainz_album_artist_id):
         fill_blanks(
             album.artist, {"musicbrainz_id": normalize_mbid(tags.musicbrainz_album_artist_id)}
@@ -59,11 +69,15 @@ def attach_album(track: Track, title: str, *, artist: str = "", year: int | None
 
 def apply_recording(track: Track, meta: TrackMetadata) -> None:
     """Fill the track, its artist and (when it is the same release) its album from MusicBrainz."""
-    fill_blanks(track, {
-        "musicbrainz_recording_id": meta.recording_id, "duration_ms": meta.length_ms,
-        "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else "",
-        "artist_credit": meta.artist[:1000],
-    })  # fmt: skip
+    fill_blanks(
+        track,
+        {
+            "musicbrainz_recording_id": meta.recording_id,
+            "duration_ms": meta.length_ms,
+            "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else "",
+            "artist_credit": meta.artist[:1000],
+        },
+    )
     if len(meta.artist_ids) == 1 and not track.artist.musicbrainz_id:
         fill_blanks(track.artist, {"musicbrainz_id": meta.artist_ids[0]})
     if not meta.release_id or not meta.album:
@@ -98,11 +112,16 @@ def _album_for_release(meta: TrackMetadata) -> Album:
 def _fill_album(album: Album, meta: TrackMetadata) -> None:
     first_time = not album.musicbrainz_release_id
     single_disc = (meta.disc_total or 1) <= 1
-    fill_blanks(album, {
-        "musicbrainz_release_id": meta.release_id,
-        "musicbrainz_release_group_id": meta.release_group_id or "", "year": meta.year,
-        "track_count": meta.track_total if single_disc else None, "disc_count": meta.disc_total,
-    })  # fmt: skip
+    fill_blanks(
+        album,
+        {
+            "musicbrainz_release_id": meta.release_id,
+            "musicbrainz_release_group_id": meta.release_group_id or "",
+            "year": meta.year,
+            "track_count": meta.track_total if single_disc else None,
+            "disc_count": meta.disc_total,
+        },
+    )
     release_type = _release_type(meta)
     if first_time and release_type and album.release_type != release_type:
         # Until MusicBrainz spoke, the type was only our default guess.

@@ -12,9 +12,15 @@ from django.conf import settings
 
 # The container decides the extension, never the peer's file name ("song.flac.exe", "x.MP3 ").
 EXTENSIONS = {
-    "flac": ".flac", "alac": ".m4a", "aac": ".m4a", "mp3": ".mp3", "ogg": ".ogg",
-    "opus": ".opus", "wav": ".wav", "aiff": ".aiff",
-}  # fmt: skip
+    "flac": ".flac",
+    "alac": ".m4a",
+    "aac": ".m4a",
+    "mp3": ".mp3",
+    "ogg": ".ogg",
+    "opus": ".opus",
+    "wav": ".wav",
+    "aiff": ".aiff",
+}
 STAGING_FOLDER = ".soulspot-staging"
 
 

@@ -101,8 +101,13 @@ def _prepare_verified(
     quality = conflicts.quality_of(info)
     extension = paths.extension_for(info.format, req.source.suffix)
     try:
-        dest = naming.destination(track, extension=extension, quality_key=quality,
-                                  original_filename=req.source.name, scheme=req.scheme)  # fmt: skip
+        dest = naming.destination(
+            track,
+            extension=extension,
+            quality_key=quality,
+            original_filename=req.source.name,
+            scheme=req.scheme,
+        )
     except UnsafePath as exc:  # the library's own layout (a symlink) points outside it
         return conclude(req, State.FAILED, f"unsafe library path: {exc}", track=track)
     rank = conflicts.rank(quality, req.ladder)
@@ -113,9 +118,18 @@ def _prepare_verified(
     _gather_extras(track, dest, result, req)
     tags = describe.tagset_for(track, info.tags, result.meta)
     previous = paths.real(req.source) if _in_library(req.source) else None
-    prepared = landing.Prepared(req, track, info, dest, "", None, new_track=new,
-                                rivals=decision.rivals, previous=previous,
-                                enrichment=result)  # fmt: skip
+    prepared = landing.Prepared(
+        req,
+        track,
+        info,
+        dest,
+        "",
+        None,
+        new_track=new,
+        rivals=decision.rivals,
+        previous=previous,
+        enrichment=result,
+    )
     if landing.same_file(req.source, dest):  # adopting a library file already in its place
         prepared.sha256, prepared.problem = placement.rewrite(
             dest, tags, result.cover, result.plain_lyrics
@@ -161,8 +175,14 @@ def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label:
     if not req.keep_source and req.source.exists():
         set_aside = str(placement.recycle(req.source, reason))
         records.forget_file(paths.real(req.source))
-    return conclude(req, State.SKIPPED, reason, library_path=str(keep.path), track=track,
-                    set_aside_path=set_aside)  # fmt: skip
+    return conclude(
+        req,
+        State.SKIPPED,
+        reason,
+        library_path=str(keep.path),
+        track=track,
+        set_aside_path=set_aside,
+    )
 
 
 def _in_library(path: Path) -> bool:

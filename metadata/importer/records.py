@@ -18,18 +18,33 @@ from library.scanner.reader import tag_score
 logger = logging.getLogger(__name__)
 Status = DownloadJob.Status
 _UPSERT_FIELDS = [
-    "track", "size", "mtime", "sha256", "format", "bitrate", "sample_rate", "bit_depth",
-    "duration_ms", "is_broken", "broken_reason", "is_missing", "last_scanned_at", "updated_at",
-    "quality", "tag_score", "recycled_to",
-]  # fmt: skip
+    "track",
+    "size",
+    "mtime",
+    "sha256",
+    "format",
+    "bitrate",
+    "sample_rate",
+    "bit_depth",
+    "duration_ms",
+    "is_broken",
+    "broken_reason",
+    "is_missing",
+    "last_scanned_at",
+    "updated_at",
+    "quality",
+    "tag_score",
+    "recycled_to",
+]
 # Jobs not yet holding a file can simply be marked done; a running transfer is cancelled.
 _SETTLE_AS_DONE = (Status.QUEUED, Status.SEARCHING, Status.PAUSED)
 
 
 def record_files(
     landed: list[tuple[Track, Path, AudioInfo, str, str | None]],
-    *, previous: dict[Path, Path] | None = None,
-) -> None:  # fmt: skip
+    *,
+    previous: dict[Path, Path] | None = None,
+) -> None:
     """Create or update the TrackFile of each (track, path, info, sha256, quality) in one
     upsert, and mark the tracks owned. `previous` maps a new path to the path a file had in
     the library before it was moved there (its row follows it)."""
@@ -57,12 +72,26 @@ def _row(
 ) -> TrackFile:
     stat = dest.stat()
     return TrackFile(
-        path=str(dest), track=track, size=stat.st_size, mtime=stat.st_mtime, sha256=sha,
-        format=info.format, bitrate=info.bitrate, sample_rate=info.sample_rate,
-        bit_depth=info.bit_depth, duration_ms=info.duration_ms, is_broken=False,
-        broken_reason="", is_missing=False, last_scanned_at=now, created_at=now,
-        updated_at=now, quality=quality or "", tag_score=tag_score(info.tags), recycled_to="",
-    )  # fmt: skip
+        path=str(dest),
+        track=track,
+        size=stat.st_size,
+        mtime=stat.st_mtime,
+        sha256=sha,
+        format=info.format,
+        bitrate=info.bitrate,
+        sample_rate=info.sample_rate,
+        bit_depth=info.bit_depth,
+        duration_ms=info.duration_ms,
+        is_broken=False,
+        broken_reason="",
+        is_missing=False,
+        last_scanned_at=now,
+        created_at=now,
+        updated_at=now,
+        quality=quality or "",
+        tag_score=tag_score(info.tags),
+        recycled_to="",
+    )
 
 
 def _move_row(old: Path, dest: Path) -> None:
@@ -120,9 +149,13 @@ def _settle(job: DownloadJob, library_path: str) -> int:
         DownloadJob.objects.filter(pk=job.pk).update(status_reason=reason)
         return 1
     return DownloadJob.objects.filter(pk=job.pk, status__in=_SETTLE_AS_DONE).update(
-        status=Status.COMPLETED, library_path=library_path, status_reason=reason,
-        finished_at=now, state_changed_at=now, updated_at=now,
-    )  # fmt: skip
+        status=Status.COMPLETED,
+        library_path=library_path,
+        status_reason=reason,
+        finished_at=now,
+        state_changed_at=now,
+        updated_at=now,
+    )
 
 
 def refresh_playlists(track_ids: list[int]) -> None:

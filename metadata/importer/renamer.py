@@ -113,9 +113,12 @@ def _plan_one(row: TrackFile, scheme: dict[str, str], claimed: set[str]) -> Rena
     old = Path(row.path)
     try:
         new = naming.destination(
-            row.track, extension=old.suffix.lower(), quality_key=_quality(row),
-            original_filename=old.name, scheme=scheme,
-        )  # fmt: skip
+            row.track,
+            extension=old.suffix.lower(),
+            quality_key=_quality(row),
+            original_filename=old.name,
+            scheme=scheme,
+        )
     except UnsafePath as exc:
         return RenamePlan(row.pk, row.path, row.path, f"unsafe destination: {exc}")
     problem = ""
@@ -143,10 +146,12 @@ def _apply_one(item: RenamePlan) -> RenamePlan:
 def _quality(row: TrackFile) -> str | None:
     return classify(
         StreamInfo(
-            extension=paths.quality_extension(row.format), bitrate=row.bitrate,
-            bit_depth=row.bit_depth, sample_rate=row.sample_rate,
+            extension=paths.quality_extension(row.format),
+            bitrate=row.bitrate,
+            bit_depth=row.bit_depth,
+            sample_rate=row.sample_rate,
         )
-    )  # fmt: skip
+    )
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -36,10 +36,21 @@ from metadata.tagging.tagset import (
 )
 
 __all__ = [
-    "ID3_KEYS", "MP4_KEYS", "SPOTIFY_KEY", "VORBIS_KEYS", "InvalidImage", "TagSet",
-    "TaggingError", "UnsupportedFormat", "prepare_cover", "read_cover", "read_lyrics",
-    "read_tags", "tagset_from_mutagen", "write_tags",
-]  # fmt: skip
+    "ID3_KEYS",
+    "MP4_KEYS",
+    "SPOTIFY_KEY",
+    "VORBIS_KEYS",
+    "InvalidImage",
+    "TagSet",
+    "TaggingError",
+    "UnsupportedFormat",
+    "prepare_cover",
+    "read_cover",
+    "read_lyrics",
+    "read_tags",
+    "tagset_from_mutagen",
+    "write_tags",
+]
 
 
 def read_tags(path: Path) -> TagSet:

@@ -21,38 +21,62 @@ SPOTIFY_KEY = "SPOTIFY_TRACK_ID"  # no Picard standard exists; a custom tag like
 
 _MB = "MusicBrainz "
 VORBIS_KEYS: dict[str, str] = {
-    "title": "TITLE", "artist": "ARTIST", "artists": "ARTISTS", "album": "ALBUM",
-    "album_artist": "ALBUMARTIST", "track_number": "TRACKNUMBER", "track_total": "TRACKTOTAL",
-    "disc_number": "DISCNUMBER", "disc_total": "DISCTOTAL", "date": "DATE", "genre": "GENRE",
-    "isrc": "ISRC", "musicbrainz_recording_id": "MUSICBRAINZ_TRACKID",
+    "title": "TITLE",
+    "artist": "ARTIST",
+    "artists": "ARTISTS",
+    "album": "ALBUM",
+    "album_artist": "ALBUMARTIST",
+    "track_number": "TRACKNUMBER",
+    "track_total": "TRACKTOTAL",
+    "disc_number": "DISCNUMBER",
+    "disc_total": "DISCTOTAL",
+    "date": "DATE",
+    "genre": "GENRE",
+    "isrc": "ISRC",
+    "musicbrainz_recording_id": "MUSICBRAINZ_TRACKID",
     "musicbrainz_release_id": "MUSICBRAINZ_ALBUMID",
     "musicbrainz_release_group_id": "MUSICBRAINZ_RELEASEGROUPID",
     "musicbrainz_artist_id": "MUSICBRAINZ_ARTISTID",
-    "musicbrainz_album_artist_id": "MUSICBRAINZ_ALBUMARTISTID", "spotify_id": SPOTIFY_KEY,
-}  # fmt: skip
+    "musicbrainz_album_artist_id": "MUSICBRAINZ_ALBUMARTISTID",
+    "spotify_id": SPOTIFY_KEY,
+}
 ID3_KEYS: dict[str, str] = {
-    "title": "TIT2", "artist": "TPE1", "artists": "TXXX:ARTISTS", "album": "TALB",
-    "album_artist": "TPE2", "track_number/track_total": "TRCK", "disc_number/disc_total": "TPOS",
-    "date": "TDRC", "genre": "TCON", "isrc": "TSRC",
+    "title": "TIT2",
+    "artist": "TPE1",
+    "artists": "TXXX:ARTISTS",
+    "album": "TALB",
+    "album_artist": "TPE2",
+    "track_number/track_total": "TRCK",
+    "disc_number/disc_total": "TPOS",
+    "date": "TDRC",
+    "genre": "TCON",
+    "isrc": "TSRC",
     "musicbrainz_recording_id": "UFID:http://musicbrainz.org",
     "musicbrainz_release_id": f"TXXX:{_MB}Album Id",
     "musicbrainz_release_group_id": f"TXXX:{_MB}Release Group Id",
     "musicbrainz_artist_id": f"TXXX:{_MB}Artist Id",
     "musicbrainz_album_artist_id": f"TXXX:{_MB}Album Artist Id",
     "spotify_id": f"TXXX:{SPOTIFY_KEY}",
-}  # fmt: skip
+}
 _FF = "----:com.apple.iTunes:"
 MP4_KEYS: dict[str, str] = {
-    "title": "©nam", "artist": "©ART", "artists": f"{_FF}ARTISTS", "album": "©alb",
-    "album_artist": "aART", "track_number/track_total": "trkn", "disc_number/disc_total": "disk",
-    "date": "©day", "genre": "©gen", "isrc": f"{_FF}ISRC",
+    "title": "©nam",
+    "artist": "©ART",
+    "artists": f"{_FF}ARTISTS",
+    "album": "©alb",
+    "album_artist": "aART",
+    "track_number/track_total": "trkn",
+    "disc_number/disc_total": "disk",
+    "date": "©day",
+    "genre": "©gen",
+    "isrc": f"{_FF}ISRC",
     "musicbrainz_recording_id": f"{_FF}{_MB}Track Id",
     "musicbrainz_release_id": f"{_FF}{_MB}Album Id",
     "musicbrainz_release_group_id": f"{_FF}{_MB}Release Group Id",
     "musicbrainz_artist_id": f"{_FF}{_MB}Artist Id",
     "musicbrainz_album_artist_id": f"{_FF}{_MB}Album Artist Id",
     "spotify_id": f"{_FF}{SPOTIFY_KEY}",
-}  # fmt: skip
+}
 
 
 class Container:

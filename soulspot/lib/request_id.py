@@ -50,13 +50,18 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             if not request.path.startswith("/static/"):
                 access_log.info(
-                    "%s %s %s", request.method, request.path, response.status_code,
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    response.status_code,
                     extra={
-                        "request_id": request_id, "method": request.method, "path": request.path,
+                        "request_id": request_id,
+                        "method": request.method,
+                        "path": request.path,
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     },
-                )  # fmt: skip
+                )
         finally:
             reset_request_id(token)
         response["X-Request-ID"] = request_id

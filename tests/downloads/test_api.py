@@ -182,13 +182,18 @@ def test_engine_settings_bound_the_concurrency(api_client) -> None:
 
 
 def test_batch_create_retry_and_cancel_report_each_item(api_client) -> None:
-    created = _post(api_client, "/api/downloads/batch", {
-        "action": "create",
-        "items": [
-            {"artist": "A", "title": "One"}, {"artist": "A", "title": "One"},
-            {"artist": "B", "title": "Two"},
-        ],
-    }).json()["results"]  # fmt: skip
+    created = _post(
+        api_client,
+        "/api/downloads/batch",
+        {
+            "action": "create",
+            "items": [
+                {"artist": "A", "title": "One"},
+                {"artist": "A", "title": "One"},
+                {"artist": "B", "title": "Two"},
+            ],
+        },
+    ).json()["results"]
     assert [r["ok"] for r in created] == [True, False, True]
     assert "already being downloaded" in created[1]["error"]
     ids = [created[0]["id"], created[2]["id"], 424242]

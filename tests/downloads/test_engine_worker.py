@@ -40,9 +40,13 @@ def start_worker(fake, data_dir: Path) -> subprocess.Popen:
     )
     log = (data_dir / "worker.log").open("a")
     return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def kill_hard(worker: subprocess.Popen) -> None:

@@ -58,28 +58,58 @@ SLSKD_EXAMPLE = [
     {
         "fileCount": 2,
         "files": [
-            {"bitDepth": 16, "code": 1, "extension": "flac", "length": 245, "sampleRate": 44100,
-             "filename": "@@xkqtz\\Music\\Some Artist\\Some Album (2001)\\01 - First Song.flac",
-             "size": 27345678, "isLocked": False},
-            {"bitDepth": 16, "code": 1, "extension": "flac", "length": 198, "sampleRate": 44100,
-             "filename": "@@xkqtz\\Music\\Some Artist\\Some Album (2001)\\02 - Second Song.flac",
-             "size": 22100456, "isLocked": False},
+            {
+                "bitDepth": 16,
+                "code": 1,
+                "extension": "flac",
+                "length": 245,
+                "sampleRate": 44100,
+                "filename": "@@xkqtz\\Music\\Some Artist\\Some Album (2001)\\01 - First Song.flac",
+                "size": 27345678,
+                "isLocked": False,
+            },
+            {
+                "bitDepth": 16,
+                "code": 1,
+                "extension": "flac",
+                "length": 198,
+                "sampleRate": 44100,
+                "filename": "@@xkqtz\\Music\\Some Artist\\Some Album (2001)\\02 - Second Song.flac",
+                "size": 22100456,
+                "isLocked": False,
+            },
         ],
-        "hasFreeUploadSlot": True, "lockedFileCount": 1, "queueLength": 0, "token": 1199,
+        "hasFreeUploadSlot": True,
+        "lockedFileCount": 1,
+        "queueLength": 0,
+        "token": 1199,
         "lockedFiles": [{"filename": "@@xkqtz\\Private\\secret.flac", "size": 1, "code": 1}],
-        "uploadSpeed": 1843200, "username": "flacfan",
+        "uploadSpeed": 1843200,
+        "username": "flacfan",
     },
     {
         "fileCount": 1,
         "files": [
-            {"bitRate": 320, "code": 1, "extension": "", "isVariableBitRate": False,
-             "filename": "Music\\Some Artist - Some Album\\01 First Song.mp3", "length": 245,
-             "size": 9823456, "isLocked": False},
+            {
+                "bitRate": 320,
+                "code": 1,
+                "extension": "",
+                "isVariableBitRate": False,
+                "filename": "Music\\Some Artist - Some Album\\01 First Song.mp3",
+                "length": 245,
+                "size": 9823456,
+                "isLocked": False,
+            },
         ],
-        "hasFreeUploadSlot": False, "lockedFileCount": 0, "lockedFiles": [], "queueLength": 37,
-        "token": 1199, "uploadSpeed": 240000, "username": "mp3user",
+        "hasFreeUploadSlot": False,
+        "lockedFileCount": 0,
+        "lockedFiles": [],
+        "queueLength": 37,
+        "token": 1199,
+        "uploadSpeed": 240000,
+        "username": "mp3user",
     },
-]  # fmt: skip
+]
 
 
 def test_it_turns_slskd_responses_into_search_files() -> None:
@@ -88,8 +118,11 @@ def test_it_turns_slskd_responses_into_search_files() -> None:
     first, _, mp3 = files
     assert first.filename.endswith("01 - First Song.flac")
     assert (first.size, first.bit_depth, first.sample_rate, first.length_s) == (
-        27345678, 16, 44100, 245,
-    )  # fmt: skip
+        27345678,
+        16,
+        44100,
+        245,
+    )
     assert (first.has_free_slot, first.queue_length, first.upload_speed) == (True, 0, 1843200)
     assert (mp3.extension, mp3.bitrate, mp3.is_vbr, mp3.queue_length) == ("mp3", 320, False, 37)
 
@@ -101,10 +134,17 @@ def test_it_leaves_out_locked_files() -> None:
 
 @pytest.mark.parametrize(
     "responses",
-    [None, {}, "nope", [None, 1, "x", []], [{"username": "u"}], [{"username": "", "files": []}],
-     [{"username": 5, "files": [{"filename": "a.flac", "size": 1}]}],
-     [{"username": "u", "files": "a.flac"}]],
-)  # fmt: skip
+    [
+        None,
+        {},
+        "nope",
+        [None, 1, "x", []],
+        [{"username": "u"}],
+        [{"username": "", "files": []}],
+        [{"username": 5, "files": [{"filename": "a.flac", "size": 1}]}],
+        [{"username": "u", "files": "a.flac"}],
+    ],
+)
 def test_it_survives_malformed_responses(responses: Any) -> None:
     assert files_from_responses(responses) == []
 
@@ -112,10 +152,16 @@ def test_it_survives_malformed_responses(responses: Any) -> None:
 def test_it_skips_malformed_files_and_keeps_the_good_ones() -> None:
     good = {"filename": "A\\B\\01 - Song.mp3", "size": 5, "bitRate": "320", "length": 200.0}
     broken = [
-        None, "x", {"size": 5}, {"filename": "", "size": 5}, {"filename": 7, "size": 5},
-        {"filename": "a.mp3"}, {"filename": "a.mp3", "size": -1},
-        {"filename": "a.mp3", "size": True}, {"filename": "a.mp3", "size": float("nan")},
-    ]  # fmt: skip
+        None,
+        "x",
+        {"size": 5},
+        {"filename": "", "size": 5},
+        {"filename": 7, "size": 5},
+        {"filename": "a.mp3"},
+        {"filename": "a.mp3", "size": -1},
+        {"filename": "a.mp3", "size": True},
+        {"filename": "a.mp3", "size": float("nan")},
+    ]
     response = {"username": "u", "files": [*broken, good], "hasFreeUploadSlot": "yes"}
     (file,) = files_from_responses([response])
     assert (file.bitrate, file.length_s, file.has_free_slot) == (320, 200, None)
@@ -158,19 +204,30 @@ def test_mp3_128_is_rejected_by_the_default_ladder() -> None:
     ("path", "fields", "reason"),
     [
         (f"{ALBUM}\\02 - Creep (Live).mp3", {}, "version mismatch: 'live' not in wanted title"),
-        ("@@a\\Radiohead\\Live at Reading 2009\\07 - Creep.flac", {},
-         "version mismatch: folder 'Live at Reading 2009' is 'live', not in wanted title"),
-        ("@@a\\Radiohead\\Singles\\Creep (DJ Foo Remix).mp3", {},
-         "version mismatch: 'remix' not in wanted title"),
-        ("@@a\\Karaoke Hits\\Creep (In the Style of Radiohead) [Karaoke Version].mp3", {},
-         "version mismatch: 'karaoke' not in wanted title"),
+        (
+            "@@a\\Radiohead\\Live at Reading 2009\\07 - Creep.flac",
+            {},
+            "version mismatch: folder 'Live at Reading 2009' is 'live', not in wanted title",
+        ),
+        (
+            "@@a\\Radiohead\\Singles\\Creep (DJ Foo Remix).mp3",
+            {},
+            "version mismatch: 'remix' not in wanted title",
+        ),
+        (
+            "@@a\\Karaoke Hits\\Creep (In the Style of Radiohead) [Karaoke Version].mp3",
+            {},
+            "version mismatch: 'karaoke' not in wanted title",
+        ),
         (f"{ALBUM}\\02 - Creep.mp3", {"length_s": 30}, "length 30 s vs wanted 238 s (±3 s)"),
-        ("@@a\\TLC\\CrazySexyCool\\04 - Creep.mp3", {},
-         "artist 'Radiohead' not found in the path"),
-        ("@@a\\Stone Temple Pilots\\Core\\08 - Creep.flac", {},
-         "artist 'Radiohead' not found in the path"),
+        ("@@a\\TLC\\CrazySexyCool\\04 - Creep.mp3", {}, "artist 'Radiohead' not found in the path"),
+        (
+            "@@a\\Stone Temple Pilots\\Core\\08 - Creep.flac",
+            {},
+            "artist 'Radiohead' not found in the path",
+        ),
     ],
-)  # fmt: skip
+)
 def test_wrong_versions_and_songs_are_rejected_with_a_clear_reason(
     path: str, fields: dict[str, Any], reason: str
 ) -> None:
@@ -210,9 +267,15 @@ def test_every_version_marker_is_a_mismatch(stem: str, label: str) -> None:
 
 @pytest.mark.parametrize(
     "stem",
-    ["02 - Creep (Remastered)", "02 - Creep (2009 Remaster)", "Creep - Remastered 2009",
-     "02 - Creep [Explicit]", "02 - Creep (Original Mix)", "02 - Creep (Album Version)"],
-)  # fmt: skip
+    [
+        "02 - Creep (Remastered)",
+        "02 - Creep (2009 Remaster)",
+        "Creep - Remastered 2009",
+        "02 - Creep [Explicit]",
+        "02 - Creep (Original Mix)",
+        "02 - Creep (Album Version)",
+    ],
+)
 def test_a_remaster_or_album_version_is_not_a_mismatch(stem: str) -> None:
     assert accepted(CREEP, f"{ALBUM}\\{stem}.flac")
 
@@ -227,8 +290,9 @@ def test_a_live_take_is_accepted_when_the_wanted_title_says_live() -> None:
 
 
 def test_a_live_album_want_accepts_its_own_live_folder() -> None:
-    want = Want(artist="Queen", title="Bohemian Rhapsody", album="Live at Wembley '86",
-                duration_ms=360_000)  # fmt: skip
+    want = Want(
+        artist="Queen", title="Bohemian Rhapsody", album="Live at Wembley '86", duration_ms=360_000
+    )
     path = "@@a\\Queen\\Live at Wembley '86 (1992)\\CD1\\05 - Bohemian Rhapsody.flac"
     assert accepted(want, path, length_s=360)
 
@@ -248,8 +312,9 @@ def test_a_studio_album_with_live_in_its_name_is_not_a_live_folder() -> None:
 
 def test_an_artist_called_live_is_not_a_version_marker() -> None:
     want = Want(artist="Live", title="Lightning Crashes", duration_ms=325_000)
-    assert accepted(want, "@@a\\Live\\Throwing Copper\\07 - Live - Lightning Crashes.flac",
-                    length_s=325)  # fmt: skip
+    assert accepted(
+        want, "@@a\\Live\\Throwing Copper\\07 - Live - Lightning Crashes.flac", length_s=325
+    )
 
 
 # --- artist gate ------------------------------------------------------------------------------
@@ -313,11 +378,26 @@ def test_an_artist_is_not_found_inside_other_words(artist: str, path: str) -> No
 
 @pytest.mark.parametrize(
     "stem",
-    ["02 - Creep", "02. Creep", "02 Creep", "A2 Creep", "1-02 Creep", "Radiohead - Creep",
-     "02 - Radiohead - Creep", "radiohead_-_creep", "Radiohead_Creep", "Creep - Radiohead",
-     "Radiohead - Pablo Honey - 02 - Creep", "CREEP", "creep (feat. Nobody)", "Creep ft Nobody",
-     "Creep Remastered", "02 - Creep - 320 kbps", "Creep [WEB FLAC]"],
-)  # fmt: skip
+    [
+        "02 - Creep",
+        "02. Creep",
+        "02 Creep",
+        "A2 Creep",
+        "1-02 Creep",
+        "Radiohead - Creep",
+        "02 - Radiohead - Creep",
+        "radiohead_-_creep",
+        "Radiohead_Creep",
+        "Creep - Radiohead",
+        "Radiohead - Pablo Honey - 02 - Creep",
+        "CREEP",
+        "creep (feat. Nobody)",
+        "Creep ft Nobody",
+        "Creep Remastered",
+        "02 - Creep - 320 kbps",
+        "Creep [WEB FLAC]",
+    ],
+)
 def test_the_title_is_found_behind_numbers_and_artist_prefixes(stem: str) -> None:
     assert accepted(CREEP, f"{ALBUM}\\{stem}.flac")
 
@@ -550,13 +630,15 @@ def test_the_breakdown_explains_the_score_and_is_json_ready() -> None:
 
 # --- albums --------------------------------------------------------------------------------------
 
-PABLO = Want(artist="Radiohead", title="Pablo Honey", album="Pablo Honey", kind="album",
-             track_count=3)  # fmt: skip
+PABLO = Want(
+    artist="Radiohead", title="Pablo Honey", album="Pablo Honey", kind="album", track_count=3
+)
 TRACKS = ["01 - You", "02 - Creep", "03 - How Do You"]
 
 
-def folder_files(folder: str, user: str, ext: str = "flac", extras: tuple[str, ...] = (),
-                 **fields: Any) -> list[SearchFile]:  # fmt: skip
+def folder_files(
+    folder: str, user: str, ext: str = "flac", extras: tuple[str, ...] = (), **fields: Any
+) -> list[SearchFile]:
     files = [audio(f"{folder}\\{t}.{ext}", user=user, **fields) for t in TRACKS]
     return files + [audio(f"{folder}\\{name}", user=user) for name in extras]
 
@@ -647,8 +729,7 @@ def test_the_wanted_year_prefers_the_matching_release() -> None:
 
 
 def test_peers_order_equal_folders() -> None:
-    slow = folder_files("@@s\\Radiohead\\Pablo Honey", "slow", has_free_slot=False,
-                        queue_length=90)  # fmt: skip
+    slow = folder_files("@@s\\Radiohead\\Pablo Honey", "slow", has_free_slot=False, queue_length=90)
     fast = folder_files("@@f\\Radiohead\\Pablo Honey", "fast")
     ranked = rank_album_folders(PABLO, group_album_folders(slow + fast))
     assert [s.folder.username for s in ranked] == ["fast", "slow"]

@@ -143,25 +143,58 @@ RESPONSES = [
     {
         "fileCount": 2,
         "files": [
-            {"bitDepth": 16, "code": 1, "extension": "flac", "filename": SONG_1, "length": 245,
-             "sampleRate": 44100, "size": 27345678, "isLocked": False},
-            {"bitDepth": 16, "code": 1, "extension": "flac", "filename": SONG_2, "length": 198,
-             "sampleRate": 44100, "size": 22100456, "isLocked": False},
+            {
+                "bitDepth": 16,
+                "code": 1,
+                "extension": "flac",
+                "filename": SONG_1,
+                "length": 245,
+                "sampleRate": 44100,
+                "size": 27345678,
+                "isLocked": False,
+            },
+            {
+                "bitDepth": 16,
+                "code": 1,
+                "extension": "flac",
+                "filename": SONG_2,
+                "length": 198,
+                "sampleRate": 44100,
+                "size": 22100456,
+                "isLocked": False,
+            },
         ],
-        "hasFreeUploadSlot": True, "lockedFileCount": 0, "lockedFiles": [], "queueLength": 0,
-        "token": 1199, "uploadSpeed": 1843200, "username": "flacfan",
+        "hasFreeUploadSlot": True,
+        "lockedFileCount": 0,
+        "lockedFiles": [],
+        "queueLength": 0,
+        "token": 1199,
+        "uploadSpeed": 1843200,
+        "username": "flacfan",
     },
     {
         "fileCount": 1,
         "files": [
-            {"bitRate": 320, "code": 1, "extension": "", "isVariableBitRate": False, "length": 245,
-             "filename": "Music\\Some Artist - Some Album\\01 First Song.mp3", "size": 9823456,
-             "isLocked": False},
+            {
+                "bitRate": 320,
+                "code": 1,
+                "extension": "",
+                "isVariableBitRate": False,
+                "length": 245,
+                "filename": "Music\\Some Artist - Some Album\\01 First Song.mp3",
+                "size": 9823456,
+                "isLocked": False,
+            },
         ],
-        "hasFreeUploadSlot": False, "lockedFileCount": 0, "lockedFiles": [], "queueLength": 37,
-        "token": 1199, "uploadSpeed": 240000, "username": "mp3user",
+        "hasFreeUploadSlot": False,
+        "lockedFileCount": 0,
+        "lockedFiles": [],
+        "queueLength": 37,
+        "token": 1199,
+        "uploadSpeed": 240000,
+        "username": "mp3user",
     },
-]  # fmt: skip
+]
 
 
 def transfer_record(filename: str = SONG_1, state: str = "Queued, Locally", **extra: Any) -> dict:
@@ -312,19 +345,41 @@ def test_every_error_is_a_slskd_error():
 # -- application, health and options ----------------------------------------------------------
 
 APPLICATION = {
-    "version": {"full": "0.26.0.0 (0.26.0.0+5770c7e4)", "current": "0.26.0.0", "latest": "0.26.0.0",
-                "isUpdateAvailable": False, "isCanary": False, "isDevelopment": False},
-    "pendingReconnect": False, "pendingRestart": False,
-    "server": {"address": "vps.slsknet.org", "ipEndPoint": "208.76.170.59:2271",
-               "state": "Connected, LoggedIn", "isConnected": True, "isConnecting": False,
-               "isLoggedIn": True, "isLoggingIn": False, "isTransitioning": False},
-    "user": {"username": "myslskuser"}, "rooms": [], "users": [],
-}  # fmt: skip
+    "version": {
+        "full": "0.26.0.0 (0.26.0.0+5770c7e4)",
+        "current": "0.26.0.0",
+        "latest": "0.26.0.0",
+        "isUpdateAvailable": False,
+        "isCanary": False,
+        "isDevelopment": False,
+    },
+    "pendingReconnect": False,
+    "pendingRestart": False,
+    "server": {
+        "address": "vps.slsknet.org",
+        "ipEndPoint": "208.76.170.59:2271",
+        "state": "Connected, LoggedIn",
+        "isConnected": True,
+        "isConnecting": False,
+        "isLoggedIn": True,
+        "isLoggingIn": False,
+        "isTransitioning": False,
+    },
+    "user": {"username": "myslskuser"},
+    "rooms": [],
+    "users": [],
+}
 DISCONNECTED = {
     **APPLICATION,
-    "server": {"state": "Disconnected", "isConnected": False, "isConnecting": False,
-               "isLoggedIn": False, "isLoggingIn": False, "isTransitioning": False},
-}  # fmt: skip
+    "server": {
+        "state": "Disconnected",
+        "isConnected": False,
+        "isConnecting": False,
+        "isLoggedIn": False,
+        "isLoggingIn": False,
+        "isTransitioning": False,
+    },
+}
 
 
 def test_application_state_reads_version_and_server_state(fake, client):
@@ -653,9 +708,10 @@ def test_enqueue_on_old_slskd_resolves_ids_from_the_listing(fake, client):
 def test_enqueue_takes_an_already_active_transfer_for_a_failed_filename(fake, client):
     active = transfer_record(SONG_2, "InProgress")
     fake.on(
-        "POST", "/transfers/downloads/flacfan",
+        "POST",
+        "/transfers/downloads/flacfan",
         js({"enqueued": [transfer_record(SONG_1)], "failed": [SONG_2]}, 201),
-    )  # fmt: skip
+    )
     fake.on("GET", "/transfers/downloads/flacfan", js(user_listing(active)))
 
     result = client.enqueue_files("flacfan", [(SONG_1, 27345678), (SONG_2, 22100456)])
@@ -668,9 +724,10 @@ def test_enqueue_takes_an_already_active_transfer_for_a_failed_filename(fake, cl
 def test_enqueue_reports_a_refused_file_and_ignores_its_finished_old_record(fake, client):
     old = transfer_record(SONG_2, "Completed, Rejected")
     fake.on(
-        "POST", "/transfers/downloads/flacfan",
+        "POST",
+        "/transfers/downloads/flacfan",
         js({"enqueued": [transfer_record(SONG_1)], "failed": [{}]}, 201),
-    )  # fmt: skip
+    )
     fake.on("GET", "/transfers/downloads/flacfan", js(user_listing(old)))
 
     result = client.enqueue_files("flacfan", [(SONG_1, 27345678), (SONG_2, 22100456)])
@@ -917,15 +974,34 @@ DIRECTORY = {
     "name": ALBUM_DIR,
     "fileCount": 2,
     "files": [
-        {"attributeCount": 3, "attributes": [{"type": "Length", "value": 245},
-         {"type": "SampleRate", "value": 44100}, {"type": "BitDepth", "value": 16}],
-         "bitDepth": 16, "code": 1, "extension": "flac",
-         "filename": "01 - First Song.flac", "length": 245, "sampleRate": 44100, "size": 27345678},
-        {"attributeCount": 2,
-         "attributes": [{"type": "BitRate", "value": 320}, {"type": "VariableBitRate", "value": 0}],
-         "code": 1, "extension": "mp3", "filename": "02 - Second Song.mp3", "size": 9000000},
+        {
+            "attributeCount": 3,
+            "attributes": [
+                {"type": "Length", "value": 245},
+                {"type": "SampleRate", "value": 44100},
+                {"type": "BitDepth", "value": 16},
+            ],
+            "bitDepth": 16,
+            "code": 1,
+            "extension": "flac",
+            "filename": "01 - First Song.flac",
+            "length": 245,
+            "sampleRate": 44100,
+            "size": 27345678,
+        },
+        {
+            "attributeCount": 2,
+            "attributes": [
+                {"type": "BitRate", "value": 320},
+                {"type": "VariableBitRate", "value": 0},
+            ],
+            "code": 1,
+            "extension": "mp3",
+            "filename": "02 - Second Song.mp3",
+            "size": 9000000,
+        },
     ],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(
@@ -938,8 +1014,12 @@ def test_directory_returns_full_remote_paths_for_both_reply_shapes(fake, client,
     assert [f.filename for f in files] == [SONG_1, ALBUM_DIR + "\\02 - Second Song.mp3"]
     first, second = files
     assert (first.name, first.size, first.bit_depth, first.sample_rate, first.length) == (
-        "01 - First Song.flac", 27345678, 16, 44100, 245
-    )  # fmt: skip
+        "01 - First Song.flac",
+        27345678,
+        16,
+        44100,
+        245,
+    )
     assert (second.bit_rate, second.is_variable_bit_rate, second.sample_rate) == (320, False, None)
     assert (first.extension, second.extension) == ("flac", "mp3")
     assert "sampleRate" not in second.as_search_file()
@@ -1106,9 +1186,16 @@ def test_hostile_remote_filenames_give_no_path(fake, downloads, remote):
 
 @pytest.mark.parametrize(
     "remote",
-    ["C:\\x.flac", "/etc/passwd", "\\\\server\\share\\x.flac", "Music\\a\0b\\c\0d.flac",
-     "a/b\\c/d.flac", "Album\\..x.flac", "x.flac"],
-)  # fmt: skip
+    [
+        "C:\\x.flac",
+        "/etc/passwd",
+        "\\\\server\\share\\x.flac",
+        "Music\\a\0b\\c\0d.flac",
+        "a/b\\c/d.flac",
+        "Album\\..x.flac",
+        "x.flac",
+    ],
+)
 def test_odd_but_harmless_remote_filenames_stay_inside_the_downloads_dir(fake, downloads, remote):
     client = make_client(fake, downloads_dir=downloads)
     path = client.expected_local_path(remote)

@@ -35,8 +35,9 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
 
 def test_the_cli_serves_health_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
     port = _free_port()
-    process, url = _start("--port", str(port), "--api-key", "cli-key-0123456789",
-                          "--downloads", str(tmp_path / "dl"))  # fmt: skip
+    process, url = _start(
+        "--port", str(port), "--api-key", "cli-key-0123456789", "--downloads", str(tmp_path / "dl")
+    )
     try:
         assert url == f"http://127.0.0.1:{port}"
         assert httpx.get(f"{url}/health").text == "Healthy"
@@ -56,9 +57,19 @@ def test_the_cli_loads_a_network_and_scenario(tmp_path: Path) -> None:
     (network / "a.txt").write_text("hello")
     scenario = {"users": [{"name": "u", "shares": {"Docs\\notes a.txt": "a.txt"}}]}
     (tmp_path / "s.json").write_text(json.dumps(scenario))
-    process, url = _start("--port", str(_free_port()), "--downloads", str(tmp_path / "dl"),
-                          "--network", str(network), "--scenario", str(tmp_path / "s.json"),
-                          "--speed-scale", "20", "--no-auth")  # fmt: skip
+    process, url = _start(
+        "--port",
+        str(_free_port()),
+        "--downloads",
+        str(tmp_path / "dl"),
+        "--network",
+        str(network),
+        "--scenario",
+        str(tmp_path / "s.json"),
+        "--speed-scale",
+        "20",
+        "--no-auth",
+    )
     try:
         reply = httpx.post(f"{url}/api/v0/users/u/directory", json={"directory": "Docs"})
         assert reply.json()[0]["files"][0]["filename"] == "notes a.txt"
@@ -70,9 +81,21 @@ def test_the_cli_loads_a_network_and_scenario(tmp_path: Path) -> None:
 def test_a_bad_scenario_exits_with_status_2(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"users": [{"nam": "x"}]}')
     result = subprocess.run(
-        [sys.executable, "-m", "tests.fakes.slskd", "--downloads", str(tmp_path / "dl"),
-         "--network", str(tmp_path), "--scenario", str(tmp_path / "bad.json")],
-        cwd=REPO, capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.slskd",
+            "--downloads",
+            str(tmp_path / "dl"),
+            "--network",
+            str(tmp_path),
+            "--scenario",
+            str(tmp_path / "bad.json"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "every user needs a name" in result.stderr

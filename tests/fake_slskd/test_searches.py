@@ -211,9 +211,16 @@ def test_response_shape_matches_slskd(api: httpx.Client) -> None:
     final = search(api, "some album first song")
     response = next(r for r in final["responses"] if r["username"] == "flacfan")
     assert list(response) == [
-        "fileCount", "files", "hasFreeUploadSlot", "lockedFileCount", "lockedFiles",
-        "queueLength", "token", "uploadSpeed", "username",
-    ]  # fmt: skip
+        "fileCount",
+        "files",
+        "hasFreeUploadSlot",
+        "lockedFileCount",
+        "lockedFiles",
+        "queueLength",
+        "token",
+        "uploadSpeed",
+        "username",
+    ]
     assert response["token"] == final["token"]
     file = response["files"][0]
     assert (

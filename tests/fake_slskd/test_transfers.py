@@ -87,9 +87,13 @@ def test_it_walks_through_every_state_and_publishes_progress(
             seen.append(api.get(f"/transfers/downloads/flacfan/{transfer_id}").json())
     states = list(dict.fromkeys(t["state"] for t in seen))
     assert states == [
-        "Queued, Locally", "Requested", "Queued, Remotely", "Initializing", "InProgress",
+        "Queued, Locally",
+        "Requested",
+        "Queued, Remotely",
+        "Initializing",
+        "InProgress",
         "Completed, Succeeded",
-    ]  # fmt: skip
+    ]
     moving = [t for t in seen if t["state"] == "InProgress"]
     assert any(0 < t["percentComplete"] < 100 for t in moving)
     assert moving[0]["averageSpeed"] == 0  # 0 during the first (simulated) second

@@ -51,10 +51,20 @@ def make_audio(
     frequency = 220 + (seed * 37) % 880
     tone = f"sine=frequency={frequency}:sample_rate={sample_rate}:duration={seconds}"
     args = [
-        ffmpeg_path(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", tone,
-        "-ac", str(channels), *_ENCODERS[ext],
-    ]  # fmt: skip
+        ffmpeg_path(),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        tone,
+        "-ac",
+        str(channels),
+        *_ENCODERS[ext],
+    ]
     if ext == "opus":
         args += ["-ar", "48000"]  # libopus only encodes at 48 kHz (and a few lower rates)
     if bitrate_kbps and ext in {"mp3", "ogg", "opus", "m4a"}:

@@ -82,8 +82,10 @@ def test_a_track_comes_with_its_artist_album_and_files(api_client: Client, track
     body = api_client.get(f"/api/library/tracks/{track.pk}").json()
 
     assert (body["title"], body["artist"]["name"], body["album"]["title"]) == (
-        "Intro", "Neon Harbor", "Night Drive"
-    )  # fmt: skip
+        "Intro",
+        "Neon Harbor",
+        "Night Drive",
+    )
     assert [f["format"] for f in body["files"]] == ["flac"]
     assert api_client.get("/api/library/tracks/999999").status_code == 404
 
@@ -95,9 +97,14 @@ def test_albums_and_artists_carry_their_counts(api_client: Client, tracks: dict)
 
     assert albums["count"] == 1 and albums["items"][0]["tracks_known"] == 2
     assert artists["items"][0] | {"id": 0} == {
-        "id": 0, "name": "Neon Harbor", "sort_name": "", "musicbrainz_id": "", "spotify_id": "",
-        "albums_known": 1, "tracks_known": 2,
-    }  # fmt: skip
+        "id": 0,
+        "name": "Neon Harbor",
+        "sort_name": "",
+        "musicbrainz_id": "",
+        "spotify_id": "",
+        "albums_known": 1,
+        "tracks_known": 2,
+    }
     detail = api_client.get(f"/api/library/albums/{album.pk}").json()
     assert sorted(t["title"] for t in detail["tracks"]) == ["Afterglow", "Intro"]
     assert detail["completeness"] is None
@@ -115,10 +122,19 @@ def test_a_scan_reports_its_progress_and_figures(api_client: Client) -> None:
     body = api_client.get(f"/api/library/scans/{scan.pk}").json()
 
     expected = {
-        "status": "completed", "phase": "done", "files_total": 1, "files_seen": 1,
-        "files_new": 1, "files_changed": 0, "files_removed": 0, "files_broken": 0,
-        "problem_count": 0, "broken_total": 0, "duplicate_groups": 0, "percent": 100.0,
-    }  # fmt: skip
+        "status": "completed",
+        "phase": "done",
+        "files_total": 1,
+        "files_seen": 1,
+        "files_new": 1,
+        "files_changed": 0,
+        "files_removed": 0,
+        "files_broken": 0,
+        "problem_count": 0,
+        "broken_total": 0,
+        "duplicate_groups": 0,
+        "percent": 100.0,
+    }
     assert {key: body[key] for key in expected} == expected
     assert body["duration_seconds"] is not None and body["finished_at"]
     assert api_client.get("/api/library/scans/999999").status_code == 404

@@ -97,8 +97,10 @@ def test_the_api_lists_broken_files_with_reason_track_and_healthy_copy(api_clien
     assert body["count"] == 1
     item = body["items"][0]
     assert (item["path"], item["broken_reason"], item["has_healthy_copy"]) == (
-        "/music/bad.flac", "empty file (0 bytes)", True
-    )  # fmt: skip
+        "/music/bad.flac",
+        "empty file (0 bytes)",
+        True,
+    )
     assert item["track"] == {"id": track.pk, "title": "Song", "artist": track.artist.name}
 
 
@@ -106,9 +108,10 @@ def test_the_api_re_downloads_all_or_chosen_broken_files(api_client) -> None:
     first, second = broken_file(), broken_file()
 
     chosen = api_client.post(
-        "/api/library/broken-files/redownload", {"file_ids": [first.pk]},
+        "/api/library/broken-files/redownload",
+        {"file_ids": [first.pk]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     rest = api_client.post("/api/library/broken-files/redownload", content_type="application/json")
 
     assert chosen.status_code == 200 and chosen.json()["summary"] == "1 queued"

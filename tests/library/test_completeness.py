@@ -45,9 +45,15 @@ def scan_now() -> None:
 
 
 def own_first_track(release) -> None:
-    song(music_root(), "Neon Harbor", "Night Drive", 1, "Intro",
-         musicbrainz_release_id=release.release_id,
-         musicbrainz_recording_id=release.recording_ids[0])  # fmt: skip
+    song(
+        music_root(),
+        "Neon Harbor",
+        "Night Drive",
+        1,
+        "Intro",
+        musicbrainz_release_id=release.release_id,
+        musicbrainz_recording_id=release.recording_ids[0],
+    )
     scan_now()
 
 
@@ -58,11 +64,15 @@ def test_an_album_is_compared_with_its_musicbrainz_release(musicbrainz, night_dr
     row = services.check_album_completeness(album.pk)
 
     assert (row.source, row.release_id, row.expected_count, row.owned_count) == (
-        "musicbrainz", night_drive.release_id, 3, 1
-    )  # fmt: skip
+        "musicbrainz",
+        night_drive.release_id,
+        3,
+        1,
+    )
     assert [(m["number"], m["title"], m["isrc"]) for m in row.missing] == [
-        (2, "Afterglow", "GBNEO2400001"), (3, "Outro", ""),
-    ]  # fmt: skip
+        (2, "Afterglow", "GBNEO2400001"),
+        (3, "Outro", ""),
+    ]
     assert not row.is_complete and row.error == ""
 
 
@@ -89,12 +99,15 @@ def test_wanting_the_missing_tracks_queues_downloads_for_them(musicbrainz, night
     jobs = DownloadJob.objects.select_related("track").order_by("track__track_number")
     assert result.queued == [job.pk for job in jobs.order_by("pk")]
     assert [(j.track.title, j.track.track_number, j.track.album_id) for j in jobs] == [
-        ("Afterglow", 2, album_id), ("Outro", 3, album_id),
-    ]  # fmt: skip
+        ("Afterglow", 2, album_id),
+        ("Outro", 3, album_id),
+    ]
     afterglow = jobs[0].track
     assert (afterglow.isrc, afterglow.musicbrainz_recording_id, afterglow.status) == (
-        "GBNEO2400001", night_drive.recording_ids[1], Track.Status.WANTED
-    )  # fmt: skip
+        "GBNEO2400001",
+        night_drive.recording_ids[1],
+        Track.Status.WANTED,
+    )
     again = services.want_missing_tracks(album_id)
     assert again.queued == [] and len(again.skipped) == 2  # already being downloaded
 

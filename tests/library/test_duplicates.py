@@ -26,10 +26,19 @@ def recycle_bin(settings, tmp_path: Path) -> Path:
 
 
 def candidate(pk: int, **facts: object) -> Candidate:
-    defaults = {"path": f"/m/{pk}.flac", "sha256": f"hash{pk}", "duration_ms": 200_000,
-                "quality": "flac", "tag_score": 5, "bitrate": 900, "isrc": None,
-                "recording_id": None, "artist": f"Artist {pk}", "title": f"Title {pk}",
-                "release_type": "album"}  # fmt: skip
+    defaults = {
+        "path": f"/m/{pk}.flac",
+        "sha256": f"hash{pk}",
+        "duration_ms": 200_000,
+        "quality": "flac",
+        "tag_score": 5,
+        "bitrate": 900,
+        "isrc": None,
+        "recording_id": None,
+        "artist": f"Artist {pk}",
+        "title": f"Title {pk}",
+        "release_type": "album",
+    }
     return Candidate(pk=pk, **{**defaults, **facts})
 
 
@@ -93,8 +102,12 @@ def test_broken_and_missing_files_are_never_grouped() -> None:
 
 def test_the_keeper_is_the_best_file_on_the_quality_ladder() -> None:
     ladder = QualityProfile.get_default().ladder
-    files = [candidate(1, quality="mp3_320"), candidate(2, quality="flac"),
-             candidate(3, quality="flac_24"), candidate(4, quality="wav")]  # fmt: skip
+    files = [
+        candidate(1, quality="mp3_320"),
+        candidate(2, quality="flac"),
+        candidate(3, quality="flac_24"),
+        candidate(4, quality="wav"),
+    ]
     assert duplicates.proposed_keeper(files, ladder).pk == 3
     assert sorted(files, key=lambda c: keep_order(c, ladder))[-1].pk == 4  # not on the ladder
 
@@ -283,9 +296,10 @@ def test_the_api_resolves_keeping_a_chosen_file(api_client, exact_pair) -> None:
     keep = TrackFile.objects.get(path=str(copy)).pk
 
     response = api_client.post(
-        f"/api/library/duplicates/{group.pk}/resolve", {"keep_file_id": keep},
+        f"/api/library/duplicates/{group.pk}/resolve",
+        {"keep_file_id": keep},
         content_type="application/json",
-    )  # fmt: skip
+    )
 
     assert response.json()["keeper_id"] == keep and not original.exists()
 

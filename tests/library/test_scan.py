@@ -47,8 +47,11 @@ def test_a_first_scan_catalogues_each_file_with_stream_info_hash_and_links() -> 
     scan = scan_now()
 
     assert (scan.status, scan.files_total, scan.files_new, scan.files_broken) == (
-        "completed", 2, 2, 0
-    )  # fmt: skip
+        "completed",
+        2,
+        2,
+        0,
+    )
     file = TrackFile.objects.with_track().get(path=str(flac))
     assert (file.format, file.quality, file.sample_rate, file.bit_depth) == (
         "flac",
@@ -76,8 +79,11 @@ def test_files_without_tags_are_named_from_the_artist_album_title_layout() -> No
 
     track = Track.objects.with_relations().get()
     assert (track.artist.name, track.album.title, track.title, track.track_number) == (
-        "The xx", "Coexist", "Chained", 3
-    )  # fmt: skip
+        "The xx",
+        "Coexist",
+        "Chained",
+        3,
+    )
 
 
 def test_a_wanted_track_becomes_owned_when_its_file_is_found_by_isrc() -> None:

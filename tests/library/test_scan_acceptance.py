@@ -36,8 +36,15 @@ def build_library(root: Path) -> tuple[set[frozenset[str]], set[str], dict[froze
     groups[frozenset({str(songs[1]), str(flac)})] = "recording"
     # One MusicBrainz recording under two titles.
     take = song(root, "Artist 2", "Sessions", 1, "Take", musicbrainz_recording_id=RECORDING)
-    remaster = song(root, "Artist 2", "Sessions", 2, "Take (2011 Remaster)", seed=41,
-                    musicbrainz_recording_id=RECORDING)  # fmt: skip
+    remaster = song(
+        root,
+        "Artist 2",
+        "Sessions",
+        2,
+        "Take (2011 Remaster)",
+        seed=41,
+        musicbrainz_recording_id=RECORDING,
+    )
     groups[frozenset({str(take), str(remaster)})] = "recording"
     # One ISRC on an album and on a single.
     album = song(root, "Artist 0", "Greatest", 1, "Hit", seed=50, isrc="GBAAA2400001")

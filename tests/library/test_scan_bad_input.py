@@ -160,10 +160,12 @@ def test_non_utf8_file_and_folder_names_are_listed_and_the_rest_is_scanned() -> 
 
     scan = scan_now()
 
-    assert problems(scan) == sorted([
-        (Kind.BAD_FILENAME, f"{root}/\\xff\\xfe"),
-        (Kind.BAD_FILENAME, f"{good.parent}/caf\\xe9.flac"),
-    ])  # fmt: skip
+    assert problems(scan) == sorted(
+        [
+            (Kind.BAD_FILENAME, f"{root}/\\xff\\xfe"),
+            (Kind.BAD_FILENAME, f"{good.parent}/caf\\xe9.flac"),
+        ]
+    )
     assert list(TrackFile.objects.values_list("path", flat=True)) == [str(good)]
     assert files_on_disk(root) == before
 
@@ -331,9 +333,13 @@ def test_problems_are_visible_in_the_api_with_their_paths(api_client) -> None:
 
     assert body["count"] == 1
     assert body["items"][0] | {"id": 0, "created_at": ""} == {
-        "id": 0, "kind": "broken_audio", "kind_label": "Broken audio file", "path": str(path),
-        "detail": "empty file (0 bytes)", "created_at": "",
-    }  # fmt: skip
+        "id": 0,
+        "kind": "broken_audio",
+        "kind_label": "Broken audio file",
+        "path": str(path),
+        "detail": "empty file (0 bytes)",
+        "created_at": "",
+    }
 
 
 def test_problems_are_visible_on_the_scan_page(logged_in_client) -> None:

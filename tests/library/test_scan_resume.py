@@ -57,8 +57,11 @@ def test_a_scan_out_of_time_hands_over_and_the_next_slice_reads_only_the_rest(
     scan.refresh_from_db()
     assert sorted(first + reads[len(first) :]) == sorted(library)  # nothing read twice
     assert (scan.status, scan.files_new, scan.files_seen, scan.files_total) == (
-        Status.COMPLETED, 6, 6, 6
-    )  # fmt: skip
+        Status.COMPLETED,
+        6,
+        6,
+        6,
+    )
 
 
 def test_the_task_continues_a_sliced_scan_in_a_new_task(
@@ -151,8 +154,10 @@ def test_cancelling_a_running_scan_stops_it_at_the_next_batch(
 
     scan.refresh_from_db()
     assert (scan.status, scan.is_active, scan.error) == (
-        Status.CANCELLED, False, "cancelled by the user"
-    )  # fmt: skip
+        Status.CANCELLED,
+        False,
+        "cancelled by the user",
+    )
     assert TrackFile.objects.count() == 2  # the batch in flight when it was cancelled is dropped
     assert len(reads) < len(library)
 
@@ -176,8 +181,10 @@ def test_an_unexpected_error_fails_the_scan_and_frees_the_slot(library, monkeypa
 
     scan.refresh_from_db()
     assert (scan.status, scan.is_active, scan.error) == (
-        Status.FAILED, False, "RuntimeError: disk on fire"
-    )  # fmt: skip
+        Status.FAILED,
+        False,
+        "RuntimeError: disk on fire",
+    )
     services.start_scan(background=False)  # a new scan may start
 
 

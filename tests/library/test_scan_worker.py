@@ -37,9 +37,13 @@ def worker(tmp_path: Path) -> Iterator[subprocess.Popen]:
         SOULSPOT_METADATA_PROVIDERS="false",
     )
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     yield process
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)

@@ -37,14 +37,19 @@ def test_the_stats_count_what_the_library_holds(library) -> None:
 
     assert stats["tracks"] == 5  # tracks with a healthy, present file (3 + 2 duplicates)
     assert (stats["tracks_wanted"], stats["files"], stats["broken"], stats["missing"]) == (
-        1, 6, 1, 1
-    )  # fmt: skip
+        1,
+        6,
+        1,
+        1,
+    )
     assert stats["total_size"] == 3000 + 2000 + 500 + 10 + 2 * 1000  # missing files not counted
     assert stats["formats"] == {"flac": 4, "mp3": 1, "other": 1}
     assert stats["qualities"]["flac_24"] == 1 and stats["qualities"]["mp3_320"] == 1
     assert (stats["duplicate_groups"], stats["duplicate_files"], stats["incomplete_albums"]) == (
-        1, 2, 1
-    )  # fmt: skip
+        1,
+        2,
+        1,
+    )
     assert stats["last_scan"]["files_total"] == 7
 
 

@@ -48,9 +48,12 @@ def test_ten_wants_end_in_the_library_tagged_with_cover_and_lyrics(
         )
         if n % 2:  # every other track has lyrics
             metadata_fakes.add_lyrics(
-                spec.artist, spec.title, duration_s=spec.seconds,
-                synced="[00:00.50] la la\n[00:01.50] la\n", plain="la la\nla\n",
-            )  # fmt: skip
+                spec.artist,
+                spec.title,
+                duration_s=spec.seconds,
+                synced="[00:00.50] la la\n[00:01.50] la\n",
+                plain="la la\nla\n",
+            )
     fake = slskd_factory(network)
     services.update_engine(max_concurrent=4)
     jobs = {

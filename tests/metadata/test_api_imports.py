@@ -65,8 +65,13 @@ def test_the_progress_of_an_import_lists_failures_with_reasons(
     body = api_client.get(f"/api/library/imports/{batch.pk}").json()
 
     assert {k: body[k] for k in ("status", "total", "done", "imported", "skipped", "failed")} == {
-        "status": "completed", "total": 2, "done": 2, "imported": 1, "skipped": 0, "failed": 1,
-    }  # fmt: skip
+        "status": "completed",
+        "total": 2,
+        "done": 2,
+        "imported": 1,
+        "skipped": 0,
+        "failed": 1,
+    }
     assert body["percent"] == 100
     [problem] = body["problems"]
     assert problem["source_path"] == str(dirs.downloads / "bad.mp3")
@@ -173,10 +178,14 @@ def library_files(dirs, audio_sources, count: int, folder: str = "old") -> list[
 def test_a_rename_preview_shows_old_and_new_paths(api_client, dirs, audio_sources) -> None:
     rows = library_files(dirs, audio_sources, 2)
 
-    response = post(api_client, "/api/naming/preview", {
-        "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
-        "track_file_ids": [rows[0].pk],
-    })  # fmt: skip
+    response = post(
+        api_client,
+        "/api/naming/preview",
+        {
+            "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
+            "track_file_ids": [rows[0].pk],
+        },
+    )
 
     [plan] = response.json()
     assert plan["old"] == rows[0].path and plan["changed"] is True
@@ -200,10 +209,14 @@ def test_a_rename_preview_costs_the_same_queries_for_many_files(
 def test_applying_a_rename_moves_the_chosen_files(api_client, dirs, audio_sources) -> None:
     rows = library_files(dirs, audio_sources, 2)
 
-    response = post(api_client, "/api/naming/apply", {
-        "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
-        "track_file_ids": [rows[1].pk],
-    })  # fmt: skip
+    response = post(
+        api_client,
+        "/api/naming/apply",
+        {
+            "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
+            "track_file_ids": [rows[1].pk],
+        },
+    )
 
     [result] = response.json()
     assert result["problem"] == "" and result["changed"] is True

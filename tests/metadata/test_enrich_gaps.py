@@ -62,8 +62,10 @@ def test_a_download_is_imported_while_every_provider_is_down_and_completed_later
     assert first == dirs.music / "Neon Harbor" / "Unknown Album" / "Afterglow.flac"
     assert read_tags(first).title == "Afterglow" and read_tags(first).album is None
     assert set(MetadataGap.objects.values_list("kind", flat=True)) == {
-        Kind.MUSICBRAINZ, Kind.COVER, Kind.LYRICS,
-    }  # fmt: skip
+        Kind.MUSICBRAINZ,
+        Kind.COVER,
+        Kind.LYRICS,
+    }
 
     bring_back(providers, how)
     services.retry_gaps_now()

@@ -40,8 +40,14 @@ def put(dirs: Dirs, audio_sources, relative: str, fmt: str = "flac", **tags: obj
 def test_a_folder_is_imported_and_wanted_tracks_become_owned(dirs, audio_sources) -> None:
     by_isrc = want(title="Afterglow", isrc="GBNEO2400001")
     by_name = want(title="Beyoncé Song", artist="Beyoncé")
-    put(dirs, audio_sources, "a/afterglow.flac", title="Afterglow (radio)", artist="X",
-        isrc="GBNEO2400001")  # fmt: skip
+    put(
+        dirs,
+        audio_sources,
+        "a/afterglow.flac",
+        title="Afterglow (radio)",
+        artist="X",
+        isrc="GBNEO2400001",
+    )
     put(dirs, audio_sources, "a/b.mp3", "mp3", title="beyonce song (feat. Jay-Z)", artist="BEYONCE")
     put(dirs, audio_sources, "Unknown Band/First Album (1999)/03 - Untagged Song.ogg", "ogg")
     (dirs.downloads / "a" / "notes.txt").write_text("not music")
@@ -54,8 +60,11 @@ def test_a_folder_is_imported_and_wanted_tracks_become_owned(dirs, audio_sources
         assert track.status == Track.Status.OWNED and track.files.count() == 1
     new = Track.objects.get(title="Untagged Song")
     assert (new.artist.name, new.album.title, new.album.year, new.track_number) == (
-        "Unknown Band", "First Album", 1999, 3,
-    )  # fmt: skip
+        "Unknown Band",
+        "First Album",
+        1999,
+        3,
+    )
     path = Path(new.files.get().path)
     assert path == dirs.music / "Unknown Band" / "First Album (1999)" / "03 - Untagged Song.ogg"
     assert read_tags(path).title == "Untagged Song"
@@ -161,8 +170,9 @@ def test_files_already_in_the_library_are_adopted_in_place(settings, dirs, audio
     assert batch.imported == 2
     assert placed.is_file() and not stray.exists()
     assert sorted(TrackFile.objects.values_list("path", flat=True)) == [
-        str(dirs.music / "Band" / "Unknown Album" / "Other.mp3"), str(placed),
-    ]  # fmt: skip
+        str(dirs.music / "Band" / "Unknown Album" / "Other.mp3"),
+        str(placed),
+    ]
     assert read_tags(placed).genre == "Rock"
 
 

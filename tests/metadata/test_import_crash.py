@@ -25,13 +25,23 @@ from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 LINK_STEPS = [
-    "import:staged", "renamed", "source_removed", "import:placed", "import:source_removed",
+    "import:staged",
+    "renamed",
+    "source_removed",
+    "import:placed",
+    "import:source_removed",
     "import:recorded",
-]  # fmt: skip
+]
 COPY_STEPS = [
-    "import:staged", "copied", "verified", "renamed", "source_removed", "import:placed",
-    "import:source_removed", "import:recorded",
-]  # fmt: skip
+    "import:staged",
+    "copied",
+    "verified",
+    "renamed",
+    "source_removed",
+    "import:placed",
+    "import:source_removed",
+    "import:recorded",
+]
 
 
 class Killed(BaseException):
@@ -145,8 +155,9 @@ def test_a_folder_import_killed_mid_chunk_resumes_without_loss_or_duplicates(
     with pytest.raises(Killed):
         services.run_folder_import(batch.pk)
     for source in sources:  # at every moment each file is somewhere
-        assert source.exists() or any(p.name.endswith(f"Song {int(source.stem)}.flac")
-                                      for p in dirs.library_files())  # fmt: skip
+        assert source.exists() or any(
+            p.name.endswith(f"Song {int(source.stem)}.flac") for p in dirs.library_files()
+        )
 
     monkeypatch.setattr(landing.placement, "link_into_place", real_link)
     monkeypatch.setattr(landing.records, "record_files", real_record)

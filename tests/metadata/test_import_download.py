@@ -52,8 +52,11 @@ def test_a_download_ends_in_the_library_tagged_named_and_decorated(
     release = next(iter(catalog.releases.values()))
     tags = read_tags(expected)
     assert (tags.title, tags.artist, tags.album, tags.album_artist) == (
-        "Afterglow", "Neon Harbor", "Night Drive", "Neon Harbor",
-    )  # fmt: skip
+        "Afterglow",
+        "Neon Harbor",
+        "Night Drive",
+        "Neon Harbor",
+    )
     assert (tags.track_number, tags.track_total, tags.disc_number, tags.disc_total) == (2, 3, 1, 1)
     assert tags.date == "2024-03-15"
     assert tags.isrc == "GBNEO2400001"

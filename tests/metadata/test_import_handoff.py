@@ -92,9 +92,11 @@ def test_the_next_candidate_at_the_same_path_gets_a_fresh_import(dirs, audio_sou
     downloaded_file(dirs, audio_sources, "flac")  # the next candidate lands at the same path
     candidate = CandidateFactory(job=job, size=source.stat().st_size)
     DownloadJob.objects.filter(pk=job.pk).update(
-        status=DownloadJob.Status.IMPORTING, candidate=candidate, local_path=str(source),
+        status=DownloadJob.Status.IMPORTING,
+        candidate=candidate,
+        local_path=str(source),
         state_changed_at=timezone.now() + timedelta(seconds=1),
-    )  # fmt: skip
+    )
     Track.objects.filter(pk=track.pk).update(duration_ms=3000)
 
     services.import_download(job.pk)

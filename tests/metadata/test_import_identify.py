@@ -14,16 +14,17 @@ ROOT = Path("/in")
 @pytest.mark.parametrize(
     ("relative", "expected"),
     [
-        ("Band/Album (1999)/03 - Song.flac",
-         Guess("Band", "Album", "Song", 1999, 3, None)),
-        ("Band - Album [FLAC]/1-02 Song Title.mp3",
-         Guess("Band", "Album", "Song Title", None, 2, 1)),
+        ("Band/Album (1999)/03 - Song.flac", Guess("Band", "Album", "Song", 1999, 3, None)),
+        (
+            "Band - Album [FLAC]/1-02 Song Title.mp3",
+            Guess("Band", "Album", "Song Title", None, 2, 1),
+        ),
         ("Band/Album/01. Band - Song.ogg", Guess("Band", "Album", "Song", None, 1, None)),
         ("Band - Song.mp3", Guess("Band", "", "Song", None, None, None)),
         ("loose/Song_Title.opus", Guess("", "loose", "Song Title", None, None, None)),
         ("A/B/07_Song.m4a", Guess("A", "B", "Song", None, 7, None)),
     ],
-)  # fmt: skip
+)
 def test_guesses_from_common_layouts(relative: str, expected: Guess) -> None:
     assert guess_from_path(ROOT / relative, ROOT) == expected
 

@@ -81,11 +81,16 @@ def catalog() -> MetadataCatalog:
         date="2024-03-15",
     )
     catalog.add_lyrics(
-        "Neon Harbor", "Afterglow", album="Night Drive", duration_s=SECONDS, synced=SYNCED,
+        "Neon Harbor",
+        "Afterglow",
+        album="Night Drive",
+        duration_s=SECONDS,
+        synced=SYNCED,
         plain=PLAIN,
-    )  # fmt: skip
-    catalog.add_lyrics("Neon Harbor", "Intro", album="Night Drive", duration_s=SECONDS,
-                       instrumental=True)  # fmt: skip
+    )
+    catalog.add_lyrics(
+        "Neon Harbor", "Intro", album="Night Drive", duration_s=SECONDS, instrumental=True
+    )
     return catalog
 
 
@@ -126,9 +131,11 @@ def importing_job(track: Track, path: Path, **fields: object) -> DownloadJob:
     """A job the engine has handed over: status importing, file on disk, candidate chosen."""
     job = DownloadJobFactory(track=track, status=DownloadJob.Status.IMPORTING, **fields)
     candidate = CandidateFactory(
-        job=job, size=path.stat().st_size, filename=f"@@peer\\Music\\{path.name}",
+        job=job,
+        size=path.stat().st_size,
+        filename=f"@@peer\\Music\\{path.name}",
         extension=path.suffix[1:],
-    )  # fmt: skip
+    )
     DownloadJob.objects.filter(pk=job.pk).update(candidate=candidate, local_path=str(path))
     job.refresh_from_db()
     return job

@@ -52,8 +52,9 @@ def test_an_empty_token_leaves_no_dangling_separator() -> None:
 
 def test_multi_disc_and_various_artists_albums_use_their_templates(dirs) -> None:
     album = AlbumFactory(title="Hits", artist=ArtistFactory(name="Various Artists"), year=2010)
-    track = TrackFactory(title="Song", artist=ArtistFactory(name="Band"), album=album,
-                         track_number=4, disc_number=2)  # fmt: skip
+    track = TrackFactory(
+        title="Song", artist=ArtistFactory(name="Band"), album=album, track_number=4, disc_number=2
+    )
     Album.objects.filter(pk=album.pk).update(disc_count=2)
     track.album.refresh_from_db()
 
@@ -67,8 +68,9 @@ def test_a_changed_scheme_is_previewed_then_applied_with_sidecars(dirs, audio_so
     old_dir = dirs.music / "Neon Harbor" / "Night Drive (2024)"
     rows = []
     for number in (1, 2):
-        track = TrackFactory(title=f"Song {number}", artist=album.artist, album=album,
-                             track_number=number)  # fmt: skip
+        track = TrackFactory(
+            title=f"Song {number}", artist=album.artist, album=album, track_number=number
+        )
         path = old_dir / f"{number:02d} - Song {number}.flac"
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(audio_sources["flac"], path)
@@ -88,13 +90,17 @@ def test_a_changed_scheme_is_previewed_then_applied_with_sidecars(dirs, audio_so
     new_dir = dirs.music / "Neon Harbor" / "2024 - Night Drive"
     assert all(r.changed and not r.problem for r in results)
     assert sorted(p.name for p in new_dir.iterdir()) == [
-        "01. Song 1.flac", "01. Song 1.lrc", "02. Song 2.flac", "cover.jpg",
-    ]  # fmt: skip
+        "01. Song 1.flac",
+        "01. Song 1.lrc",
+        "02. Song 2.flac",
+        "cover.jpg",
+    ]
     assert not old_dir.exists()  # emptied, its cover went to the recycle bin
     assert list(dirs.recycle.rglob("cover.jpg"))
     assert sorted(TrackFile.objects.values_list("path", flat=True)) == [
-        str(new_dir / "01. Song 1.flac"), str(new_dir / "02. Song 2.flac"),
-    ]  # fmt: skip
+        str(new_dir / "01. Song 1.flac"),
+        str(new_dir / "02. Song 2.flac"),
+    ]
     assert NamingScheme.load().standard == new_template["standard"]
 
 

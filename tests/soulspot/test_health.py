@@ -85,7 +85,9 @@ def test_a_database_failure_is_reported_as_a_failed_check(client, monkeypatch) -
     monkeypatch.undo()
     assert status == 503
     assert body["checks"]["database"] == {
-        "ok": False, "status": "error", "detail": "OperationalError: unable to open database file"
-    }  # fmt: skip
+        "ok": False,
+        "status": "error",
+        "detail": "OperationalError: unable to open database file",
+    }
     assert body["checks"]["worker"]["status"] == "error"
     assert body["checks"]["disk"]["ok"] is True

@@ -70,9 +70,13 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
     env.update(SOULSPOT_DATA_DIR=str(tmp_path / "data"), SOULSPOT_PORT=str(port))
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--web-workers", "1"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "serve", "--web-workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         body = _wait_ready(url, process)
@@ -103,8 +107,12 @@ def test_serve_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
         env.update(SOULSPOT_DATA_DIR=str(tmp_path / "data"))
         result = subprocess.run(
-            [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [sys.executable, "manage.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

@@ -21,9 +21,13 @@ def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
         if not k.startswith(("SOULSPOT_", "SLSKD_", "DATABASE_URL"))
     }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_non_numeric_port_stops_the_start_naming_the_variable(tmp_path: Path) -> None:

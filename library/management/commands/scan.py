@@ -45,9 +45,12 @@ class Command(BaseCommand):
     def _scan_to_run(self, options: dict[str, Any]) -> LibraryScan:
         try:
             return services.start_scan(
-                options["path"], full=options["full"], deep=options["deep"],
-                requested_by="command", background=False,
-            )  # fmt: skip
+                options["path"],
+                full=options["full"],
+                deep=options["deep"],
+                requested_by="command",
+                background=False,
+            )
         except services.ScanAlreadyRunning as exc:
             # Resume it if its runner died; otherwise run_scan reports that it is taken.
             self.stderr.write(f"{exc}; resuming it if it was interrupted")

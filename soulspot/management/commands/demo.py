@@ -45,16 +45,37 @@ class Command(BaseCommand):
         catalog = _write_catalog(root / "catalog.json", wants)
         slskd_port, meta_port = _free_port(), _free_port()
         fakes = [
-            ChildProcess("fake slskd", [
-                sys.executable, "-m", "tests.fakes.slskd", "--port", str(slskd_port),
-                "--api-key", SLSKD_KEY, "--downloads", str(downloads),
-                "--network", str(network_dir), "--speed-scale", str(speed_scale),
-            ]),
-            ChildProcess("fake metadata", [
-                sys.executable, "-m", "tests.fakes.metadata_services",
-                "--port", str(meta_port), "--data", str(catalog),
-            ]),
-        ]  # fmt: skip
+            ChildProcess(
+                "fake slskd",
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.fakes.slskd",
+                    "--port",
+                    str(slskd_port),
+                    "--api-key",
+                    SLSKD_KEY,
+                    "--downloads",
+                    str(downloads),
+                    "--network",
+                    str(network_dir),
+                    "--speed-scale",
+                    str(speed_scale),
+                ],
+            ),
+            ChildProcess(
+                "fake metadata",
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.fakes.metadata_services",
+                    "--port",
+                    str(meta_port),
+                    "--data",
+                    str(catalog),
+                ],
+            ),
+        ]
         env = _demo_env(slskd_port, meta_port, downloads)
         call_command("migrate", interactive=False, verbosity=0)
         _create_user_and_wants(wants)

@@ -70,13 +70,21 @@ class Command(BaseCommand):
 
 def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "gunicorn", "soulspot.wsgi:application",
-        "--bind", f"{host}:{port}",
-        "--workers", str(workers),
-        "--timeout", "60",
-        "--graceful-timeout", "10",
-        "--access-logfile", "-" if settings.DEBUG else "/dev/null",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "soulspot.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        "-" if settings.DEBUG else "/dev/null",
+    ]
 
 
 def ensure_port_free(host: str, port: int) -> None:

@@ -56,9 +56,12 @@ def _generate(root: Path, seconds: float) -> dict[tuple[str, str, int], Path]:
 def _add_album_sharers(network: Network, files: dict[tuple[str, str, int], Path]) -> None:
     flacfan = network.add_user("flacfan", root="@@xkqtz", upload_speed=1_843_200)
     mp3user = network.add_user(
-        "mp3user", queue_length=37, has_free_upload_slot=False, upload_speed=240_000,
+        "mp3user",
+        queue_length=37,
+        has_free_upload_slot=False,
+        upload_speed=240_000,
         blank_extensions=True,
-    )  # fmt: skip
+    )
     hires = network.add_user("hires", root="@@abcde", upload_speed=4_000_000)
     linux = network.add_user("ana", separator="/", upload_speed=900_000)
     for album, (artist, year, titles) in ALBUMS.items():
