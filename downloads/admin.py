@@ -10,18 +10,8 @@ from downloads.models import (
     EngineSettings,
     ManualSearch,
     Peer,
-    QualityProfile,
     RejectedFile,
 )
-
-
-@admin.register(QualityProfile)
-class QualityProfileAdmin(admin.ModelAdmin):
-    """The ladder is a JSON list of quality keys, best first (see downloads/quality.py)."""
-
-    list_display = ["name", "cutoff", "is_default"]
-    list_filter = ["is_default"]
-    search_fields = ["name"]
 
 
 class CandidateInline(admin.TabularInline):

@@ -11,7 +11,7 @@ from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from downloads import services
-from downloads.models import DownloadJob, EngineSettings, QualityProfile
+from downloads.models import DownloadJob, EngineSettings
 from downloads.schemas import (
     AlbumDownloadIn,
     BatchIn,
@@ -28,6 +28,8 @@ from downloads.schemas import (
     QualityProfileOut,
     RejectIn,
 )
+from library import services as library_services
+from library.models import QualityProfile
 
 router = Router(tags=["downloads"])
 Conflict = {409: ErrorOut, 400: ErrorOut}
@@ -97,7 +99,7 @@ def list_profiles(request: HttpRequest) -> list[QualityProfile]:
     "/quality-profiles", response={201: QualityProfileOut, **Conflict}, summary="Add a profile"
 )
 def create_profile(request: HttpRequest, payload: QualityProfileIn) -> Status:
-    return Status(201, services.save_quality_profile(None, **payload.dict()))
+    return Status(201, library_services.save_quality_profile(None, **payload.dict()))
 
 
 @router.put(
@@ -109,7 +111,7 @@ def update_profile(
     request: HttpRequest, profile_id: int, payload: QualityProfileIn
 ) -> QualityProfile:
     profile = get_object_or_404(QualityProfile, pk=profile_id)
-    return services.save_quality_profile(profile, **payload.dict())
+    return library_services.save_quality_profile(profile, **payload.dict())
 
 
 @router.get("/{job_id}", response=DownloadOut, summary="One download")

@@ -6,35 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from downloads import quality
-
-
-class QualityProfile(models.Model):
-    """An ordered ladder of allowed qualities (best first) and the cutoff where upgrades stop."""
-
-    name = models.CharField(max_length=100, unique=True)
-    ladder = models.JSONField(default=quality.default_ladder)
-    cutoff = models.CharField(max_length=20, default=quality.DEFAULT_CUTOFF)
-    is_default = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-is_default", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        problems = quality.validate_ladder(self.ladder, self.cutoff)
-        if problems:
-            raise ValidationError({"ladder": problems})
-
-    @classmethod
-    def get_default(cls) -> QualityProfile:
-        profile = cls.objects.filter(is_default=True).first() or cls.objects.first()
-        if profile is None:
-            profile = cls.objects.create(name="Lossless first", is_default=True)
-        return profile
-
 
 class DownloadJobQuerySet(models.QuerySet):
     def with_relations(self) -> DownloadJobQuerySet:
@@ -119,7 +90,7 @@ class DownloadJob(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     quality_profile = models.ForeignKey(
-        QualityProfile, on_delete=models.SET_NULL, null=True, blank=True
+        "library.QualityProfile", on_delete=models.SET_NULL, null=True, blank=True
     )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True

@@ -17,17 +17,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from downloads import quality
 from downloads.models import (
     Candidate,
     DownloadJob,
     EngineSettings,
     Peer,
-    QualityProfile,
     RejectedFile,
 )
 from library import catalog
 from library.models import Album, Track
+from soulspot.lib.errors import Conflict, SoulSpotError
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
@@ -38,11 +37,11 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 30 * 60
 
 
-class DownloadError(Exception):
+class DownloadError(SoulSpotError):
     """A user action that cannot be carried out; the message says why."""
 
 
-class AlreadyQueued(DownloadError):
+class AlreadyQueued(DownloadError, Conflict):
     def __init__(self, job: DownloadJob) -> None:
         super().__init__(
             f"{job.want_label} is already being downloaded (job #{job.pk}, {job.status})"
@@ -50,8 +49,8 @@ class AlreadyQueued(DownloadError):
         self.job = job
 
 
-class InvalidTransition(DownloadError):
-    pass
+class InvalidTransition(DownloadError, Conflict):
+    """The job's state forbids the action (resume a completed job...)."""
 
 
 def transition(job_id: int, from_statuses: Iterable[str], to_status: str, **fields: object) -> bool:
@@ -389,32 +388,6 @@ def update_engine(
 
 
 @transaction.atomic
-def save_quality_profile(
-    profile: QualityProfile | None, *, name: str, ladder: list[str], cutoff: str, is_default: bool
-) -> QualityProfile:
-    """Create or edit a profile; the ladder and cutoff are validated, one default at most."""
-    problems = quality.validate_ladder(ladder, cutoff)
-    if problems:
-        raise DownloadError(" ".join(problems))
-    if (
-        QualityProfile.objects.filter(name=name)
-        .exclude(pk=profile.pk if profile else None)
-        .exists()
-    ):
-        raise DownloadError(f"a profile named {name!r} already exists")
-    profile = profile or QualityProfile()
-    profile.name, profile.ladder, profile.cutoff, profile.is_default = (
-        name,
-        ladder,
-        cutoff,
-        is_default,
-    )
-    profile.save()
-    if is_default:
-        QualityProfile.objects.exclude(pk=profile.pk).update(is_default=False)
-    return profile
-
-
 @dataclass
 class BatchResult:
     job_id: int | None

@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from downloads.quality import QUALITIES
 from library import services
 from library.models import (
     Album,
@@ -21,10 +20,12 @@ from library.models import (
     LibraryScan,
     Playlist,
     PlaylistEntry,
+    QualityProfile,
     ScanProblem,
     Track,
     TrackFile,
 )
+from library.quality import QUALITIES
 from soulspot.lib.queue import enqueue
 
 # --- filters ------------------------------------------------------------------------------------
@@ -525,3 +526,25 @@ class PlaylistAdmin(admin.ModelAdmin):
     search_fields = ["name", "spotify_id"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PlaylistEntryInline]
+
+
+@admin.register(QualityProfile)
+class QualityProfileAdmin(admin.ModelAdmin):
+    """The ladder is a JSON list of quality keys, best first (see library/quality.py)."""
+
+    list_display = ["name", "cutoff", "is_default"]
+    list_filter = ["is_default"]
+    search_fields = ["name"]
+
+    def save_model(self, request, obj: QualityProfile, form, change: bool) -> None:
+        # Through the service, so "one default profile" holds here as in the API.
+        try:
+            services.save_quality_profile(
+                obj,
+                name=obj.name,
+                ladder=obj.ladder,
+                cutoff=obj.cutoff,
+                is_default=obj.is_default,
+            )
+        except services.ProfileError as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)

@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from library import quality
 from soulspot.lib.fields import NameField
+
+
+class QualityProfile(models.Model):
+    """An ordered ladder of allowed qualities (best first) and the cutoff where upgrades stop."""
+
+    name = models.CharField(max_length=100, unique=True)
+    ladder = models.JSONField(default=quality.default_ladder)
+    cutoff = models.CharField(max_length=20, default=quality.DEFAULT_CUTOFF)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="library_one_default_quality_profile",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        problems = quality.validate_ladder(self.ladder, self.cutoff)
+        if problems:
+            raise ValidationError({"ladder": problems})
+
+    @classmethod
+    def get_default(cls) -> QualityProfile:
+        profile = cls.objects.filter(is_default=True).first() or cls.objects.first()
+        if profile is None:
+            # get_or_create: two processes asking at once end with one profile, not an error.
+            profile, _ = cls.objects.get_or_create(
+                name="Lossless first", defaults={"is_default": True}
+            )
+        return profile
 
 
 class TimeStamped(models.Model):
@@ -276,7 +315,7 @@ class TrackFile(TimeStamped):
     # Set by the scanner when the file is gone; the row (and its history) is kept.
     is_missing = models.BooleanField(default=False, db_index=True)
     last_scanned_at = models.DateTimeField(null=True, blank=True)
-    # A key of downloads.quality.QUALITIES ("" when the format is not on any ladder).
+    # A key of library.quality.QUALITIES ("" when the format is not on any ladder).
     quality = models.CharField(max_length=20, blank=True, db_index=True)
     # How many of the tags that identify a file are set (title, artist, ISRC, MBIDs…): the
     # tie-breaker when two duplicates have the same quality.

@@ -16,14 +16,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from downloads.services import DownloadError, queue_download_for_track
-from library import catalog
-from library.models import Album, AlbumCompleteness, LibraryScan, Track, TrackFile
+from library import catalog, quality
+from library.models import (
+    Album,
+    AlbumCompleteness,
+    LibraryScan,
+    QualityProfile,
+    Track,
+    TrackFile,
+)
 from library.scanner import completeness, config, duplicates, engine, stats
 from library.scanner.batch import BatchCounts, BatchWriter
 from library.scanner.reader import read_file
 from library.scanner.recycle import recycle
 from library.scanner.retag import RetagResult
 from library.scanner.retag import retag_files as write_tags_from_catalogue
+from soulspot.lib.errors import SoulSpotError
 from soulspot.lib.queue import enqueue
 
 ScanStatus = LibraryScan.Status
@@ -296,3 +304,31 @@ def library_stats() -> dict:
 def dashboard_tiles() -> dict:
     """The library figures the dashboard shows."""
     return stats.dashboard_tiles()
+
+
+class ProfileError(SoulSpotError):
+    """A quality profile that breaks a rule (unknown quality, duplicate name...)."""
+
+
+def save_quality_profile(
+    profile: QualityProfile | None, *, name: str, ladder: list[str], cutoff: str, is_default: bool
+) -> QualityProfile:
+    """Create or edit a profile; the ladder and cutoff are validated, one default at most."""
+    problems = quality.validate_ladder(ladder, cutoff)
+    if problems:
+        raise ProfileError(" ".join(problems))
+    if (
+        QualityProfile.objects.filter(name=name)
+        .exclude(pk=profile.pk if profile else None)
+        .exists()
+    ):
+        raise ProfileError(f"a profile named {name!r} already exists")
+    profile = profile or QualityProfile()
+    profile.name, profile.ladder, profile.cutoff = name, ladder, cutoff
+    profile.is_default = is_default
+    with transaction.atomic():
+        if is_default:
+            # First: "one default profile" is a database constraint.
+            QualityProfile.objects.exclude(pk=profile.pk).update(is_default=False)
+        profile.save()
+    return profile

@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from downloads.quality import QUALITIES
 from library import services
 from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, Track, TrackFile
+from library.quality import QUALITIES
 from soulspot.lib.queue import enqueue
 
 PAGE_SIZE = 50

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH
-from downloads.services import AlreadyQueued, DownloadError, InvalidTransition
 from soulspot import health
+from soulspot.lib.errors import SoulSpotError
 
 api = NinjaAPI(
     title="SoulSpot API",
@@ -58,11 +58,10 @@ def ready(request: HttpRequest) -> Status:
     return Status(200 if ok else 503, {"status": "ready" if ok else "not_ready", "checks": checks})
 
 
-@api.exception_handler(DownloadError)
-def download_error(request: HttpRequest, exc: DownloadError):
-    """Domain refusals: 409 when the job's state forbids it, 400 for a bad request."""
-    status = 409 if isinstance(exc, AlreadyQueued | InvalidTransition) else 400
-    return api.create_response(request, {"detail": str(exc)}, status=status)
+@api.exception_handler(SoulSpotError)
+def domain_error(request: HttpRequest, exc: SoulSpotError):
+    """Every refusal a service raises, with the status its class means (404, 409, 422, 400)."""
+    return api.create_response(request, {"detail": str(exc)}, status=exc.http_status)
 
 
 api.add_router("/downloads", "downloads.api.router")

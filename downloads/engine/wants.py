@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db.models import Max
 
 from downloads.matching import MatchContext, Scored, SearchFile, Want
-from downloads.models import Candidate, DownloadJob, Peer, QualityProfile, RejectedFile
-from downloads.quality import StreamInfo, classify
+from downloads.models import Candidate, DownloadJob, Peer, RejectedFile
+from library.models import QualityProfile
+from library.quality import StreamInfo, classify
 
 # Rejected files are kept for the "why not this one?" view, but a big search has thousands.
 MAX_REJECTED_KEPT = 200

@@ -27,7 +27,7 @@ from downloads.matching.text import (
 )
 from downloads.matching.versions import MARKER_WORDS, TRIGGERS, count_markers, folder_markers
 from downloads.matching.wants import WantKeys
-from downloads.quality import StreamInfo, classify
+from library.quality import StreamInfo, classify
 
 # Markers (the version gate judges them) and noise ("remastered", "320kbps") are not title.
 _IGNORED_WORDS = MARKER_WORDS | NOISE_TOKENS

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from downloads.quality import AUDIO_EXTENSIONS, default_ladder
+from library.quality import AUDIO_EXTENSIONS, default_ladder
 
 
 @dataclass(frozen=True, slots=True)

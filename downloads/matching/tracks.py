@@ -19,7 +19,7 @@ from downloads.matching.analysis import Analyser, FolderInfo, StemInfo
 from downloads.matching.candidates import MatchContext, Scored, SearchFile, Want
 from downloads.matching.versions import first_excess
 from downloads.matching.wants import WantKeys, prepare
-from downloads.quality import AUDIO_EXTENSIONS, QUALITIES
+from library.quality import AUDIO_EXTENSIONS, QUALITIES
 
 
 def rank(want: Want, files: list[SearchFile], ctx: MatchContext | None = None) -> list[Scored]:

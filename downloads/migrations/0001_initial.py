@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import downloads.quality
+import library.quality
 from django.db import migrations, models
 
 
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True)),
-                ('ladder', models.JSONField(default=downloads.quality.default_ladder)),
+                ('ladder', models.JSONField(default=library.quality.default_ladder)),
                 ('cutoff', models.CharField(default='flac', max_length=20)),
                 ('is_default', models.BooleanField(default=False)),
             ],

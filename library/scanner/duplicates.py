@@ -17,9 +17,8 @@ from itertools import pairwise
 from django.db import transaction
 from django.utils import timezone
 
-from downloads.models import QualityProfile
-from downloads.quality import QUALITIES, rank_in_ladder
-from library.models import Album, DuplicateGroup, TrackFile
+from library.models import Album, DuplicateGroup, QualityProfile, TrackFile
+from library.quality import QUALITIES, rank_in_ladder
 from library.scanner import sql
 from library.scanner.identity import normalize_name
 from library.scanner.recycle import recycle

@@ -18,8 +18,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from downloads.quality import StreamInfo, classify
 from library.audio import AudioToolMissing, UnreadableAudio, check_integrity, deep_check, read_audio
+from library.quality import StreamInfo, classify
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ TAG_FIELDS = (
     "musicbrainz_artist_id",
     "spotify_id",
 )
-# TrackFile.format -> the extension downloads.quality.classify understands.
+# TrackFile.format -> the extension library.quality.classify understands.
 _QUALITY_EXTENSION = {
     "flac": "flac",
     "alac": "alac",
@@ -162,7 +162,7 @@ def hash_file(path: str) -> str:
 def quality_of(
     fmt: str, bitrate: int | None, bit_depth: int | None, sample_rate: int | None, is_vbr: bool
 ) -> str:
-    """The downloads.quality key of a file ("" when the format has none)."""
+    """The library.quality key of a file ("" when the format has none)."""
     extension = _QUALITY_EXTENSION.get(fmt)
     if extension is None:
         return ""

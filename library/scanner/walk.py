@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from downloads.quality import AUDIO_EXTENSIONS
+from library.quality import AUDIO_EXTENSIONS
 from library.safe_files import TEMP_PREFIX
 
 # How often (in entries) the walk calls its `tick` callback, so a long walk can keep its lease.

@@ -16,10 +16,10 @@ from pathlib import Path
 from django.db.models import Count
 from django.utils import timezone
 
-from downloads.models import QualityProfile
-from downloads.quality import AUDIO_EXTENSIONS
 from library.audio import UnreadableAudio
+from library.models import QualityProfile
 from library.naming import UnsafePath
+from library.quality import AUDIO_EXTENSIONS
 from metadata.importer import identify, landing, naming, paths, pipeline
 from metadata.models import ImportBatch, ImportItem
 from metadata.tagging import TaggingError

@@ -11,9 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from downloads.quality import QUALITIES, StreamInfo, classify, rank_in_ladder
 from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
+from library.quality import QUALITIES, StreamInfo, classify, rank_in_ladder
 from metadata.importer import identify, naming, paths
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from downloads.quality import QUALITIES
 from library.models import Album, Track
 from library.naming import NamingContext
+from library.quality import QUALITIES
 from metadata.providers.musicbrainz import TrackMetadata
 from metadata.tagging import TagSet
 

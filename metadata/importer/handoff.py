@@ -13,7 +13,8 @@ import logging
 from pathlib import Path
 
 from downloads import services as download_services
-from downloads.models import DownloadJob, QualityProfile
+from downloads.models import DownloadJob
+from library.models import QualityProfile
 from library.safe_files import CrashHook
 from metadata.importer import pipeline
 from metadata.models import ImportItem

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from downloads.quality import default_ladder
 from library.models import Track
+from library.quality import default_ladder
 from library.safe_files import CrashHook
 from metadata.importer.identify import Lookup
 from metadata.models import ImportItem

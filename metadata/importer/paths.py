@@ -72,7 +72,7 @@ def extension_for(audio_format: str, fallback: str = "") -> str:
 
 
 def quality_extension(audio_format: str) -> str:
-    """The extension `downloads.quality.classify` expects for a `read_audio` format."""
+    """The extension `library.quality.classify` expects for a `read_audio` format."""
     return {"aac": "m4a", "wav": "wav", "aiff": "aiff"}.get(audio_format, audio_format)
 
 

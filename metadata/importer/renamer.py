@@ -13,9 +13,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from downloads.quality import AUDIO_EXTENSIONS, StreamInfo, classify
 from library.models import TrackFile
 from library.naming import UnsafePath
+from library.quality import AUDIO_EXTENSIONS, StreamInfo, classify
 from library.safe_files import DestinationExists, safe_move
 from metadata.importer import enrich, naming, paths, placement, records
 

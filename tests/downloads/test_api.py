@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from downloads.models import Candidate, DownloadJob, EngineSettings, QualityProfile, RejectedFile
+from downloads.models import Candidate, DownloadJob, EngineSettings, RejectedFile
+from library.models import QualityProfile
 from tests.factories import AlbumFactory, CandidateFactory, DownloadJobFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from downloads.matching import (
     rank,
     rank_album_folders,
 )
-from downloads.quality import DEFAULT_LADDER
+from library.quality import DEFAULT_LADDER
 
 CREEP = Want(artist="Radiohead", title="Creep", album="Pablo Honey", duration_ms=238_000)
 ALBUM = "@@abcde\\Music\\Radiohead\\Pablo Honey (1993)"

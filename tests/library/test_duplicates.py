@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from downloads.models import QualityProfile
 from library import services
-from library.models import DuplicateGroup, TrackFile
+from library.models import DuplicateGroup, QualityProfile, TrackFile
 from library.scanner import duplicates
 from library.scanner.duplicates import Candidate, find_groups, keep_order
 from tests.factories import TrackFactory, TrackFileFactory

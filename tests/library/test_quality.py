@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from downloads.quality import (
+from library.quality import (
     DEFAULT_CUTOFF,
     DEFAULT_LADDER,
     QUALITIES,
