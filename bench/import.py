@@ -51,7 +51,7 @@ def cached_inputs(count: int) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     print(f"generating {count} input files in {folder} (once; not timed) ...", flush=True)
     from bench.import_files import context_for, make_downloads
-    from metadata.tagging import TagSet, write_tags
+    from library.tagging import TagSet, write_tags
 
     staging = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
@@ -157,8 +157,8 @@ def _prepare_downloads(downloads: Path):
     from downloads.models import Candidate, DownloadJob
     from library import catalog
     from library.models import Track
+    from library.tagging import read_tags
     from metadata import services
-    from metadata.tagging import read_tags
 
     job_ids = []
     for path in sorted(p for p in downloads.rglob("*") if p.is_file()):

@@ -20,7 +20,7 @@ from pathlib import Path
 from library.audio import verify_download
 from library.naming import DEFAULT_TEMPLATES, NamingContext, choose_template, render_path, safe_join
 from library.safe_files import safe_move
-from metadata.tagging import TagSet, write_tags
+from library.tagging import TagSet, write_tags
 from tests.fakes.audio import make_audio
 
 FORMATS = ("flac", "mp3", "opus", "m4a")

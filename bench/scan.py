@@ -210,7 +210,7 @@ def encode_sources(folder: Path, seconds: float) -> dict[str, list[Path]]:
 
 
 def write_song(music: Path, sources: dict, n: int, fmt: str | None = None) -> Path:
-    from metadata.tagging import TagSet, write_tags
+    from library.tagging import TagSet, write_tags
 
     fmt = fmt or FORMATS[n % len(FORMATS)]
     artist, album, number = f"Artist {n // 50:03d}", f"Album {n // 10:04d}", n % 10 + 1

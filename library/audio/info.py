@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import mutagen
 from mutagen.mp3 import BitrateMode
 
-from metadata.tagging import TagSet, tagset_from_mutagen
+from library.mutagen_formats import mutagen_kinds
+from library.tagging import TagSet, tagset_from_mutagen
 
 # The scanner and importer share the tagging TagSet; `Tags` is its name on AudioInfo.
 Tags = TagSet
@@ -96,66 +96,6 @@ def open_mutagen(path: Path, fileobj: BinaryIO | None = None) -> Any:
     if audio is None or getattr(audio, "info", None) is None:
         raise UnreadableAudio(path, "unknown or unsupported audio format")
     return audio
-
-
-@cache
-def mutagen_kinds() -> tuple[type, ...]:
-    """The formats mutagen.File tries when given no `options` (it breaks ties by name).
-
-    Without `options`, mutagen.File runs these 24 imports on every call to build the list,
-    a tenth or more of a scan's header parsing. A test checks it against mutagen's own list.
-    """
-    from mutagen.aac import AAC
-    from mutagen.ac3 import AC3
-    from mutagen.aiff import AIFF
-    from mutagen.apev2 import APEv2File
-    from mutagen.asf import ASF
-    from mutagen.dsdiff import DSDIFF
-    from mutagen.dsf import DSF
-    from mutagen.flac import FLAC
-    from mutagen.id3 import ID3FileType
-    from mutagen.monkeysaudio import MonkeysAudio
-    from mutagen.mp3 import MP3
-    from mutagen.mp4 import MP4
-    from mutagen.musepack import Musepack
-    from mutagen.oggflac import OggFLAC
-    from mutagen.oggopus import OggOpus
-    from mutagen.oggspeex import OggSpeex
-    from mutagen.oggtheora import OggTheora
-    from mutagen.oggvorbis import OggVorbis
-    from mutagen.optimfrog import OptimFROG
-    from mutagen.smf import SMF
-    from mutagen.tak import TAK
-    from mutagen.trueaudio import TrueAudio
-    from mutagen.wave import WAVE
-    from mutagen.wavpack import WavPack
-
-    return (
-        MP3,
-        TrueAudio,
-        OggTheora,
-        OggSpeex,
-        OggVorbis,
-        OggFLAC,
-        FLAC,
-        AIFF,
-        APEv2File,
-        MP4,
-        ID3FileType,
-        WavPack,
-        Musepack,
-        MonkeysAudio,
-        OptimFROG,
-        ASF,
-        OggOpus,
-        AAC,
-        AC3,
-        SMF,
-        TAK,
-        DSF,
-        DSDIFF,
-        WAVE,
-    )
 
 
 def format_key(audio: Any) -> str:

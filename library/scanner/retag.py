@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from library.models import Track, TrackFile
-from metadata.tagging import TaggingError, TagSet, write_tags
+from library.tagging import TaggingError, TagSet, write_tags
 
 
 @dataclass

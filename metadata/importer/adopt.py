@@ -20,9 +20,9 @@ from library.audio import UnreadableAudio
 from library.models import QualityProfile
 from library.naming import UnsafePath
 from library.quality import AUDIO_EXTENSIONS
+from library.tagging import TaggingError
 from metadata.importer import identify, landing, naming, paths, pipeline
 from metadata.models import ImportBatch, ImportItem
-from metadata.tagging import TaggingError
 
 logger = logging.getLogger(__name__)
 State = ImportItem.State

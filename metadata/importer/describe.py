@@ -13,8 +13,8 @@ import re
 from library.models import Album, Track
 from library.naming import NamingContext
 from library.quality import QUALITIES
+from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
-from metadata.tagging import TagSet
 
 VARIOUS_ARTISTS_MBID = "89ad4ac3-39f7-470e-963a-56509c546377"
 _VARIOUS_NAMES = {"various artists", "various", "va"}

@@ -17,13 +17,13 @@ from pathlib import Path
 from django.conf import settings
 
 from library.models import Track
+from library.tagging import InvalidImage, prepare_cover
 from metadata.importer import merge
 from metadata.models import AlbumCover, MetadataGap
 from metadata.providers import coverart, lrclib, musicbrainz
 from metadata.providers.base import ProviderError, ProviderUnavailable
 from metadata.providers.lrclib import Lyrics
 from metadata.providers.musicbrainz import TrackMetadata
-from metadata.tagging import InvalidImage, prepare_cover
 
 logger = logging.getLogger(__name__)
 Kind = MetadataGap.Kind

@@ -16,11 +16,11 @@ from django.utils import timezone
 from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
 from library.safe_files import DestinationExists
+from library.tagging import TaggingError, read_cover
 from metadata.importer import conflicts, describe, enrich, gaps, naming, placement, records
 from metadata.importer.enrich import Enrichment
 from metadata.importer.renamer import move_file, tidy_folder
 from metadata.models import MetadataGap
-from metadata.tagging import TaggingError, read_cover
 
 logger = logging.getLogger(__name__)
 Kind = MetadataGap.Kind

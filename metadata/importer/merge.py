@@ -12,8 +12,8 @@ from difflib import SequenceMatcher
 
 from library import catalog
 from library.models import Album, Artist, Track
+from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
-from metadata.tagging import TagSet
 
 _RELEASE_TYPES = {choice.value for choice in Album.ReleaseType}
 _SECONDARY_TYPES = {"compilation": "compilation", "live": "live", "soundtrack": "soundtrack"}

@@ -21,6 +21,7 @@ from django.conf import settings
 from library.audio import AudioInfo, verify_download
 from library.models import Track
 from library.naming import UnsafePath
+from library.tagging import TaggingError, read_cover
 from metadata.importer import (
     conflicts,
     describe,
@@ -35,7 +36,6 @@ from metadata.importer import (
 from metadata.importer.enrich import Enrichment
 from metadata.importer.journal import Outcome, Request, State, conclude, give_up, save
 from metadata.models import AlbumCover
-from metadata.tagging import TaggingError, read_cover
 
 __all__ = ["Outcome", "Request", "give_up", "import_file", "prepare"]
 

@@ -24,8 +24,8 @@ from library.safe_files import (
     safe_move,
     sha256_file,
 )
+from library.tagging import TagSet, UnsupportedFormat, write_tags
 from metadata.importer import paths
-from metadata.tagging import TagSet, UnsupportedFormat, write_tags
 
 # Filesystems without hard links (some network shares, FAT) answer with one of these.
 _NO_HARDLINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, ScanProblem
-from metadata.tagging import TagSet, write_tags
+from library.tagging import TagSet, write_tags
 from tests.factories import AlbumFactory, TrackFileFactory
 from tests.fakes.audio import make_audio
 

@@ -13,7 +13,7 @@ from downloads.models import DownloadJob
 from library import admin as library_admin
 from library import services
 from library.models import DuplicateGroup, LibraryScan, Track, TrackFile
-from metadata.tagging import read_tags
+from library.tagging import read_tags
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, TrackFileFactory
 from tests.library.factories import (
     AlbumCompletenessFactory,

@@ -19,7 +19,7 @@ from library.audio import (
     read_audio,
     verify_download,
 )
-from metadata.tagging import TagSet, write_tags
+from library.tagging import TagSet, write_tags
 from tests.fakes.audio import ffmpeg_path, make_audio, make_random_bytes_file
 
 FORMATS = {"flac": "flac", "mp3": "mp3", "ogg": "ogg", "opus": "opus", "m4a": "aac", "wav": "wav"}

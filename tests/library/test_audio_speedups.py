@@ -9,7 +9,7 @@ import re
 import mutagen._file
 
 from library.audio.flac import crc16
-from library.audio.info import mutagen_kinds
+from library.mutagen_formats import mutagen_kinds
 
 
 def _bitwise_crc16(data: bytes) -> int:

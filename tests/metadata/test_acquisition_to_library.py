@@ -10,7 +10,7 @@ from downloads import services
 from downloads.models import DownloadJob
 from library.audio import audio_fingerprint
 from library.models import Track
-from metadata.tagging import read_cover, read_tags
+from library.tagging import read_cover, read_tags
 from metadata.tasks import import_download
 from tests.downloads.network import build_trap_network
 from tests.engine_support import all_settled, run_engine_until

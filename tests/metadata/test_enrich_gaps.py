@@ -12,9 +12,9 @@ from django.utils import timezone
 from downloads.models import DownloadJob
 from library.audio import audio_fingerprint
 from library.models import Track, TrackFile
+from library.tagging import read_cover, read_lyrics, read_tags
 from metadata import services, tasks
 from metadata.models import AlbumCover, MetadataGap
-from metadata.tagging import read_cover, read_lyrics, read_tags
 from tests.factories import AlbumFactory
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
     SYNCED,
@@ -142,7 +142,7 @@ def test_the_fill_in_waits_while_providers_are_switched_off(settings, dirs, audi
 def test_an_embedded_cover_is_kept_and_saved_when_the_archive_is_down(
     dirs, audio_sources, providers
 ) -> None:
-    from metadata.tagging import TagSet, write_tags
+    from library.tagging import TagSet, write_tags
     from tests.fakes.metadata_services.coverart import render_cover
 
     source = downloaded_file(dirs, audio_sources, "flac")
@@ -186,7 +186,7 @@ def test_a_folder_imported_while_providers_are_down_is_completed_later(
 ) -> None:
     import shutil
 
-    from metadata.tagging import TagSet, write_tags
+    from library.tagging import TagSet, write_tags
 
     source = dirs.downloads / "rip" / "track.flac"
     source.parent.mkdir()

@@ -11,8 +11,8 @@ from PIL import Image
 
 from downloads.models import DownloadJob
 from library.models import Album, Track
+from library.tagging import read_cover, read_tags
 from metadata import services
-from metadata.tagging import read_cover, read_tags
 from tests.factories import AlbumFactory, DownloadJobFactory
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
     audio_sources,
@@ -81,7 +81,7 @@ def test_covers_are_resized_to_the_configured_maximum(
 def test_a_running_download_of_an_adopted_track_is_cancelled(dirs, audio_sources) -> None:
     import shutil
 
-    from metadata.tagging import TagSet, write_tags
+    from library.tagging import TagSet, write_tags
 
     job = DownloadJobFactory(track=want(title="Song"), status=DownloadJob.Status.DOWNLOADING)
     path = dirs.downloads / "song.flac"

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 
 from downloads.models import DownloadJob
 from library.models import Album, Track, TrackFile
+from library.tagging import TagSet, read_tags, write_tags
 from metadata import services, tasks
 from metadata.importer.adopt import ImportRefused
 from metadata.models import ImportBatch, ImportItem
-from metadata.tagging import TagSet, read_tags, write_tags
 from tests.factories import DownloadJobFactory
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
     LENGTH_MS,

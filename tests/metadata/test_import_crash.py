@@ -122,10 +122,10 @@ def test_a_folder_import_killed_mid_chunk_resumes_without_loss_or_duplicates(
 ) -> None:
     import shutil
 
+    from library.tagging import TagSet, write_tags
     from metadata import tasks
     from metadata.importer import landing, placement, records
     from metadata.models import ImportBatch
-    from metadata.tagging import TagSet, write_tags
 
     sources = []
     for n in range(12):

@@ -11,9 +11,9 @@ import pytest
 from downloads.models import Candidate, DownloadJob, RejectedFile
 from library.audio import audio_fingerprint, read_audio
 from library.models import Track, TrackFile
+from library.tagging import read_cover, read_lyrics, read_tags
 from metadata import services, tasks
 from metadata.models import ImportItem, MetadataGap
-from metadata.tagging import read_cover, read_lyrics, read_tags
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
     FORMATS,
     LENGTH_MS,

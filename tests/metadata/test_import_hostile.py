@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from library.models import TrackFile
+from library.tagging import TagSet, read_tags, write_tags
 from metadata import services
 from metadata.models import ImportItem
-from metadata.tagging import TagSet, read_tags, write_tags
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
     audio_sources,
     dirs,

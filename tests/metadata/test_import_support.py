@@ -14,7 +14,7 @@ import pytest
 
 from downloads.models import DownloadJob
 from library.models import Album, Track
-from metadata.tagging import TagSet, write_tags
+from library.tagging import TagSet, write_tags
 from tests.factories import ArtistFactory, CandidateFactory, DownloadJobFactory
 from tests.fakes.audio import make_audio
 from tests.fakes.metadata_services import FakeMetadataServices, MetadataCatalog

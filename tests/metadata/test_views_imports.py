@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from library.models import TrackFile
+from library.tagging import TagSet, write_tags
 from metadata import services
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
-from metadata.tagging import TagSet, write_tags
 from tests.factories import TrackFactory, TrackFileFactory
 from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""metadata.tagging: Picard-compatible tags for MP3, FLAC, Ogg Vorbis, Opus and M4A."""
+"""library.tagging: Picard-compatible tags for MP3, FLAC, Ogg Vorbis, Opus and M4A."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from mutagen.oggopus import OggOpus
 from PIL import Image
 
 from library.audio import audio_fingerprint, pcm_md5
-from metadata.tagging import (
+from library.tagging import (
     InvalidImage,
     TaggingError,
     TagSet,

@@ -14,8 +14,8 @@ from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
-from metadata.tagging.covers import FRONT_COVER, flac_picture, image_mime, pick_front
-from metadata.tagging.tagset import UnsupportedFormat, parse_int
+from library.tagging.covers import FRONT_COVER, flac_picture, image_mime, pick_front
+from library.tagging.tagset import UnsupportedFormat, parse_int
 
 SPOTIFY_KEY = "SPOTIFY_TRACK_ID"  # no Picard standard exists; a custom tag like Picard writes
 

@@ -16,7 +16,8 @@ from typing import Any
 import mutagen
 from mutagen.id3 import ID3
 
-from metadata.tagging.containers import (
+from library.mutagen_formats import mutagen_kinds
+from library.tagging.containers import (
     ID3_KEYS,
     MP4_KEYS,
     SPOTIFY_KEY,
@@ -25,8 +26,8 @@ from metadata.tagging.containers import (
     Vorbis,
     container_for,
 )
-from metadata.tagging.covers import prepare_cover
-from metadata.tagging.tagset import (
+from library.tagging.covers import prepare_cover
+from library.tagging.tagset import (
     INT_FIELDS,
     InvalidImage,
     TaggingError,
@@ -126,9 +127,6 @@ def read_lyrics(path: Path) -> str | None:
 
 
 def _open(path: Path) -> Any:
-    # Imported here: library.audio reads tags through this package, so a top import would cycle.
-    from library.audio.info import mutagen_kinds
-
     try:
         audio = mutagen.File(Path(path), options=mutagen_kinds())
     except mutagen.MutagenError as exc:

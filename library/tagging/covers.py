@@ -7,7 +7,7 @@ from typing import Any
 
 from mutagen.flac import Picture
 
-from metadata.tagging.tagset import InvalidImage
+from library.tagging.tagset import InvalidImage
 
 FRONT_COVER = 3  # picture type "Cover (front)" in ID3 APIC and FLAC PICTURE blocks
 
