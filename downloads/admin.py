@@ -45,7 +45,7 @@ class DownloadJobAdmin(admin.ModelAdmin):
         "search_query",
     ]
     list_select_related = ["track", "track__artist", "album", "album__artist"]
-    raw_id_fields = ["track", "album", "parent", "candidate"]
+    raw_id_fields = ["track", "album", "parent", "candidate", "import_item"]
     readonly_fields = [
         "status",
         "attempts",

@@ -120,6 +120,10 @@ class DownloadJob(models.Model):
         max_length=4096, blank=True, help_text="Downloaded file, before import."
     )
     library_path = models.CharField(max_length=4096, blank=True)
+    # The import of the file this job handed over last (its journal, should the import crash).
+    import_item = models.ForeignKey(
+        "metadata.ImportItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,3 +20,18 @@ def run_manual_search(search_id: int) -> str:
         return "gone or already finished"
     search = run(search)
     return f"{search.status}: {len(search.results)} results"
+
+
+def import_download(job_id: int) -> str:
+    """Import the file the engine handed over (job in `importing`) and record the outcome."""
+    from downloads.engine import handoff
+
+    return handoff.import_download(job_id)
+
+
+def resume_handoffs() -> str:
+    """Re-enqueue imports of downloads that a worker crash or restart interrupted."""
+    from downloads.engine import handoff
+
+    job_ids = handoff.resume_stalled_handoffs(handoff.STALE_AFTER)
+    return f"re-queued {len(job_ids)} imports"

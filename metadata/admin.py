@@ -86,10 +86,9 @@ class ImportItemAdmin(admin.ModelAdmin):
     list_filter = ["state", ("batch", admin.EmptyFieldListFilter)]
     search_fields = ["source_path", "library_path", "reason"]
     list_select_related = ["track", "track__artist"]
-    raw_id_fields = ["track", "batch", "download_job"]
+    raw_id_fields = ["track", "batch"]
     readonly_fields = [
         "batch",
-        "download_job",
         "track",
         "source_path",
         "staged_path",

@@ -149,13 +149,6 @@ class ImportItem(models.Model):
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="items"
     )
-    download_job = models.ForeignKey(
-        "downloads.DownloadJob",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="import_items",
-    )
     track = models.ForeignKey(
         "library.Track", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -40,7 +40,6 @@ class ImportItemOut(Schema):
     set_aside_path: str
     track_id: int | None
     batch_id: int | None
-    download_job_id: int | None
     created_at: datetime
 
 

@@ -11,10 +11,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from downloads.models import DownloadJob
 from library.naming import InvalidTemplate, validate_template
-from library.safe_files import TEMP_PREFIX, CrashHook
-from metadata.importer import adopt, fillin, handoff, paths, renamer
+from library.safe_files import TEMP_PREFIX
+from metadata.importer import adopt, fillin, paths, renamer
 from metadata.importer.adopt import ImportRefused, Progress
 from metadata.importer.renamer import RenamePlan
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
@@ -31,24 +30,12 @@ __all__ = [
     "apply_renames",
     "fill_metadata_gaps",
     "fill_track_gaps",
-    "import_download",
     "preview_renames",
     "resume_stalled_imports",
     "run_folder_import",
     "save_naming_scheme",
     "start_folder_import",
 ]
-
-
-# --- downloads ----------------------------------------------------------------------------
-
-
-def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
-    """Import the file the download engine handed over for job `job_id`.
-
-    Ends with `complete_job` or `fail_candidate`; safe to call again after a crash.
-    """
-    return handoff.import_download(job_id, crash_hook=crash_hook)
 
 
 # --- folders the user already has --------------------------------------------------------
@@ -179,16 +166,11 @@ def apply_renames(
 
 
 def resume_stalled_imports() -> str:
-    """Re-enqueue imports whose worker died; clear stale staging copies. Runs on a schedule."""
+    """Re-enqueue folder imports whose worker died; clear stale staging copies (scheduled).
+
+    Imports of downloads are resumed by the download engine, which owns those jobs.
+    """
     cutoff = timezone.now() - timedelta(minutes=STALE_MINUTES)
-    busy_jobs = ImportItem.objects.filter(updated_at__gte=cutoff).values("download_job_id")
-    jobs = list(
-        DownloadJob.objects.filter(status=DownloadJob.Status.IMPORTING, state_changed_at__lt=cutoff)
-        .exclude(pk__in=busy_jobs)
-        .values_list("pk", flat=True)
-    )
-    for job_id in jobs:
-        enqueue("metadata.tasks.import_download", job_id)
     batches = list(
         ImportBatch.objects.filter(
             status=ImportBatch.Status.RUNNING, updated_at__lt=cutoff
@@ -197,10 +179,7 @@ def resume_stalled_imports() -> str:
     for batch_id in batches:
         enqueue("metadata.tasks.resume_folder_import", batch_id)
     removed = _clear_staging()
-    return (
-        f"re-queued {len(jobs)} imports and {len(batches)} folder imports; "
-        f"removed {removed} stale staging copies"
-    )
+    return f"re-queued {len(batches)} folder imports; removed {removed} stale staging copies"
 
 
 def _clear_staging() -> int:

@@ -6,11 +6,6 @@ from metadata import services
 from metadata.models import ImportBatch
 
 
-def import_download(job_id: int) -> str:
-    """Import the file the download engine handed over (job in `importing`)."""
-    return services.import_download(job_id)
-
-
 def run_folder_import(batch_id: int) -> str:
     """Import a folder the user already has (queued by the API or the UI)."""
     batch = services.run_folder_import(batch_id)

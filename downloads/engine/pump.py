@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from downloads import services
 from downloads.engine import albums, searching, transfers
 from downloads.engine.context import EngineRun
 from downloads.models import DownloadJob, EngineSettings
@@ -46,6 +47,8 @@ def pump() -> str:
 
 def step() -> None:
     """One pass over all active jobs; slskd trouble is recorded on the jobs, never raised."""
+    # Tracks a folder import brought in need no download, whether slskd answers or not.
+    services.settle_jobs_of_owned_tracks()
     client = client_from_settings()
     if client is None:
         _explain_waiting("slskd is not configured: set SLSKD_URL and SLSKD_API_KEY")

@@ -212,4 +212,4 @@ def _to_importing(
     if moved:
         Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.DONE)
         services.record_peer_result(candidate.username, success=True)
-        enqueue("metadata.tasks.import_download", job.pk)
+        enqueue("downloads.tasks.import_download", job.pk)

@@ -196,16 +196,11 @@ def _record(batch: list[Prepared]) -> list[Outcome]:
         if prepared.rivals or prepared.resumed:
             _retire_rivals(prepared)
     known = [p for p in batch if not p.new_track]
-    wanting = [p for p in known if p.track.status != Track.Status.KNOWN]  # before it is owned
     records.record_files(
         [(p.track, p.dest, p.info, p.sha256, p.quality) for p in batch],
         previous={p.dest: p.previous for p in batch if p.previous},
     )
     gaps.record_many([(p.track, p.enrichment) for p in batch if p.enrichment is not None])
-    for prepared in wanting:  # only wanted or owned tracks can have download jobs
-        records.settle_other_jobs(
-            prepared.track, prepared.dest, except_job=prepared.req.item.download_job_id
-        )
     records.refresh_playlists([p.track.pk for p in known])
     for prepared in batch:
         prepared.req.step("import:recorded")

@@ -170,7 +170,6 @@ def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label:
         f"({naming.relative(keep.path)}); this file is {new_label}"
     )
     records.mark_owned(track)
-    records.settle_other_jobs(track, keep.path, except_job=req.item.download_job_id)
     set_aside = ""
     if not req.keep_source and req.source.exists():
         set_aside = str(placement.recycle(req.source, reason))

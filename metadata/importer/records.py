@@ -1,4 +1,4 @@
-"""Library records of an import: the TrackFile, the owned track, other jobs for the same want."""
+"""Library records of an import: the TrackFile and the owned track."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from downloads import services as download_services
-from downloads.models import DownloadJob
 from library import playlists
 from library.audio import AudioInfo
 from library.models import Track, TrackFile
 from library.scanner.reader import tag_score
 
 logger = logging.getLogger(__name__)
-Status = DownloadJob.Status
 _UPSERT_FIELDS = [
     "track",
     "size",
@@ -36,8 +33,6 @@ _UPSERT_FIELDS = [
     "tag_score",
     "recycled_to",
 ]
-# Jobs not yet holding a file can simply be marked done; a running transfer is cancelled.
-_SETTLE_AS_DONE = (Status.QUEUED, Status.SEARCHING, Status.PAUSED)
 
 
 def record_files(
@@ -122,40 +117,6 @@ def forget_files(file_paths: list[Path | str]) -> None:
         TrackFile.objects.filter(path__in=[str(p) for p in file_paths]).update(
             is_missing=True, updated_at=timezone.now()
         )
-
-
-def settle_other_jobs(track: Track, library_path: Path, *, except_job: int | None = None) -> int:
-    """Stop downloading a track the library now has; returns how many jobs were settled.
-
-    Queued, searching and paused jobs are completed with the library path; a running transfer
-    is cancelled. A job that is importing is left alone: its own import will find this file.
-    """
-    jobs = DownloadJob.objects.filter(track=track, kind=DownloadJob.Kind.TRACK)
-    jobs = jobs.filter(status__in=[*_SETTLE_AS_DONE, Status.DOWNLOADING]).exclude(pk=except_job)
-    settled = 0
-    for job in jobs:
-        settled += _settle(job, str(library_path))
-    return settled
-
-
-def _settle(job: DownloadJob, library_path: str) -> int:
-    now = timezone.now()
-    reason = "the library already has this track"
-    if job.status == Status.DOWNLOADING:
-        try:
-            download_services.cancel_job(job)
-        except download_services.InvalidTransition:
-            return 0
-        DownloadJob.objects.filter(pk=job.pk).update(status_reason=reason)
-        return 1
-    return DownloadJob.objects.filter(pk=job.pk, status__in=_SETTLE_AS_DONE).update(
-        status=Status.COMPLETED,
-        library_path=library_path,
-        status_reason=reason,
-        finished_at=now,
-        state_changed_at=now,
-        updated_at=now,
-    )
 
 
 def refresh_playlists(track_ids: list[int]) -> None:

@@ -9,6 +9,7 @@ import pytest
 from downloads import services
 from downloads.engine.albums import parse_track_name
 from downloads.models import Candidate, DownloadJob
+from downloads.services import engine_callbacks
 from tests.engine_support import run_engine_until
 from tests.fakes.audio import make_audio
 from tests.fakes.slskd import Network
@@ -47,7 +48,7 @@ def _children_settled() -> bool:
 def test_an_album_comes_from_one_complete_folder_with_failover_per_file(
     slskd_factory, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(services, "BACKOFF_BASE_SECONDS", 0)
+    monkeypatch.setattr(engine_callbacks, "BACKOFF_BASE_SECONDS", 0)
     network = _album_network(tmp_path / "net")
     network.add_failure(
         "errored",

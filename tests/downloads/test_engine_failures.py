@@ -10,6 +10,7 @@ import pytest
 from downloads import services
 from downloads.engine import step
 from downloads.models import Candidate, DownloadJob, Peer
+from downloads.services import engine_callbacks
 from tests.engine_support import all_settled, run_engine_until
 from tests.fakes.audio import make_audio
 from tests.fakes.slskd import Network
@@ -31,7 +32,7 @@ def _two_peer_network(root: Path) -> Network:
 
 
 def _no_backoff(monkeypatch) -> None:
-    monkeypatch.setattr(services, "BACKOFF_BASE_SECONDS", 0)
+    monkeypatch.setattr(engine_callbacks, "BACKOFF_BASE_SECONDS", 0)
 
 
 def test_a_peer_that_errors_mid_transfer_fails_over_to_another_peer(

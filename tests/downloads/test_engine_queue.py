@@ -12,6 +12,7 @@ from downloads import services
 from downloads.engine import step
 from downloads.engine.transfers import _timed_out
 from downloads.models import Candidate, DownloadJob
+from downloads.services import engine_callbacks
 from downloads.slskd import Transfer
 from tests.engine_support import all_settled, run_engine_until
 from tests.factories import DownloadJobFactory
@@ -72,7 +73,7 @@ def test_the_search_budget_makes_jobs_wait_with_a_reason(slskd_factory, settings
 def test_a_peer_that_never_starts_our_file_is_left_for_another(
     slskd_factory, settings, tmp_path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(services, "BACKOFF_BASE_SECONDS", 0)
+    monkeypatch.setattr(engine_callbacks, "BACKOFF_BASE_SECONDS", 0)
     net = _network(tmp_path / "net", ["One"], upload_speed=9_000_000)
     net.add_user("other", upload_speed=100_000).share(
         "Shared\\Rho - One.flac", tmp_path / "net" / "1.flac"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from downloads.engine import handoff
 from downloads.models import DownloadJob
 from library.audio import audio_fingerprint
 from library.models import Track, TrackFile
@@ -54,7 +55,7 @@ def test_a_download_is_imported_while_every_provider_is_down_and_completed_later
     job = importing_job(track, source)
     take_down(providers, how)
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     first = Path(job.library_path)
@@ -89,7 +90,7 @@ def test_only_the_missing_part_is_a_gap(dirs, audio_sources, providers) -> None:
     providers.set_mode("503", service="lrclib")
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "mp3"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     gap = MetadataGap.objects.get()
     assert gap.kind == Kind.LYRICS and "503" in gap.reason
@@ -104,7 +105,7 @@ def test_a_provider_that_answers_none_leaves_no_gap(
     catalog.remove_cover(next(iter(catalog.releases)))
     job = importing_job(want(title="Intro"), downloaded_file(dirs, audio_sources, "ogg", "01"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     path = Path(job.library_path)
@@ -117,7 +118,7 @@ def test_a_provider_that_answers_none_leaves_no_gap(
 def test_a_retry_that_fails_again_backs_off(dirs, audio_sources, providers) -> None:
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
     providers.set_mode("503")
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
     services.retry_gaps_now()
 
     tasks.fill_metadata_gaps()
@@ -130,7 +131,7 @@ def test_a_retry_that_fails_again_backs_off(dirs, audio_sources, providers) -> N
 
 def test_the_fill_in_waits_while_providers_are_switched_off(settings, dirs, audio_sources) -> None:
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "m4a"))
-    services.import_download(job.pk)  # providers are off: everything is a gap
+    handoff.import_download(job.pk)  # providers are off: everything is a gap
     services.retry_gaps_now()
 
     message = tasks.fill_metadata_gaps()
@@ -150,7 +151,7 @@ def test_an_embedded_cover_is_kept_and_saved_when_the_archive_is_down(
     providers.set_mode("503", service="coverart")
     job = importing_job(want(), source)
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     path = Path(job.library_path)
@@ -172,7 +173,7 @@ def test_a_known_image_url_is_used_when_the_archive_has_no_cover(
     AlbumCover.objects.create(album=album, image_url=image_url)
     job = importing_job(track, downloaded_file(dirs, audio_sources, "m4a"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     path = Path(job.library_path)

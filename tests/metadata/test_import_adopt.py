@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from downloads.engine.pump import step as engine_step
 from downloads.models import DownloadJob
 from library.models import Album, Track, TrackFile
 from library.tagging import TagSet, read_tags, write_tags
@@ -79,6 +80,7 @@ def test_an_active_download_of_an_adopted_track_is_stopped(dirs, audio_sources) 
     put(dirs, audio_sources, "two.mp3", "mp3", title="Two", artist="Neon Harbor")
 
     services.import_folder_now(str(dirs.downloads))
+    engine_step()  # the engine settles jobs whose track arrived some other way
 
     for job in (queued, searching):
         job.refresh_from_db()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from downloads.engine import handoff
 from downloads.models import DownloadJob
 from library.models import Playlist, PlaylistEntry, Track, TrackFile
-from metadata import services
 from metadata.models import ImportItem
 from tests.factories import TrackFactory, TrackFileFactory
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def first_import(dirs, audio_sources, fmt: str) -> Path:
     track = want()
     job = importing_job(track, downloaded_file(dirs, audio_sources, fmt))
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
     job.refresh_from_db()
     DownloadJob.objects.filter(pk=job.pk).delete()  # so the next job for the track is allowed
     Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED)
@@ -38,7 +38,7 @@ def test_a_better_download_replaces_the_library_file(dirs, audio_sources) -> Non
     old = first_import(dirs, audio_sources, "mp3")
     job = importing_job(Track.objects.get(), downloaded_file(dirs, audio_sources, "flac"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.COMPLETED and job.library_path.endswith(".flac")
@@ -55,13 +55,13 @@ def test_a_worse_download_leaves_the_library_file_and_completes_the_job(
     source = downloaded_file(dirs, audio_sources, "opus")
     job = importing_job(Track.objects.get(), source)
 
-    message = services.import_download(job.pk)
+    message = handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.COMPLETED and job.library_path == str(kept)
     assert "kept the library's" in message
     assert dirs.library_files() == [kept] and not source.exists()
-    item = ImportItem.objects.get(download_job=job)
+    item = DownloadJob.objects.get(pk=job.pk).import_item
     assert item.state == ImportItem.State.SKIPPED and "FLAC" in item.reason
     assert Path(item.set_aside_path).is_relative_to(dirs.recycle)
 
@@ -71,7 +71,7 @@ def test_an_equal_download_keeps_the_file_already_there(dirs, audio_sources) -> 
     before = kept.stat().st_mtime_ns
     job = importing_job(Track.objects.get(), downloaded_file(dirs, audio_sources, "flac"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     assert dirs.library_files() == [kept] and kept.stat().st_mtime_ns == before
     assert TrackFile.objects.count() == 1
@@ -82,7 +82,7 @@ def test_a_broken_library_file_is_replaced_by_any_good_download(dirs, audio_sour
     TrackFile.objects.update(is_broken=True, broken_reason="truncated")
     job = importing_job(Track.objects.get(), downloaded_file(dirs, audio_sources, "mp3"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.library_path.endswith(".mp3") and not old.exists()
@@ -96,7 +96,7 @@ def test_another_recordings_file_at_the_destination_is_never_touched(dirs, audio
     TrackFileFactory(track=other, path=str(taken))
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.library_path == str(taken.with_name("Afterglow (2).flac"))
@@ -109,7 +109,7 @@ def test_playlists_with_the_track_are_rewritten(dirs, audio_sources) -> None:
     PlaylistEntry.objects.create(playlist=playlist, track=track, position=1)
     job = importing_job(track, downloaded_file(dirs, audio_sources, "ogg"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     m3u = (dirs.music / "Night.m3u8").read_text()

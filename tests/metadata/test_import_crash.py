@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from downloads.engine import handoff
 from downloads.models import DownloadJob
 from library.audio import audio_fingerprint
 from library.models import TrackFile
@@ -69,7 +70,7 @@ def no_hard_links(monkeypatch: pytest.MonkeyPatch) -> None:
 def recorded_steps(dirs, audio_sources) -> list[str]:
     steps: list[str] = []
     job = importing_job(want(title="Probe"), downloaded_file(dirs, audio_sources, "flac", "probe"))
-    services.import_download(job.pk, crash_hook=steps.append)
+    handoff.import_download(job.pk, crash_hook=steps.append)
     return steps
 
 
@@ -97,12 +98,12 @@ def check_crash_and_restart(step: str, dirs, audio_sources) -> None:
     job = importing_job(want(), source)
 
     with pytest.raises(Killed):
-        services.import_download(job.pk, crash_hook=kill_at(step))
+        handoff.import_download(job.pk, crash_hook=kill_at(step))
 
     in_library = dirs.library_files()
     assert source.exists() or [audio_fingerprint(p) for p in in_library] == [audio]
 
-    services.import_download(job.pk)  # the worker restarts and runs the task again
+    handoff.import_download(job.pk)  # the worker restarts and runs the task again
 
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.COMPLETED

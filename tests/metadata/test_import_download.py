@@ -8,11 +8,12 @@ from pathlib import Path
 import mutagen
 import pytest
 
+from downloads import tasks as download_tasks
+from downloads.engine import handoff
 from downloads.models import Candidate, DownloadJob, RejectedFile
 from library.audio import audio_fingerprint, read_audio
 from library.models import Track, TrackFile
 from library.tagging import read_cover, read_lyrics, read_tags
-from metadata import services, tasks
 from metadata.models import ImportItem, MetadataGap
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
     FORMATS,
@@ -40,7 +41,7 @@ def test_a_download_ends_in_the_library_tagged_named_and_decorated(
     track = want()
     job = importing_job(track, source)
 
-    result = tasks.import_download(job.pk)
+    result = download_tasks.import_download(job.pk)
 
     extension = ".m4a" if fmt == "m4a" else f".{fmt}"
     expected = dirs.music / "Neon Harbor" / "Night Drive (2024)" / f"02 - Afterglow{extension}"
@@ -77,7 +78,7 @@ def test_the_library_records_say_what_is_on_disk(dirs, audio_sources, providers)
     track = want()
     job = importing_job(track, source)
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     row = TrackFile.objects.get()
@@ -99,10 +100,10 @@ def test_the_library_records_say_what_is_on_disk(dirs, audio_sources, providers)
 
 def test_running_the_task_again_changes_nothing(dirs, audio_sources, providers) -> None:
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "mp3"))
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
     before = [(p, p.stat().st_mtime_ns) for p in dirs.library_files()]
 
-    message = tasks.import_download(job.pk)
+    message = download_tasks.import_download(job.pk)
 
     assert "nothing to import" in message
     assert [(p, p.stat().st_mtime_ns) for p in dirs.library_files()] == before
@@ -118,7 +119,7 @@ def test_a_truncated_download_is_quarantined_and_the_engine_moves_on(
     data = source.read_bytes()
     source.write_bytes(data[: len(data) * 2 // 3])
 
-    message = services.import_download(job.pk)
+    message = handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert "quarantined" in message
@@ -138,7 +139,7 @@ def test_a_truncated_download_is_quarantined_and_the_engine_moves_on(
 def test_a_download_of_the_wrong_length_is_quarantined(dirs, audio_sources) -> None:
     job = importing_job(want(duration_ms=200_000), downloaded_file(dirs, audio_sources, "opus"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     item = ImportItem.objects.get()
     assert item.state == ImportItem.State.QUARANTINED
@@ -152,7 +153,7 @@ def test_noise_with_an_audio_name_is_quarantined(dirs) -> None:
     path.write_bytes(b"\x00junk" * 1000)
     job = importing_job(want(), path)
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert ImportItem.objects.get().state == ImportItem.State.QUARANTINED

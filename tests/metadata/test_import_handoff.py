@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from downloads import tasks as download_tasks
+from downloads.engine import handoff
 from downloads.models import Candidate, DownloadJob
 from library.models import Track
 from library.safe_files import TEMP_PREFIX
-from metadata import services, tasks
-from metadata.importer import handoff
+from metadata import tasks
 from metadata.models import ImportBatch, ImportItem
 from tests.factories import CandidateFactory
 from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
@@ -36,7 +37,7 @@ def test_a_vanished_download_sends_the_job_back_without_blaming_the_file(
     job = importing_job(want(), source)
     source.unlink()
 
-    message = tasks.import_download(job.pk)
+    message = download_tasks.import_download(job.pk)
 
     job.refresh_from_db()
     assert "file not found" in message
@@ -53,9 +54,9 @@ def test_an_import_that_keeps_crashing_gives_the_job_back(dirs, audio_sources, m
     monkeypatch.setattr("metadata.importer.pipeline.placement.stage", crash)
     for _ in range(handoff.MAX_ATTEMPTS):
         with pytest.raises(OSError):
-            tasks.import_download(job.pk)
+            download_tasks.import_download(job.pk)
 
-    message = tasks.import_download(job.pk)
+    message = download_tasks.import_download(job.pk)
 
     job.refresh_from_db()
     assert "import failed 3 times" in message and "No space left" in message
@@ -69,14 +70,14 @@ def test_a_verdict_reached_before_a_crash_is_still_reported(
     source = downloaded_file(dirs, audio_sources, "flac")
     job = importing_job(want(duration_ms=500_000), source)
     monkeypatch.setattr(
-        "metadata.importer.handoff.download_services.fail_candidate",
+        "downloads.engine.handoff.download_services.fail_candidate",
         lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt),
     )
     with pytest.raises(KeyboardInterrupt):
-        tasks.import_download(job.pk)
+        download_tasks.import_download(job.pk)
     monkeypatch.undo()
 
-    tasks.import_download(job.pk)
+    download_tasks.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.QUEUED
@@ -88,7 +89,7 @@ def test_the_next_candidate_at_the_same_path_gets_a_fresh_import(dirs, audio_sou
     track = want(duration_ms=500_000)
     source = downloaded_file(dirs, audio_sources, "flac")
     job = importing_job(track, source)
-    services.import_download(job.pk)  # wrong length: quarantined, back to the queue
+    handoff.import_download(job.pk)  # wrong length: quarantined, back to the queue
     downloaded_file(dirs, audio_sources, "flac")  # the next candidate lands at the same path
     candidate = CandidateFactory(job=job, size=source.stat().st_size)
     DownloadJob.objects.filter(pk=job.pk).update(
@@ -99,7 +100,7 @@ def test_the_next_candidate_at_the_same_path_gets_a_fresh_import(dirs, audio_sou
     )
     Track.objects.filter(pk=track.pk).update(duration_ms=3000)
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.COMPLETED
@@ -108,11 +109,24 @@ def test_the_next_candidate_at_the_same_path_gets_a_fresh_import(dirs, audio_sou
 
 def test_stalled_imports_are_picked_up_again(dirs, audio_sources, monkeypatch) -> None:
     queued = []
-    monkeypatch.setattr("metadata.services.enqueue", lambda *args: queued.append(args))
+    monkeypatch.setattr("downloads.engine.handoff.enqueue", lambda *args: queued.append(args))
     stale = timezone.now() - timedelta(hours=1)
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
     DownloadJob.objects.filter(pk=job.pk).update(state_changed_at=stale)
-    fresh = importing_job(want(title="Other"), downloaded_file(dirs, audio_sources, "mp3", "x"))
+    importing_job(
+        want(title="Other"), downloaded_file(dirs, audio_sources, "mp3", "x")
+    )  # fresh: not stalled
+
+    message = download_tasks.resume_handoffs()
+
+    assert queued == [("downloads.tasks.import_download", job.pk)]
+    assert message == "re-queued 1 imports"
+
+
+def test_stalled_folder_imports_and_stale_staging_copies_are_handled(dirs, monkeypatch) -> None:
+    queued = []
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: queued.append(args))
+    stale = timezone.now() - timedelta(hours=1)
     batch = ImportBatch.objects.create(path="/in", status="running")
     ImportBatch.objects.filter(pk=batch.pk).update(updated_at=stale)
     staging = dirs.music / ".soulspot-staging"
@@ -125,9 +139,7 @@ def test_stalled_imports_are_picked_up_again(dirs, audio_sources, monkeypatch) -
 
     message = tasks.resume_imports()
 
-    assert ("metadata.tasks.import_download", job.pk) in queued
-    assert ("metadata.tasks.import_download", fresh.pk) not in queued
-    assert ("metadata.tasks.resume_folder_import", batch.pk) in queued
+    assert queued == [("metadata.tasks.resume_folder_import", batch.pk)]
     assert not old_copy.exists() and new_copy.exists()
     assert "removed 1 stale staging copies" in message
 
@@ -136,6 +148,8 @@ def test_a_job_that_is_not_importing_is_left_alone(dirs, audio_sources) -> None:
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
     DownloadJob.objects.filter(pk=job.pk).update(status=DownloadJob.Status.CANCELLED)
 
-    assert tasks.import_download(job.pk) == f"job #{job.pk} is cancelled: nothing to import"
-    assert tasks.import_download(999999) == "job #999999 is gone"
+    assert (
+        download_tasks.import_download(job.pk) == f"job #{job.pk} is cancelled: nothing to import"
+    )
+    assert download_tasks.import_download(999999) == "job #999999 is gone"
     assert Path(job.local_path).exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from downloads.engine import handoff
 from library.models import TrackFile
 from library.tagging import TagSet, read_tags, write_tags
 from metadata import services
@@ -69,7 +70,7 @@ def test_a_hostile_want_gives_a_safe_path(case, dirs, audio_sources) -> None:
         want(title=title[:500], artist=artist), downloaded_file(dirs, audio_sources, "mp3")
     )
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     job.refresh_from_db()
     assert job.status == "completed", job.status_reason
@@ -84,7 +85,7 @@ def test_a_symlinked_folder_inside_the_library_cannot_lead_outside(
     (dirs.music / "Neon Harbor").symlink_to(outside, target_is_directory=True)
     job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
 
-    services.import_download(job.pk)
+    handoff.import_download(job.pk)
 
     assert list(outside.rglob("*.flac")) == []
     item = ImportItem.objects.get()

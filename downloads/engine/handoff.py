@@ -1,16 +1,20 @@
-"""Importing the file the download engine hands over (a DownloadJob in `importing`).
+"""Handing a downloaded file to the importer and recording what it says on the job.
 
-The contract with the engine: it moves the job to `importing` with `local_path` set and
-enqueues `metadata.tasks.import_download`. We finish with `complete_job` (the file is in the
-library, or the library already had it as good or better) or `fail_candidate` (the file was
-bad: it is quarantined, the candidate is marked wrong for this want, and the engine moves on
-to the next candidate). Re-running the task for the same job resumes or repeats safely.
+The engine moves a job to `importing` with `local_path` set and enqueues
+`downloads.tasks.import_download`. The importer (`metadata.importer.pipeline`) returns an
+outcome and knows nothing of jobs; here that outcome becomes `complete_job` (the file is in the
+library, or the library already had it as good or better, and other jobs for the track are
+settled) or `fail_candidate` (the file was bad: it is quarantined, the candidate is marked wrong
+for this want, and the engine moves on). Re-running the task for the same job resumes safely.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
+
+from django.utils import timezone
 
 from downloads import services as download_services
 from downloads.models import DownloadJob
@@ -18,12 +22,15 @@ from library.models import QualityProfile
 from library.safe_files import CrashHook
 from metadata.importer import pipeline
 from metadata.models import ImportItem
+from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
 State = ImportItem.State
 # An import that crashed this many times is not retried again for the same file: the engine
 # gets it back and tries another candidate (or gives up), so nothing loops forever.
 MAX_ATTEMPTS = 3
+# An import whose record has not moved for this long belongs to a worker that died.
+STALE_AFTER = timedelta(minutes=15)
 
 
 def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
@@ -36,6 +43,7 @@ def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
             "track__album__artist",
             "candidate",
             "quality_profile",
+            "import_item",
         )
         .filter(pk=job_id)
         .first()
@@ -66,16 +74,12 @@ def _item_for(job: DownloadJob) -> ImportItem:
 
     (A later candidate may be downloaded to the same local path; it gets a fresh record.)
     """
-    item = (
-        ImportItem.objects.filter(
-            download_job=job, source_path=job.local_path, created_at__gte=job.state_changed_at
-        )
-        .order_by("-pk")
-        .first()
-    )
-    return item or ImportItem.objects.create(
-        download_job=job, source_path=job.local_path, track=job.track
-    )
+    item = job.import_item
+    if item and item.source_path == job.local_path and item.created_at >= job.state_changed_at:
+        return item
+    item = ImportItem.objects.create(source_path=job.local_path, track=job.track)
+    DownloadJob.objects.filter(pk=job.pk).update(import_item=item)
+    return item
 
 
 def _conclude_earlier_run(job: DownloadJob, item: ImportItem) -> str:
@@ -110,9 +114,12 @@ def _default_ladder() -> list[str]:
 
 
 def _report(job: DownloadJob, outcome: pipeline.Outcome) -> str:
-    """Hand the result back to the download engine."""
+    """Record the importer's outcome on the job; the engine takes it from there."""
     if outcome.state in (State.IMPORTED, State.SKIPPED):
         download_services.complete_job(job.pk, outcome.library_path)
+        download_services.settle_jobs_for_owned_track(
+            job.track, outcome.library_path, except_job=job.pk
+        )
         verb = "imported to" if outcome.state == State.IMPORTED else "kept the library's"
         return f"job #{job.pk}: {verb} {outcome.library_path}"
     if outcome.state == State.QUARANTINED:
@@ -121,3 +128,17 @@ def _report(job: DownloadJob, outcome: pipeline.Outcome) -> str:
         return f"job #{job.pk}: {reason}"
     download_services.fail_candidate(job.pk, outcome.reason, wrong_file=False)
     return f"job #{job.pk}: import failed: {outcome.reason}"
+
+
+def resume_stalled_handoffs(stale_after: timedelta) -> list[int]:
+    """Re-enqueue the import of jobs whose worker died mid-import (their record went quiet)."""
+    cutoff = timezone.now() - stale_after
+    stalled = (
+        DownloadJob.objects.filter(status=DownloadJob.Status.IMPORTING, state_changed_at__lt=cutoff)
+        .exclude(import_item__updated_at__gte=cutoff)
+        .values_list("pk", flat=True)
+    )
+    job_ids = list(stalled)
+    for job_id in job_ids:
+        enqueue("downloads.tasks.import_download", job_id)
+    return job_ids

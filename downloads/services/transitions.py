@@ -1,0 +1,59 @@
+"""Race-safe status changes, and the one rule every path that (re)starts a job checks.
+
+`transition(job, from, to)` updates only if the job is still in one of the expected states, so
+a worker and a user clicking "cancel" can never both win.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from downloads.models import DownloadJob
+from downloads.services.errors import AlreadyQueued
+from soulspot.lib.queue import enqueue
+
+logger = logging.getLogger(__name__)
+Status = DownloadJob.Status
+
+
+def transition(job_id: int, from_statuses: Iterable[str], to_status: str, **fields: object) -> bool:
+    """Change status only if the job is still in `from_statuses`; True if we won."""
+    now = timezone.now()
+    extra = {"finished_at": now} if to_status in DownloadJob.TERMINAL_STATUSES else {}
+    updated = DownloadJob.objects.filter(pk=job_id, status__in=list(from_statuses)).update(
+        status=to_status, state_changed_at=now, updated_at=now, **extra, **fields
+    )
+    return updated == 1
+
+
+def wake_engine() -> None:
+    """Ask the worker to look at the queue now instead of at the next scheduled tick."""
+    enqueue("downloads.tasks.pump_engine")
+
+
+def refuse_if_already_wanted(track_id: int, *, other_than: int | None = None) -> None:
+    """One live job per track: an active or paused one means "already being downloaded"."""
+    live = [*DownloadJob.ACTIVE_STATUSES, Status.PAUSED]
+    existing = DownloadJob.objects.filter(track_id=track_id, status__in=live).exclude(pk=other_than)
+    job = existing.order_by("pk").first()
+    if job is not None:
+        raise AlreadyQueued(job)
+
+
+def cancel_remote_transfer(job: DownloadJob) -> None:
+    """Best effort: a transfer slskd keeps running would finish into a job nobody follows."""
+    if not job.transfer_id or job.candidate_id is None:
+        return
+    from downloads.slskd import SlskdError, client_from_settings
+
+    client = client_from_settings()
+    if client is None:
+        return
+    with client:
+        try:
+            client.cancel(job.candidate.username, job.transfer_id)
+        except SlskdError as exc:
+            logger.warning("could not cancel transfer %s: %s", job.transfer_id, exc)
