@@ -12,6 +12,8 @@ from downloads.models import (
     Peer,
     RejectedFile,
 )
+from library.admin import report_action_result
+from library.services import ActionResult
 
 
 class CandidateInline(admin.TabularInline):
@@ -131,6 +133,10 @@ class EngineSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return not EngineSettings.objects.exists()
 
+    def save_model(self, request: HttpRequest, obj: EngineSettings, form, change: bool) -> None:
+        # Through the service: pausing, resuming and a new concurrency wake the engine.
+        services.update_engine(paused=obj.paused, max_concurrent=obj.max_concurrent)
+
 
 @admin.register(ManualSearch)
 class ManualSearchAdmin(admin.ModelAdmin):
@@ -138,3 +144,29 @@ class ManualSearchAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["artist", "title", "query"]
     readonly_fields = ["status", "query", "error", "results", "created_at"]
+
+
+# --- actions for the library's admin pages (added to them by soulspot/admin.py) ------------
+
+
+@admin.action(description="Want the missing tracks")
+def want_missing_tracks(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    checked = queryset.filter(completeness__isnull=False).values_list("pk", flat=True)
+    result = ActionResult()
+    for album_id in checked:
+        partial = services.want_missing_tracks(album_id)
+        result.queued += partial.queued
+        result.skipped += partial.skipped
+    report_action_result(modeladmin, request, result)
+
+
+@admin.action(description="Want again (queue a download)")
+def want_tracks_again(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    track_ids = list(queryset.values_list("pk", flat=True))
+    report_action_result(modeladmin, request, services.want_tracks_again(track_ids))
+
+
+@admin.action(description="Re-download (broken files)")
+def redownload_files(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    file_ids = list(queryset.values_list("pk", flat=True))
+    report_action_result(modeladmin, request, services.redownload_broken_files(file_ids))

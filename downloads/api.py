@@ -29,7 +29,10 @@ from downloads.schemas import (
     RejectIn,
 )
 from library import services as library_services
-from library.models import QualityProfile
+from library.models import Album, AlbumCompleteness, QualityProfile
+from library.schemas import ActionOut, FileIdsIn
+from library.services import ActionResult
+from soulspot.lib.errors import NotFound
 
 router = Router(tags=["downloads"])
 Conflict = {409: ErrorOut, 400: ErrorOut}
@@ -162,3 +165,30 @@ def reject_candidate(
         return services.reject_candidate(
             _job(job_id), payload.reason if payload else "marked wrong by you"
         )
+
+
+# --- actions offered on library pages (the library cannot queue downloads itself) -------------
+
+
+@router.post(
+    "/albums/{album_id}/want-missing",
+    response=ActionOut,
+    summary="Want an album's missing tracks",
+)
+def want_missing(request: HttpRequest, album_id: int) -> dict:
+    """Queue a download for each missing track of the album (check the album first)."""
+    get_object_or_404(Album, pk=album_id)
+    if not AlbumCompleteness.objects.filter(album_id=album_id).exists():
+        raise NotFound("this album was never checked for completeness")
+    return _action(services.want_missing_tracks(album_id))
+
+
+@router.post("/broken-files/redownload", response=ActionOut, summary="Re-download broken files")
+def redownload_broken(request: HttpRequest, payload: FileIdsIn | None = None) -> dict:
+    """Queue a download for the track of each broken file (all, or `file_ids`)."""
+    file_ids = payload.file_ids if payload else None
+    return _action(services.redownload_broken_files(file_ids))
+
+
+def _action(result: ActionResult) -> dict:
+    return {"summary": result.summary(), "queued": result.queued, "skipped": result.skipped}

@@ -132,9 +132,23 @@ class DownloadJob(models.Model):
 
     objects = DownloadJobQuerySet.as_manager()
 
+    # A track has at most one live job: a database rule, so two requests at once cannot both
+    # create one (the services turn the IntegrityError into "already being downloaded").
+    LIVE_STATUSES = (*ACTIVE_STATUSES, Status.PAUSED)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "priority", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["track"],
+                condition=models.Q(
+                    track__isnull=False,
+                    status__in=["queued", "searching", "downloading", "importing", "paused"],
+                ),
+                name="downloads_one_live_job_per_track",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.want_label} [{self.status}]"

@@ -7,11 +7,14 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from downloads import searches, services
 from downloads.models import DownloadJob, EngineSettings, ManualSearch
+from library.models import AlbumCompleteness
+from soulspot.lib.redirects import redirect_back
 
 JOB_ACTIONS = {
     "pause": services.pause_job,
@@ -138,3 +141,27 @@ def search_pick(request: HttpRequest, search_id: int, index: int) -> HttpRespons
         return redirect("downloads:search-detail", search_id=found.pk)
     messages.success(request, f"Downloading your pick for {job.want_label}.")
     return redirect("downloads:detail", job_id=job.pk)
+
+
+# --- actions offered on library pages (the library cannot queue downloads itself) -------
+
+
+@require_POST
+def broken_redownload(request: HttpRequest) -> HttpResponse:
+    """Re-download the selected broken files, or all of them."""
+    ids = [int(pk) for pk in request.POST.getlist("file") if pk.isdigit()] or None
+    result = services.redownload_broken_files(ids)
+    messages.success(request, f"Re-download: {result.summary()}.")
+    for skip in result.skipped[:10]:
+        messages.warning(request, f"{skip.item}: {skip.reason}")
+    return redirect_back(request, reverse("library:broken"))
+
+
+@require_POST
+def album_want_missing(request: HttpRequest, album_id: int) -> HttpResponse:
+    get_object_or_404(AlbumCompleteness, album_id=album_id)
+    result = services.want_missing_tracks(album_id)
+    messages.success(request, f"Missing tracks: {result.summary()}.")
+    for skip in result.skipped[:10]:
+        messages.warning(request, f"{skip.item}: {skip.reason}")
+    return redirect_back(request, reverse("library:incomplete"))

@@ -26,7 +26,6 @@ from library.models import (
     TrackFile,
 )
 from library.quality import QUALITIES
-from soulspot.lib.queue import enqueue
 
 # --- filters ------------------------------------------------------------------------------------
 
@@ -116,10 +115,12 @@ class CompletenessFilter(admin.SimpleListFilter):
 # --- shared actions -----------------------------------------------------------------------------
 
 
-def _report(admin_: admin.ModelAdmin, request: HttpRequest, result: services.ActionResult) -> None:
+def report_action_result(
+    admin_: admin.ModelAdmin, request: HttpRequest, result: services.ActionResult
+) -> None:
     admin_.message_user(request, result.summary().capitalize() + ".", messages.SUCCESS)
     for skip in result.skipped[:10]:
-        admin_.message_user(request, f"{skip['item']}: {skip['reason']}", messages.WARNING)
+        admin_.message_user(request, f"{skip.item}: {skip.reason}", messages.WARNING)
 
 
 def _rescan(admin_: admin.ModelAdmin, request: HttpRequest, file_ids: list[int]) -> None:
@@ -216,23 +217,8 @@ class AlbumAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     show_full_result_count = False
     inlines = [CompletenessInline, TrackInline]
-    actions = ["check_completeness", "want_missing", "rescan"]
-
-    @admin.action(description="Check completeness against the release (in the background)")
-    def check_completeness(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for album_id in queryset.values_list("pk", flat=True):
-            enqueue("library.tasks.check_album_completeness", album_id)
-        self.message_user(request, f"Checking {queryset.count()} albums in the background.")
-
-    @admin.action(description="Want the missing tracks")
-    def want_missing(self, request: HttpRequest, queryset: QuerySet) -> None:
-        checked = queryset.filter(completeness__isnull=False).values_list("pk", flat=True)
-        result = services.ActionResult()
-        for album_id in checked:
-            partial = services.want_missing_tracks(album_id)
-            result.queued += partial.queued
-            result.skipped += partial.skipped
-        _report(self, request, result)
+    # More actions (check completeness, want missing) are added by soulspot/admin.py.
+    actions = ["rescan"]
 
     @admin.action(description="Rescan the files of these albums")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -287,16 +273,11 @@ class TrackAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "wanted_at", "created_at", "updated_at"]
     show_full_result_count = False
     inlines = [TrackFileInline]
-    actions = ["want_again", "rescan", "retag", "resolve_duplicates"]
+    actions = ["rescan", "retag", "resolve_duplicates"]  # + "want again": soulspot/admin.py
 
     def _file_ids(self, queryset: QuerySet) -> list[int]:
         files = TrackFile.objects.present().filter(track__in=queryset)
         return list(files.values_list("pk", flat=True))
-
-    @admin.action(description="Want again (queue a download)")
-    def want_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        track_ids = list(queryset.values_list("pk", flat=True))
-        _report(self, request, services.want_tracks_again(track_ids))
 
     @admin.action(description="Rescan their files")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -351,7 +332,7 @@ class TrackFileAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     show_full_result_count = False
-    actions = ["rescan", "retag", "redownload", "resolve_duplicates", "recycle"]
+    actions = ["rescan", "retag", "resolve_duplicates", "recycle"]  # + "re-download"
 
     @admin.action(description="Rescan (re-read now)")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -361,11 +342,6 @@ class TrackFileAdmin(admin.ModelAdmin):
     def retag(self, request: HttpRequest, queryset: QuerySet) -> None:
         _retag(self, request, list(queryset.values_list("pk", flat=True)))
 
-    @admin.action(description="Re-download (broken files)")
-    def redownload(self, request: HttpRequest, queryset: QuerySet) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        _report(self, request, services.redownload_broken_files(ids))
-
     @admin.action(description="Resolve their duplicate groups (keep the proposed file)")
     def resolve_duplicates(self, request: HttpRequest, queryset: QuerySet) -> None:
         groups = queryset.in_open_duplicate_group().values_list("duplicate_group", flat=True)
@@ -374,7 +350,9 @@ class TrackFileAdmin(admin.ModelAdmin):
     @admin.action(description="Move to the recycle bin")
     def recycle(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("pk", flat=True))
-        _report(self, request, services.recycle_files(ids, reason="recycled from the admin"))
+        report_action_result(
+            self, request, services.recycle_files(ids, reason="recycled from the admin")
+        )
 
 
 # --- health -------------------------------------------------------------------------------------

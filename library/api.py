@@ -20,7 +20,6 @@ from library.models import (
     TrackFile,
 )
 from library.schemas import (
-    ActionOut,
     AlbumDetailOut,
     AlbumOut,
     ArtistDetailOut,
@@ -28,7 +27,6 @@ from library.schemas import (
     BrokenFileOut,
     DuplicateGroupOut,
     ErrorOut,
-    FileIdsIn,
     IncompleteAlbumOut,
     ProblemOut,
     ResolutionOut,
@@ -148,27 +146,6 @@ def list_incomplete_albums(request: HttpRequest) -> QuerySet:
     return rows.order_by("album__artist__name", "album__title", "pk")
 
 
-@router.post("/albums/{album_id}/check", response=IncompleteAlbumOut, summary="Check an album now")
-def check_album(request: HttpRequest, album_id: int) -> AlbumCompleteness:
-    """Fetch the release's track list (MusicBrainz) and compare it with what is owned."""
-    get_object_or_404(Album, pk=album_id)
-    services.check_album_completeness(album_id)
-    return AlbumCompleteness.objects.select_related("album__artist").get(album_id=album_id)
-
-
-@router.post(
-    "/albums/{album_id}/want-missing",
-    response={200: ActionOut, 404: ErrorOut},
-    summary="Want the missing tracks",
-)
-def want_missing(request: HttpRequest, album_id: int) -> Status:
-    """Queue a download for each missing track of the album (check the album first)."""
-    get_object_or_404(Album, pk=album_id)
-    if not AlbumCompleteness.objects.filter(album_id=album_id).exists():
-        return Status(404, {"detail": "this album was never checked for completeness"})
-    return Status(200, _action(services.want_missing_tracks(album_id)))
-
-
 @router.get("/albums/{album_id}", response=AlbumDetailOut, summary="One album, with tracks")
 def get_album(request: HttpRequest, album_id: int) -> dict:
     album = get_object_or_404(Album.objects.with_counts(), pk=album_id)
@@ -258,10 +235,3 @@ def dismiss_duplicates(request: HttpRequest, group_id: int) -> Status:
 def list_broken_files(request: HttpRequest) -> QuerySet:
     """Unreadable, empty, truncated or undecodable files that are still on disk."""
     return TrackFile.objects.broken_listing().order_by("path")
-
-
-@router.post("/broken-files/redownload", response=ActionOut, summary="Re-download broken files")
-def redownload_broken(request: HttpRequest, payload: FileIdsIn | None = None) -> dict:
-    """Queue a download for the track of each broken file (all, or `file_ids`)."""
-    file_ids = payload.file_ids if payload else None
-    return _action(services.redownload_broken_files(file_ids))

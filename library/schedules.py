@@ -5,6 +5,4 @@ SCHEDULES = [
     Every(name="library-resume-scans", func="library.tasks.resume_interrupted_scans", minutes=1),
     # New files dropped into the music folder by hand are found without anyone asking.
     Every(name="library-scan", func="library.tasks.scheduled_scan", minutes=360),
-    # Album completeness asks MusicBrainz politely: a few minutes of checks every hour.
-    Every(name="library-completeness", func="library.tasks.check_due_albums", minutes=60),
 ]

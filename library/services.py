@@ -15,11 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from downloads.services import DownloadError, queue_download_for_track
 from library import catalog, quality
 from library.models import (
     Album,
-    AlbumCompleteness,
     LibraryScan,
     QualityProfile,
     Track,
@@ -33,6 +31,7 @@ from library.scanner.retag import RetagResult
 from library.scanner.retag import retag_files as write_tags_from_catalogue
 from soulspot.lib.errors import SoulSpotError
 from soulspot.lib.queue import enqueue
+from soulspot.lib.results import Skipped
 
 ScanStatus = LibraryScan.Status
 DuplicateError = duplicates.DuplicateError
@@ -57,7 +56,7 @@ class ActionResult:
     """What a bulk action did: download jobs queued, and what it skipped and why."""
 
     queued: list[int] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)  # {"item": ..., "reason": ...}
+    skipped: list[Skipped] = field(default_factory=list)
     moved: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -174,41 +173,6 @@ def dismiss_duplicate_group(group_id: int) -> None:
     duplicates.dismiss_group(group_id)
 
 
-def redownload_broken_files(file_ids: list[int] | None = None) -> ActionResult:
-    """Queue a download for the track of each broken file (all of them unless ids are given).
-
-    Skips files with no known track, tracks that still have a healthy file (recycle the
-    broken copy instead) and tracks already being downloaded.
-    """
-    files = TrackFile.objects.broken().with_track().order_by("pk")
-    if file_ids is not None:
-        files = files.filter(pk__in=file_ids)
-    files = list(files)
-    track_ids = {f.track_id for f in files if f.track_id}
-    has_healthy = set(
-        TrackFile.objects.healthy().filter(track_id__in=track_ids).values_list("track", flat=True)
-    )
-    result, done = ActionResult(), set()
-    for file in files:
-        reason = _redownload_refusal(file, has_healthy, done)
-        if reason:
-            result.skipped.append({"item": file.path, "reason": reason})
-            continue
-        done.add(file.track_id)
-        _queue(file.track, file.path, result)
-    return result
-
-
-def _redownload_refusal(file: TrackFile, has_healthy: set[int], done: set[int]) -> str:
-    if file.track_id is None:
-        return "no track is known for this file"
-    if file.track_id in has_healthy:
-        return "the track already has a healthy file; recycle this copy instead"
-    if file.track_id in done:
-        return "a download for this track was queued above"
-    return ""
-
-
 def recycle_files(file_ids: list[int], reason: str) -> ActionResult:
     """Move present files to the recycle bin (never deleted), e.g. broken copies."""
     result = ActionResult()
@@ -216,50 +180,15 @@ def recycle_files(file_ids: list[int], reason: str) -> ActionResult:
         try:
             result.moved.append({"item": file.path, "recycled_to": recycle(file, reason)})
         except OSError as exc:
-            result.skipped.append({"item": file.path, "reason": exc.strerror or str(exc)})
+            result.skipped.append(Skipped(file.path, exc.strerror or str(exc)))
     return result
-
-
-def want_tracks_again(track_ids: list[int]) -> ActionResult:
-    """Queue a download for each track, owned or not (admin "want again")."""
-    result = ActionResult()
-    for track in Track.objects.with_relations().filter(pk__in=track_ids).order_by("pk"):
-        _queue(track, str(track), result)
-    return result
-
-
-def _queue(track: Track, label: str, result: ActionResult) -> None:
-    try:
-        job = queue_download_for_track(track, force=True)
-    except DownloadError as exc:  # AlreadyQueued included
-        result.skipped.append({"item": label, "reason": str(exc)})
-    else:
-        result.queued.append(job.pk)
 
 
 # --- album completeness -------------------------------------------------------------------------
 
 
-def check_album_completeness(album_id: int) -> AlbumCompleteness:
-    """Fetch the album's release track list now and compare it with what is owned."""
-    return completeness.check_album(album_id)
-
-
-def want_missing_tracks(album_id: int) -> ActionResult:
-    """Want (queue a download for) every missing track of an album with a known title."""
-    row = AlbumCompleteness.objects.select_related("album__artist").get(album_id=album_id)
-    result = ActionResult()
-    for expected in row.missing:
-        label = f"{expected['disc']}-{expected['number']:02d} {expected['title']}".strip()
-        if not expected["title"]:
-            result.skipped.append({"item": label, "reason": "only the track count is known"})
-            continue
-        _queue(_track_for(row.album, expected), label, result)
-    return result
-
-
 @transaction.atomic
-def _track_for(album: Album, expected: dict) -> Track:
+def track_for_missing_entry(album: Album, expected: dict) -> Track:
     """The album's Track for a missing release track, created when the catalogue has none."""
     match = Q(title__iexact=expected["title"])
     if expected["recording_id"]:
@@ -326,9 +255,17 @@ def save_quality_profile(
     profile = profile or QualityProfile()
     profile.name, profile.ladder, profile.cutoff = name, ladder, cutoff
     profile.is_default = is_default
-    with transaction.atomic():
-        if is_default:
-            # First: "one default profile" is a database constraint.
-            QualityProfile.objects.exclude(pk=profile.pk).update(is_default=False)
-        profile.save()
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                if is_default:
+                    # First: "one default profile" is a database constraint.
+                    QualityProfile.objects.exclude(pk=profile.pk).update(is_default=False)
+                profile.save()
+            return profile
+        except IntegrityError:
+            # Another request made its profile the default at the same instant: ours wins on
+            # the next try, which sees theirs. A duplicate name is refused above.
+            if attempt == 2 or not is_default:
+                raise
     return profile

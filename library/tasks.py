@@ -7,13 +7,11 @@ import logging
 from django.db import OperationalError
 
 from library import services
-from library.models import Album, LibraryScan
-from library.scanner import completeness, config
+from library.models import LibraryScan
+from library.scanner import config
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
-# A completeness batch stays well inside the queue's task timeout (MusicBrainz: 1 request/s).
-COMPLETENESS_BUDGET_SECONDS = 240
 
 
 def run_scan(scan_id: int) -> str:
@@ -50,18 +48,3 @@ def scheduled_scan() -> str:
             raise
         return "database is locked; skipped"
     return f"started scan #{scan.pk}"
-
-
-def check_album_completeness(album_id: int) -> str:
-    """Compare one album with its release's track list."""
-    if not Album.objects.filter(pk=album_id).exists():
-        return f"album #{album_id} is gone"
-    row = services.check_album_completeness(album_id)
-    state = "complete" if row.is_complete else f"{len(row.missing)} missing"
-    return f"album #{album_id}: {row.owned_count}/{row.expected_count} owned, {state}"
-
-
-def check_due_albums() -> str:
-    """Periodic: check albums never checked or checked more than 30 days ago, for a while."""
-    checked = completeness.check_due_albums(COMPLETENESS_BUDGET_SECONDS)
-    return f"checked {checked} albums"

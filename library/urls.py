@@ -12,9 +12,6 @@ urlpatterns = [
     path("duplicates/<int:group_id>/resolve/", views.duplicate_resolve, name="duplicate-resolve"),
     path("duplicates/<int:group_id>/dismiss/", views.duplicate_dismiss, name="duplicate-dismiss"),
     path("broken/", views.broken, name="broken"),
-    path("broken/redownload/", views.broken_redownload, name="broken-redownload"),
     path("broken/<int:file_id>/recycle/", views.broken_recycle, name="broken-recycle"),
     path("albums/incomplete/", views.incomplete, name="incomplete"),
-    path("albums/check/", views.albums_check, name="albums-check"),
-    path("albums/<int:album_id>/want-missing/", views.album_want_missing, name="want-missing"),
 ]

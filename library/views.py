@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from library import services
 from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, Track, TrackFile
 from library.quality import QUALITIES
-from soulspot.lib.queue import enqueue
+from soulspot.lib.redirects import redirect_back
 
 PAGE_SIZE = 50
 _FLAGS = {"1": True, "0": False}
@@ -26,15 +25,6 @@ _FLAGS = {"1": True, "0": False}
 
 def _page(request: HttpRequest, items: object, size: int = PAGE_SIZE) -> object:
     return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    """Back to the page the form was on (same site only), else to `fallback`."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if safe else fallback)
 
 
 # --- tracks -------------------------------------------------------------------------------------
@@ -138,7 +128,7 @@ def duplicate_resolve(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         _report_resolution(request, result)
-    return _back(request, reverse("library:duplicates"))
+    return redirect_back(request, reverse("library:duplicates"))
 
 
 def _report_resolution(request: HttpRequest, result: services.Resolution) -> None:
@@ -158,7 +148,7 @@ def duplicate_dismiss(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Marked as not duplicates.")
-    return _back(request, reverse("library:duplicates"))
+    return redirect_back(request, reverse("library:duplicates"))
 
 
 # --- broken files -------------------------------------------------------------------------------
@@ -170,25 +160,14 @@ def broken(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def broken_redownload(request: HttpRequest) -> HttpResponse:
-    """Re-download the selected broken files, or all of them."""
-    ids = [int(pk) for pk in request.POST.getlist("file") if pk.isdigit()] or None
-    result = services.redownload_broken_files(ids)
-    messages.success(request, f"Re-download: {result.summary()}.")
-    for skip in result.skipped[:10]:
-        messages.warning(request, f"{skip['item']}: {skip['reason']}")
-    return _back(request, reverse("library:broken"))
-
-
-@require_POST
 def broken_recycle(request: HttpRequest, file_id: int) -> HttpResponse:
     file = get_object_or_404(TrackFile.objects.broken(), pk=file_id)
     result = services.recycle_files([file.pk], reason=f"broken file: {file.broken_reason}")
     for skip in result.skipped:
-        messages.error(request, f"Could not move {skip['item']}: {skip['reason']}")
+        messages.error(request, f"Could not move {skip.item}: {skip.reason}")
     if result.moved:
         messages.success(request, f"Moved {file.path} to the recycle bin.")
-    return _back(request, reverse("library:broken"))
+    return redirect_back(request, reverse("library:broken"))
 
 
 # --- album completeness -------------------------------------------------------------------------
@@ -198,20 +177,3 @@ def incomplete(request: HttpRequest) -> HttpResponse:
     rows = AlbumCompleteness.objects.incomplete().select_related("album__artist")
     rows = rows.order_by("album__artist__name", "album__title", "pk")
     return render(request, "library/incomplete.html", {"page": _page(request, rows, 20)})
-
-
-@require_POST
-def albums_check(request: HttpRequest) -> HttpResponse:
-    enqueue("library.tasks.check_due_albums")
-    messages.success(request, "Checking albums against MusicBrainz in the background.")
-    return redirect("library:incomplete")
-
-
-@require_POST
-def album_want_missing(request: HttpRequest, album_id: int) -> HttpResponse:
-    get_object_or_404(AlbumCompleteness, album_id=album_id)
-    result = services.want_missing_tracks(album_id)
-    messages.success(request, f"Missing tracks: {result.summary()}.")
-    for skip in result.skipped[:10]:
-        messages.warning(request, f"{skip['item']}: {skip['reason']}")
-    return _back(request, reverse("library:incomplete"))

@@ -129,3 +129,13 @@ class AlbumCoverAdmin(admin.ModelAdmin):
     list_select_related = ["album", "album__artist"]
     raw_id_fields = ["album"]
     readonly_fields = ["source", "updated_at"]
+
+
+# --- actions for the library's admin pages (added to them by soulspot/admin.py) ------------
+
+
+@admin.action(description="Check completeness against the release (in the background)")
+def check_completeness(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    album_ids = list(queryset.values_list("pk", flat=True))
+    services.enqueue_album_check(album_ids)
+    modeladmin.message_user(request, f"Checking {len(album_ids)} albums in the background.")

@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from library.models import Album, AlbumCompleteness
 from library.naming import DEFAULT_TEMPLATES
+from library.schemas import IncompleteAlbumOut
 from metadata import services
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
 from metadata.schemas import (
@@ -144,3 +146,11 @@ def _rename_out(plan: services.RenamePlan) -> dict:
         "changed": plan.changed,
         "problem": plan.problem,
     }
+
+
+@router.post("/albums/{album_id}/check", response=IncompleteAlbumOut, summary="Check an album now")
+def check_album(request: HttpRequest, album_id: int) -> AlbumCompleteness:
+    """Fetch the release's track list (MusicBrainz) and compare it with what is owned."""
+    get_object_or_404(Album, pk=album_id)
+    services.check_album_completeness(album_id)
+    return AlbumCompleteness.objects.select_related("album__artist").get(album_id=album_id)

@@ -11,8 +11,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from library.models import AlbumCompleteness
 from library.naming import InvalidTemplate, validate_template
 from library.safe_files import TEMP_PREFIX
+from metadata import completeness
 from metadata.importer import adopt, fillin, paths, renamer
 from metadata.importer.adopt import ImportRefused, Progress
 from metadata.importer.renamer import RenamePlan
@@ -28,6 +30,8 @@ __all__ = [
     "InvalidTemplate",
     "RenamePlan",
     "apply_renames",
+    "check_album_completeness",
+    "check_due_albums",
     "fill_metadata_gaps",
     "fill_track_gaps",
     "preview_renames",
@@ -196,3 +200,27 @@ def _clear_staging() -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+# --- album completeness -------------------------------------------------------------------
+
+
+def check_album_completeness(album_id: int) -> AlbumCompleteness:
+    """Fetch the album's release track list now and compare it with what is owned."""
+    return completeness.check_album(album_id)
+
+
+def check_due_albums(budget_seconds: float) -> int:
+    """Check albums never checked (or not for 30 days) for up to `budget_seconds`."""
+    return completeness.check_due_albums(budget_seconds)
+
+
+def enqueue_album_checks() -> None:
+    """Check the albums that are due in the background (the page's "check now")."""
+    enqueue("metadata.tasks.check_due_albums")
+
+
+def enqueue_album_check(album_ids: list[int]) -> None:
+    """Check these albums in the background (the admin's action)."""
+    for album_id in album_ids:
+        enqueue("metadata.tasks.check_album_completeness", album_id)

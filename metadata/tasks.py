@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from library.models import Album
 from metadata import services
 from metadata.models import ImportBatch
+
+# A completeness batch stays well inside the queue's task timeout (MusicBrainz: 1 request/s).
+COMPLETENESS_BUDGET_SECONDS = 240
 
 
 def run_folder_import(batch_id: int) -> str:
@@ -26,6 +30,21 @@ def fill_metadata_gaps() -> str:
 def resume_imports() -> str:
     """Pick up imports a restart interrupted."""
     return services.resume_stalled_imports()
+
+
+def check_album_completeness(album_id: int) -> str:
+    """Compare one album with its release's track list."""
+    if not Album.objects.filter(pk=album_id).exists():
+        return f"album #{album_id} is gone"
+    row = services.check_album_completeness(album_id)
+    state = "complete" if row.is_complete else f"{len(row.missing)} missing"
+    return f"album #{album_id}: {row.owned_count}/{row.expected_count} owned, {state}"
+
+
+def check_due_albums() -> str:
+    """Periodic: check albums never checked or checked more than 30 days ago, for a while."""
+    checked = services.check_due_albums(COMPLETENESS_BUDGET_SECONDS)
+    return f"checked {checked} albums"
 
 
 def _summary(batch_id: int, batch: ImportBatch | None) -> str:

@@ -124,3 +124,10 @@ def _index_context(form: ImportForm) -> dict:
         ],
         "open_gaps": sum(gap_counts.values()),
     }
+
+
+@require_POST
+def albums_check(request: HttpRequest) -> HttpResponse:
+    services.enqueue_album_checks()
+    messages.success(request, "Checking albums against MusicBrainz in the background.")
+    return redirect("library:incomplete")

@@ -1,6 +1,30 @@
+"""Admin wiring: the worker heartbeat, and higher apps' actions on the library's admin pages.
+
+The library's admin pages (albums, tracks, files) offer actions that belong to higher apps:
+check an album against MusicBrainz (metadata), queue downloads (downloads). The library must not
+import those apps, so the project wiring, which may import every app, adds them here.
+"""
+
 from django.contrib import admin
 
+from downloads import admin as downloads_admin
+from library import admin as library_admin
+from metadata import admin as metadata_admin
 from soulspot.models import WorkerHeartbeat
+
+library_admin.AlbumAdmin.actions = [
+    *library_admin.AlbumAdmin.actions,
+    metadata_admin.check_completeness,
+    downloads_admin.want_missing_tracks,
+]
+library_admin.TrackAdmin.actions = [
+    *library_admin.TrackAdmin.actions,
+    downloads_admin.want_tracks_again,
+]
+library_admin.TrackFileAdmin.actions = [
+    *library_admin.TrackFileAdmin.actions,
+    downloads_admin.redownload_files,
+]
 
 
 @admin.register(WorkerHeartbeat)

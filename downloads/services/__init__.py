@@ -7,6 +7,7 @@ this package (`from downloads import services`). Each module holds one concern:
 * `job_actions`       what the user does to a job (pause, resume, cancel, retry, "wrong file")
 * `batches`           one action on many jobs
 * `engine_callbacks`  what the engine and the import handoff report (failed file, completed job)
+* `library_actions`   re-download broken files, want missing tracks (library pages' actions)
 * `switches`          pause everything, resume, concurrency
 * `transitions`       race-safe status changes and the "one live job per track" rule
 * `errors`            what these refuse
@@ -32,6 +33,11 @@ from downloads.services.job_actions import (
     retry_job,
     set_priority,
 )
+from downloads.services.library_actions import (
+    redownload_broken_files,
+    want_missing_tracks,
+    want_tracks_again,
+)
 from downloads.services.queueing import (
     queue_album_download,
     queue_download_for_track,
@@ -55,6 +61,7 @@ __all__ = [
     "queue_download_for_track",
     "queue_track_download",
     "record_peer_result",
+    "redownload_broken_files",
     "reject_candidate",
     "resume_all",
     "resume_job",
@@ -66,4 +73,6 @@ __all__ = [
     "transition",
     "update_engine",
     "wake_engine",
+    "want_missing_tracks",
+    "want_tracks_again",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from downloads.models import Candidate, DownloadJob
@@ -10,6 +9,7 @@ from downloads.services.engine_callbacks import fail_candidate
 from downloads.services.errors import InvalidTransition
 from downloads.services.transitions import (
     cancel_remote_transfer,
+    one_live_job_per_track,
     refuse_if_already_wanted,
     transition,
     wake_engine,
@@ -66,7 +66,7 @@ def retry_job(job: DownloadJob) -> DownloadJob:
         refuse_if_already_wanted(job.track_id, other_than=job.pk)
     if job.kind == DownloadJob.Kind.ALBUM and job.children.exists():
         return _retry_album_children(job)
-    with transaction.atomic():
+    with one_live_job_per_track(job.track_id, other_than=job.pk):
         moved = transition(
             job.pk,
             DownloadJob.TERMINAL_STATUSES,

@@ -7,7 +7,11 @@ from django.db import transaction
 
 from downloads.models import DownloadJob
 from downloads.services.errors import AlreadyQueued, DownloadError
-from downloads.services.transitions import refuse_if_already_wanted, wake_engine
+from downloads.services.transitions import (
+    one_live_job_per_track,
+    refuse_if_already_wanted,
+    wake_engine,
+)
 from library import catalog
 from library.models import Album, Track
 
@@ -19,14 +23,15 @@ def queue_download_for_track(
     """A new job for `track`; refuses when one is already active for it."""
     refuse_if_already_wanted(track.pk)
     catalog.mark_wanted(track, force=force)
-    job = DownloadJob.objects.create(
-        kind=DownloadJob.Kind.TRACK,
-        track=track,
-        priority=priority,
-        parent=parent,
-        quality_profile=parent.quality_profile if parent else None,
-        max_attempts=settings.DOWNLOAD_ATTEMPTS,
-    )
+    with one_live_job_per_track(track.pk):
+        job = DownloadJob.objects.create(
+            kind=DownloadJob.Kind.TRACK,
+            track=track,
+            priority=priority,
+            parent=parent,
+            quality_profile=parent.quality_profile if parent else None,
+            max_attempts=settings.DOWNLOAD_ATTEMPTS,
+        )
     transaction.on_commit(wake_engine)
     return job
 

@@ -7,8 +7,10 @@ a worker and a user clicking "cancel" can never both win.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from downloads.models import DownloadJob
@@ -36,11 +38,27 @@ def wake_engine() -> None:
 
 def refuse_if_already_wanted(track_id: int, *, other_than: int | None = None) -> None:
     """One live job per track: an active or paused one means "already being downloaded"."""
-    live = [*DownloadJob.ACTIVE_STATUSES, Status.PAUSED]
-    existing = DownloadJob.objects.filter(track_id=track_id, status__in=live).exclude(pk=other_than)
-    job = existing.order_by("pk").first()
+    existing = DownloadJob.objects.filter(track_id=track_id, status__in=DownloadJob.LIVE_STATUSES)
+    job = existing.exclude(pk=other_than).order_by("pk").first()
     if job is not None:
         raise AlreadyQueued(job)
+
+
+@contextmanager
+def one_live_job_per_track(track_id: int | None, *, other_than: int | None = None) -> Iterator:
+    """Turn the database's "one live job per track" refusal into AlreadyQueued.
+
+    The check above answers the common case with a clear message; this catches the race it
+    cannot see (two requests at once), where the partial unique index refuses the second.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        if track_id is None:
+            raise
+        refuse_if_already_wanted(track_id, other_than=other_than)
+        raise
 
 
 def cancel_remote_transfer(job: DownloadJob) -> None:

@@ -1,33 +1,26 @@
-"""Album completeness: which tracks of an album's release the user does not own yet.
+"""Album completeness, the library's side: which tracks of an album's release are not owned.
 
 The release's track list comes from a `TracklistSource`, chosen per album: Spotify when the
 want came from Spotify (the album has a Spotify id), else MusicBrainz (the album's release
 id, from the tags or the importer), else the track total in the tags (numbers only). The list
 is stored on AlbumCompleteness; what is owned and missing is recomputed locally after every
 scan, so the provider is asked again only when a check is due (every 30 days) or requested.
+Fetching the list from a provider is `metadata.completeness`; this module records it.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from typing import Protocol
 
 from django.db.models import Q
 from django.utils import timezone
 
 from library.models import Album, AlbumCompleteness, Track, TrackFile
 from library.scanner.identity import normalize_name
-from metadata.providers import musicbrainz
-from metadata.providers.base import ProviderError
 
 Source = AlbumCompleteness.Source
 RECHECK_AFTER = timedelta(days=30)
-
-
-class SourceUnavailable(ProviderError):
-    """This source cannot give a track list (not connected, not built yet)."""
 
 
 @dataclass(frozen=True)
@@ -48,58 +41,6 @@ class Tracklist:
     tracks: list[ExpectedTrack]
 
 
-class TracklistSource(Protocol):
-    source: str
-
-    def applies_to(self, album: Album) -> bool: ...
-
-    def fetch(self, album: Album) -> Tracklist:
-        """The release's tracks; raises ProviderError (unavailable, not found)."""
-        ...
-
-
-class MusicBrainzTracklist:
-    source = Source.MUSICBRAINZ
-
-    def applies_to(self, album: Album) -> bool:
-        return bool(album.musicbrainz_release_id)
-
-    def fetch(self, album: Album) -> Tracklist:
-        release = musicbrainz.get_release(album.musicbrainz_release_id)
-        tracks = [
-            ExpectedTrack(
-                disc=medium.position,
-                number=track.position,
-                title=track.title,
-                length_ms=track.length_ms,
-                recording_id=track.recording_id,
-                isrc=track.isrc or "",
-                artist=track.artist,
-            )
-            for medium in release.media
-            for track in medium.tracks
-        ]
-        return Tracklist(self.source, release.id, tracks)
-
-
-class SpotifyTracklist:
-    """The seam for Spotify albums: the Spotify client is not built yet, so this says so."""
-
-    source = Source.SPOTIFY
-
-    def applies_to(self, album: Album) -> bool:
-        return bool(album.spotify_id)
-
-    def fetch(self, album: Album) -> Tracklist:
-        raise SourceUnavailable("Spotify album track lists are not available yet")
-
-
-def sources_for(album: Album) -> list[TracklistSource]:
-    """The want's own source first: Spotify for albums that came from Spotify."""
-    ordered: list[TracklistSource] = [SpotifyTracklist(), MusicBrainzTracklist()]
-    return [source for source in ordered if source.applies_to(album)]
-
-
 def tags_tracklist(album: Album) -> Tracklist | None:
     """Numbers 1..N from the tags' track total: no titles, single-disc albums only."""
     if not album.track_count or (album.disc_count or 1) > 1:
@@ -108,18 +49,12 @@ def tags_tracklist(album: Album) -> Tracklist | None:
     return Tracklist(Source.TAGS, "", tracks)
 
 
-def check_album(album_id: int) -> AlbumCompleteness:
-    """Fetch the album's track list (first source that answers) and compare with what is owned."""
-    album = Album.objects.select_related("artist").get(pk=album_id)
+def record_tracklist(
+    album: Album, tracklist: Tracklist | None, errors: list[str]
+) -> AlbumCompleteness:
+    """Store what a check found (a track list, or why there is none) and compare with what is
+    owned. Without a provider's list, the tags' track total stands in (numbers only)."""
     row, _ = AlbumCompleteness.objects.get_or_create(album=album)
-    errors = []
-    tracklist = None
-    for source in sources_for(album):
-        try:
-            tracklist = source.fetch(album)
-            break
-        except ProviderError as exc:  # unavailable, not found, or not built yet
-            errors.append(f"{source.source}: {exc}")
     tracklist = tracklist or (None if row.expected and errors else tags_tracklist(album))
     if tracklist is not None:
         row.source, row.release_id = tracklist.source, tracklist.release_id
@@ -131,18 +66,6 @@ def check_album(album_id: int) -> AlbumCompleteness:
     _apply(row, owned_tracks([album.pk]).get(album.pk, []))
     row.save()
     return row
-
-
-def check_due_albums(budget_seconds: float) -> int:
-    """Check albums never checked or checked 30+ days ago, for up to `budget_seconds`."""
-    deadline = time.monotonic() + budget_seconds
-    checked = 0
-    for album_id in due_album_ids():
-        if time.monotonic() > deadline:
-            break
-        check_album(album_id)
-        checked += 1
-    return checked
 
 
 def due_album_ids() -> list[int]:

@@ -1,0 +1,92 @@
+"""One live job per track holds at the database, whatever path or race creates jobs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from downloads import services
+from downloads.models import DownloadJob
+from downloads.services import queueing
+from library.models import QualityProfile
+from library.services import save_quality_profile
+from tests.factories import TrackFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _at_once(count: int, action) -> list[object]:
+    """Run `action` in `count` threads released together; each result or exception."""
+    barrier = threading.Barrier(count)
+    results: list[object] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            results.append(action())
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_the_database_refuses_a_second_live_job_for_a_track() -> None:
+    track = TrackFactory()
+    DownloadJob.objects.create(track=track, status=DownloadJob.Status.PAUSED)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DownloadJob.objects.create(track=track)
+
+    DownloadJob.objects.create(track=track, status=DownloadJob.Status.COMPLETED)  # history: fine
+    assert DownloadJob.objects.filter(track=track).count() == 2
+
+
+def test_concurrent_wants_for_one_track_leave_one_live_job(monkeypatch) -> None:
+    track = TrackFactory()
+    # Every request passes the friendly check before any has inserted: the race itself.
+    monkeypatch.setattr(queueing, "refuse_if_already_wanted", lambda *args, **kwargs: None)
+
+    results = _at_once(6, lambda: services.queue_download_for_track(track).pk)
+
+    jobs = list(DownloadJob.objects.filter(track=track).values_list("pk", flat=True))
+    assert len(jobs) == 1
+    assert [r for r in results if isinstance(r, int)] == jobs
+    refusals = [r for r in results if not isinstance(r, int)]
+    assert len(refusals) == 5 and all(isinstance(r, services.AlreadyQueued) for r in refusals)
+
+
+def test_retrying_a_finished_job_while_another_is_live_is_refused() -> None:
+    track = TrackFactory()
+    finished = DownloadJob.objects.create(track=track, status=DownloadJob.Status.FAILED)
+    DownloadJob.objects.create(track=track)
+
+    with pytest.raises(services.AlreadyQueued):
+        services.retry_job(finished)
+
+    assert DownloadJob.objects.get(pk=finished.pk).status == DownloadJob.Status.FAILED
+
+
+def test_concurrent_default_profiles_leave_one_default() -> None:
+    names = iter(f"Profile {n}" for n in range(6))
+    lock = threading.Lock()
+
+    def make_default() -> int:
+        with lock:
+            name = next(names)
+        profile = QualityProfile(name=name)
+        return save_quality_profile(
+            profile, name=name, ladder=["flac", "mp3_320"], cutoff="flac", is_default=True
+        ).pk
+
+    _at_once(6, make_default)
+
+    assert QualityProfile.objects.filter(is_default=True).count() == 1
