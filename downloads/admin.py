@@ -150,7 +150,7 @@ class ManualSearchAdmin(admin.ModelAdmin):
 
 
 @admin.action(description="Want the missing tracks")
-def want_missing_tracks(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+def want_missing(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     checked = queryset.filter(completeness__isnull=False).values_list("pk", flat=True)
     result = ActionResult()
     for album_id in checked:
@@ -161,12 +161,12 @@ def want_missing_tracks(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
 
 
 @admin.action(description="Want again (queue a download)")
-def want_tracks_again(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+def want_again(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     track_ids = list(queryset.values_list("pk", flat=True))
     report_action_result(modeladmin, request, services.want_tracks_again(track_ids))
 
 
 @admin.action(description="Re-download (broken files)")
-def redownload_files(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+def redownload(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     file_ids = list(queryset.values_list("pk", flat=True))
     report_action_result(modeladmin, request, services.redownload_broken_files(file_ids))

@@ -15,15 +15,15 @@ from soulspot.models import WorkerHeartbeat
 library_admin.AlbumAdmin.actions = [
     *library_admin.AlbumAdmin.actions,
     metadata_admin.check_completeness,
-    downloads_admin.want_missing_tracks,
+    downloads_admin.want_missing,
 ]
 library_admin.TrackAdmin.actions = [
     *library_admin.TrackAdmin.actions,
-    downloads_admin.want_tracks_again,
+    downloads_admin.want_again,
 ]
 library_admin.TrackFileAdmin.actions = [
     *library_admin.TrackFileAdmin.actions,
-    downloads_admin.redownload_files,
+    downloads_admin.redownload,
 ]
 
 

@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 
 from downloads.models import DownloadJob
-from library import admin as library_admin
 from library import services
 from library.models import DuplicateGroup, LibraryScan, Track, TrackFile
 from library.tagging import read_tags
@@ -186,13 +185,13 @@ def test_album_actions_want_missing_and_check_in_the_background(
 ) -> None:
     row = AlbumCompletenessFactory()
     queued: list[tuple] = []
-    monkeypatch.setattr(library_admin, "enqueue", lambda *args: queued.append(args))
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: queued.append(args))
 
     act(admin_client, "album", "want_missing", [row.album_id])
     act(admin_client, "album", "check_completeness", [row.album_id])
 
     assert DownloadJob.objects.count() == 2
-    assert queued == [("library.tasks.check_album_completeness", row.album_id)]
+    assert queued == [("metadata.tasks.check_album_completeness", row.album_id)]
 
 
 def test_an_active_scan_can_be_cancelled_from_the_admin(admin_client: Client) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from downloads import services as download_services
 from downloads.models import DownloadJob
 from library import services
 from library.models import Track, TrackFile
@@ -35,7 +36,7 @@ def test_re_downloading_queues_one_job_per_track_of_a_broken_file() -> None:
     scan_now()
     track = Track.objects.get()
 
-    result = services.redownload_broken_files()
+    result = download_services.redownload_broken_files()
 
     job = DownloadJob.objects.get()
     assert result.queued == [job.pk] and result.skipped == []
@@ -55,10 +56,10 @@ def test_tracks_with_a_healthy_copy_no_track_or_an_active_job_are_skipped() -> N
     broken_file(track=twice, path="/music/twice-1.flac")
     broken_file(track=twice, path="/music/twice-2.flac")
 
-    result = services.redownload_broken_files()
+    result = download_services.redownload_broken_files()
 
     assert len(result.queued) == 1
-    reasons = {skip["item"]: skip["reason"] for skip in result.skipped}
+    reasons = {skip.item: skip.reason for skip in result.skipped}
     assert reasons["/music/has-copy.flac"].startswith("the track already has a healthy file")
     assert reasons["/music/unknown.flac"] == "no track is known for this file"
     assert "already being downloaded" in reasons["/music/busy.flac"]
@@ -68,7 +69,7 @@ def test_tracks_with_a_healthy_copy_no_track_or_an_active_job_are_skipped() -> N
 def test_only_the_chosen_broken_files_are_re_downloaded() -> None:
     chosen, other = broken_file(), broken_file()
 
-    result = services.redownload_broken_files([chosen.pk])
+    result = download_services.redownload_broken_files([chosen.pk])
 
     assert DownloadJob.objects.get(pk=result.queued[0]).track_id == chosen.track_id
     assert not DownloadJob.objects.filter(track=other.track).exists()
@@ -108,11 +109,13 @@ def test_the_api_re_downloads_all_or_chosen_broken_files(api_client) -> None:
     first, second = broken_file(), broken_file()
 
     chosen = api_client.post(
-        "/api/library/broken-files/redownload",
+        "/api/downloads/broken-files/redownload",
         {"file_ids": [first.pk]},
         content_type="application/json",
     )
-    rest = api_client.post("/api/library/broken-files/redownload", content_type="application/json")
+    rest = api_client.post(
+        "/api/downloads/broken-files/redownload", content_type="application/json"
+    )
 
     assert chosen.status_code == 200 and chosen.json()["summary"] == "1 queued"
     body = rest.json()
@@ -140,7 +143,7 @@ def test_the_broken_page_lists_files_and_re_downloads_them(logged_in_client) -> 
     file = broken_file(path="/music/cut.mp3")
 
     page = logged_in_client.get("/library/broken/").content.decode()
-    response = logged_in_client.post("/library/broken/redownload/", {"file": [str(file.pk)]})
+    response = logged_in_client.post("/downloads/broken/redownload/", {"file": [str(file.pk)]})
 
     assert "/music/cut.mp3" in page and "empty file (0 bytes)" in page
     assert response.status_code == 302

@@ -159,14 +159,12 @@ def test_other_library_pages_render(logged_in_client: Client) -> None:
 def test_checking_albums_from_the_page_runs_in_the_background(
     logged_in_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from library import views
-
     queued: list[tuple] = []
-    monkeypatch.setattr(views, "enqueue", lambda *args: queued.append(args))
+    monkeypatch.setattr("metadata.services.enqueue", lambda *args: queued.append(args))
 
-    response = logged_in_client.post("/library/albums/check/")
+    response = logged_in_client.post("/imports/albums/check/")
 
-    assert response.status_code == 302 and queued == [("library.tasks.check_due_albums",)]
+    assert response.status_code == 302 and queued == [("metadata.tasks.check_due_albums",)]
 
 
 def test_actions_only_go_back_to_pages_of_this_site(logged_in_client: Client) -> None:

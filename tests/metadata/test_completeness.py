@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from downloads import services as download_services
 from downloads.models import DownloadJob
-from library import services, tasks
+from library import services
 from library.models import AlbumCompleteness, Track
-from library.scanner import completeness
+from metadata import completeness as metadata_completeness
+from metadata import services as metadata_services
+from metadata import tasks as metadata_tasks
 from tests.factories import AlbumFactory, TrackFactory, TrackFileFactory
 from tests.fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from tests.library.factories import AlbumCompletenessFactory, music_root, song
@@ -61,7 +64,7 @@ def test_an_album_is_compared_with_its_musicbrainz_release(musicbrainz, night_dr
     own_first_track(night_drive)
     album = Track.objects.get().album
 
-    row = services.check_album_completeness(album.pk)
+    row = metadata_services.check_album_completeness(album.pk)
 
     assert (row.source, row.release_id, row.expected_count, row.owned_count) == (
         "musicbrainz",
@@ -78,7 +81,7 @@ def test_an_album_is_compared_with_its_musicbrainz_release(musicbrainz, night_dr
 
 def test_owning_the_rest_completes_the_album_after_the_next_scan(musicbrainz, night_drive) -> None:
     own_first_track(night_drive)
-    services.check_album_completeness(Track.objects.get().album_id)
+    metadata_services.check_album_completeness(Track.objects.get().album_id)
     root = music_root()
     song(root, "Neon Harbor", "Night Drive", 2, "Afterglow", seed=2, isrc="GBNEO2400001")
     song(root, "Neon Harbor", "Night Drive", 3, "Outro", seed=3)
@@ -92,9 +95,9 @@ def test_owning_the_rest_completes_the_album_after_the_next_scan(musicbrainz, ni
 def test_wanting_the_missing_tracks_queues_downloads_for_them(musicbrainz, night_drive) -> None:
     own_first_track(night_drive)
     album_id = Track.objects.get().album_id
-    services.check_album_completeness(album_id)
+    metadata_services.check_album_completeness(album_id)
 
-    result = services.want_missing_tracks(album_id)
+    result = download_services.want_missing_tracks(album_id)
 
     jobs = DownloadJob.objects.select_related("track").order_by("track__track_number")
     assert result.queued == [job.pk for job in jobs.order_by("pk")]
@@ -108,7 +111,7 @@ def test_wanting_the_missing_tracks_queues_downloads_for_them(musicbrainz, night
         night_drive.recording_ids[1],
         Track.Status.WANTED,
     )
-    again = services.want_missing_tracks(album_id)
+    again = download_services.want_missing_tracks(album_id)
     assert again.queued == [] and len(again.skipped) == 2  # already being downloaded
 
 
@@ -117,10 +120,10 @@ def test_an_unreachable_musicbrainz_is_recorded_and_the_last_track_list_kept(
 ) -> None:
     own_first_track(night_drive)
     album_id = Track.objects.get().album_id
-    services.check_album_completeness(album_id)
+    metadata_services.check_album_completeness(album_id)
     musicbrainz.stop()
 
-    row = services.check_album_completeness(album_id)
+    row = metadata_services.check_album_completeness(album_id)
 
     assert row.error.startswith("musicbrainz:") and row.expected_count == 3
     assert len(row.missing) == 2
@@ -129,7 +132,7 @@ def test_an_unreachable_musicbrainz_is_recorded_and_the_last_track_list_kept(
 def test_a_release_musicbrainz_does_not_know_is_an_error_not_a_crash(musicbrainz) -> None:
     album = AlbumFactory(musicbrainz_release_id="00000000-0000-4000-8000-000000000000")
 
-    row = services.check_album_completeness(album.pk)
+    row = metadata_services.check_album_completeness(album.pk)
 
     assert row.error.startswith("musicbrainz:") and row.expected == [] and not row.is_complete
 
@@ -138,10 +141,10 @@ def test_a_spotify_album_says_its_source_is_not_available_yet_and_falls_back() -
     album = AlbumFactory(spotify_id="4aawyAB9vmqN3uQ7FjRGTy", track_count=2)
     TrackFileFactory(track=TrackFactory(album=album, artist=album.artist, track_number=1))
 
-    row = services.check_album_completeness(album.pk)
+    row = metadata_services.check_album_completeness(album.pk)
 
     assert row.error == "spotify: Spotify album track lists are not available yet"
-    assert completeness.sources_for(album)[0].source == "spotify"
+    assert metadata_completeness.sources_for(album)[0].source == "spotify"
 
 
 def test_the_track_total_in_the_tags_is_the_last_resort() -> None:
@@ -150,18 +153,18 @@ def test_the_track_total_in_the_tags_is_the_last_resort() -> None:
         song(root, "A", "B", number, f"Song {number}", seed=number, track_total=5)
     scan_now()
 
-    row = services.check_album_completeness(Track.objects.first().album_id)
+    row = metadata_services.check_album_completeness(Track.objects.first().album_id)
 
     assert (row.source, row.expected_count, row.owned_count) == ("tags", 5, 3)
     assert [m["number"] for m in row.missing] == [3, 5]
-    result = services.want_missing_tracks(row.album_id)
-    assert result.queued == [] and result.skipped[0]["reason"] == "only the track count is known"
+    result = download_services.want_missing_tracks(row.album_id)
+    assert result.queued == [] and result.skipped[0].reason == "only the track count is known"
 
 
 def test_an_album_without_any_track_list_says_so() -> None:
     album = AlbumFactory()
 
-    row = services.check_album_completeness(album.pk)
+    row = metadata_services.check_album_completeness(album.pk)
 
     assert row.error.startswith("no track list") and not row.is_complete
 
@@ -172,16 +175,19 @@ def test_the_periodic_check_covers_owned_albums_not_checked_recently(
     own_first_track(night_drive)
     AlbumFactory()  # nothing owned: not checked
 
-    assert tasks.check_due_albums() == "checked 1 albums"
-    assert tasks.check_due_albums() == "checked 0 albums"
+    assert metadata_tasks.check_due_albums() == "checked 1 albums"
+    assert metadata_tasks.check_due_albums() == "checked 0 albums"
 
 
 def test_the_task_checks_one_album(musicbrainz, night_drive) -> None:
     own_first_track(night_drive)
     album_id = Track.objects.get().album_id
 
-    assert tasks.check_album_completeness(album_id) == f"album #{album_id}: 1/3 owned, 2 missing"
-    assert tasks.check_album_completeness(999_999) == "album #999999 is gone"
+    assert (
+        metadata_tasks.check_album_completeness(album_id)
+        == f"album #{album_id}: 1/3 owned, 2 missing"
+    )
+    assert metadata_tasks.check_album_completeness(999_999) == "album #999999 is gone"
 
 
 def test_the_api_lists_incomplete_albums_and_wants_their_missing_tracks(api_client) -> None:
@@ -189,7 +195,7 @@ def test_the_api_lists_incomplete_albums_and_wants_their_missing_tracks(api_clie
     AlbumCompletenessFactory(is_complete=True, missing=[], owned_count=3)
 
     body = api_client.get("/api/library/albums/incomplete").json()
-    wanted = api_client.post(f"/api/library/albums/{row.album_id}/want-missing")
+    wanted = api_client.post(f"/api/downloads/albums/{row.album_id}/want-missing")
 
     assert body["count"] == 1
     item = body["items"][0]
@@ -203,11 +209,11 @@ def test_the_api_checks_an_album_now(api_client, musicbrainz, night_drive) -> No
     own_first_track(night_drive)
     album_id = Track.objects.get().album_id
 
-    body = api_client.post(f"/api/library/albums/{album_id}/check").json()
+    body = api_client.post(f"/api/metadata/albums/{album_id}/check").json()
 
     assert (body["owned_count"], body["expected_count"], body["album"]["id"]) == (1, 3, album_id)
     unchecked = AlbumFactory()
-    missing = api_client.post(f"/api/library/albums/{unchecked.pk}/want-missing")
+    missing = api_client.post(f"/api/downloads/albums/{unchecked.pk}/want-missing")
     assert missing.status_code == 404
 
 
@@ -228,7 +234,7 @@ def test_the_incomplete_page_wants_the_missing_tracks(logged_in_client) -> None:
     row = AlbumCompletenessFactory()
 
     page = logged_in_client.get("/library/albums/incomplete/").content.decode()
-    response = logged_in_client.post(f"/library/albums/{row.album_id}/want-missing/")
+    response = logged_in_client.post(f"/downloads/albums/{row.album_id}/want-missing/")
 
     assert "Track 2" in page and "1 of 3 tracks" in page
     assert response.status_code == 302 and DownloadJob.objects.count() == 2
