@@ -26,8 +26,7 @@ MARKER = "#SOULSPOT-PLAYLIST"
 
 
 def playlist_dir() -> Path:
-    configured = getattr(settings, "SOULSPOT_PLAYLIST_DIR", None)
-    return Path(configured or settings.MUSIC_DIR).resolve()
+    return Path(settings.SOULSPOT_PLAYLIST_DIR).resolve()
 
 
 def playlist_path(playlist: Playlist) -> Path:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -63,7 +64,7 @@ def claim(scan_id: int) -> str | None:
         status=Status.RUNNING,
         runner=token,
         started_at=Coalesce("started_at", now),
-        lease_expires_at=now + timedelta(seconds=config.lease_seconds()),
+        lease_expires_at=now + timedelta(seconds=settings.SOULSPOT_SCAN_LEASE_SECONDS),
     )
     return token if won == 1 else None
 
@@ -138,7 +139,7 @@ class ScanRun:
         """Read and write every planned file; False when the time slice ran out first."""
         writer = BatchWriter(self.scan)
         paths = [f.path for f in plan.to_read]
-        workers = config.scan_workers()
+        workers = settings.SOULSPOT_SCAN_WORKERS
         results = read_many(paths, deep=self.scan.deep, workers=workers, ahead=2 * BATCH_FILES)
         try:
             batch: list[dict] = []
@@ -207,7 +208,7 @@ class ScanRun:
 
     def save(self, **fields: object) -> None:
         """Write fields (and renew the lease) if we still hold the scan; else LostLease."""
-        lease = timezone.now() + timedelta(seconds=config.lease_seconds())
+        lease = timezone.now() + timedelta(seconds=settings.SOULSPOT_SCAN_LEASE_SECONDS)
         if "lease_expires_at" not in fields:
             fields["lease_expires_at"] = lease
         updated = LibraryScan.objects.filter(

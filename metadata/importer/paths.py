@@ -21,7 +21,6 @@ EXTENSIONS = {
     "wav": ".wav",
     "aiff": ".aiff",
 }
-STAGING_FOLDER = ".soulspot-staging"
 
 
 def music_dir() -> Path:
@@ -47,22 +46,19 @@ def staging_dir() -> Path:
     It sits inside the music dir by default so the final step is an atomic same-filesystem
     hard link rather than a second copy.
     """
-    configured = getattr(settings, "SOULSPOT_STAGING_DIR", None)
-    return Path(configured) if configured else music_dir() / STAGING_FOLDER
+    return Path(settings.SOULSPOT_STAGING_DIR)
 
 
 def quarantine_dir() -> Path:
-    default = Path(settings.DATA_DIR) / "quarantine"
-    return Path(getattr(settings, "SOULSPOT_QUARANTINE_DIR", None) or default)
+    return Path(settings.SOULSPOT_QUARANTINE_DIR)
 
 
 def recycle_dir() -> Path:
-    default = Path(settings.DATA_DIR) / "recycle"
-    return Path(getattr(settings, "SOULSPOT_RECYCLE_DIR", None) or default)
+    return Path(settings.SOULSPOT_RECYCLE_DIR)
 
 
 def downloads_dir() -> Path | None:
-    configured = getattr(settings, "SLSKD_DOWNLOADS_DIR", None)
+    configured = settings.SLSKD_DOWNLOADS_DIR
     return Path(configured) if configured else None
 
 

@@ -70,7 +70,7 @@ def prepare(req: Request) -> landing.Prepared | Outcome:
 
 
 def duration_tolerance_s() -> float:
-    return float(getattr(settings, "SOULSPOT_IMPORT_DURATION_TOLERANCE_S", 3))
+    return float(settings.SOULSPOT_IMPORT_DURATION_TOLERANCE_S)
 
 
 def _verify(req: Request) -> AudioInfo | Outcome:
