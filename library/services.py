@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from downloads.services import DownloadError, queue_download_for_track
 from library import catalog
+from library import paths as library_paths
 from library.models import Album, AlbumCompleteness, LibraryScan, Track, TrackFile
 from library.scanner import completeness, config, duplicates, engine, stats
 from library.scanner.batch import BatchCounts, BatchWriter
@@ -64,7 +65,7 @@ class ActionResult:
 
 def scan_root(path: str | None = None) -> str:
     """The folder to scan: the music folder, or a folder inside it (absolute or relative)."""
-    music = config.music_root()
+    music = library_paths.music_root()
     if not path:
         return music
     folder = os.path.abspath(os.path.join(music, os.path.expanduser(path)))

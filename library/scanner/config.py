@@ -1,28 +1,16 @@
-"""The scanner's folders and its "database is locked" retry."""
+"""The scanner's "database is locked" retry."""
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def recycle_dir() -> Path:
-    """Where resolved duplicates go; never inside a scan (the walk skips it)."""
-    return Path(settings.SOULSPOT_RECYCLE_DIR).absolute()
-
-
-def music_root() -> str:
-    return os.path.abspath(settings.MUSIC_DIR)
 
 
 def retry_when_locked(

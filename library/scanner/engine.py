@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.models import LibraryScan, ScanProblem, TrackFile
 from library.scanner import completeness, config, duplicates
 from library.scanner.batch import BatchWriter
@@ -103,7 +104,7 @@ class ScanRun:
     def run(self) -> str:
         scan = self.scan
         self.save(phase=Phase.WALKING)
-        walked = walk(scan.path, skip=(str(config.recycle_dir()),), tick=self.keep_alive)
+        walked = walk(scan.path, skip=(str(library_paths.recycle_dir()),), tick=self.keep_alive)
         first_walk = scan.files_total is None
         if first_walk:
             self.record_problems(walked.problems)

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from downloads.quality import AUDIO_EXTENSIONS, StreamInfo, classify
+from library import paths as library_paths
 from library.models import TrackFile
 from library.naming import UnsafePath
 from library.safe_files import DestinationExists, safe_move
@@ -106,7 +107,7 @@ def tidy_folder(folder: Path) -> None:
         return
     if names == [enrich.COVER_NAME]:
         placement.recycle(folder / enrich.COVER_NAME, "album folder emptied by a rename")
-    paths.prune_empty_dirs(folder, paths.music_dir())
+    paths.prune_empty_dirs(folder, library_paths.music_dir())
 
 
 def _plan_one(row: TrackFile, scheme: dict[str, str], claimed: set[str]) -> RenamePlan:
