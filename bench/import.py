@@ -134,6 +134,11 @@ def _repoint(workdir: Path, downloads: Path) -> None:
     settings.DATA_DIR = workdir / "data"
     settings.MUSIC_DIR = workdir / "music"
     settings.SLSKD_DOWNLOADS_DIR = downloads
+    # The folders that default to places inside the data and music dirs follow them.
+    settings.SOULSPOT_RECYCLE_DIR = settings.DATA_DIR / "recycle"
+    settings.SOULSPOT_QUARANTINE_DIR = settings.DATA_DIR / "quarantine"
+    settings.SOULSPOT_STAGING_DIR = settings.MUSIC_DIR.resolve() / ".soulspot-staging"
+    settings.SOULSPOT_PLAYLIST_DIR = settings.MUSIC_DIR
     for folder in (settings.DATA_DIR, settings.MUSIC_DIR):
         folder.mkdir(parents=True, exist_ok=True)
     settings.DATABASES["default"]["NAME"] = settings.DATA_DIR / "soulspot.sqlite3"

@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Prefetch
 
+from library import paths as library_paths
 from library.models import Playlist, PlaylistEntry, TrackFile
 from library.naming import sanitize_segment
 
@@ -25,18 +25,13 @@ HEADER = "#EXTM3U"
 MARKER = "#SOULSPOT-PLAYLIST"
 
 
-def playlist_dir() -> Path:
-    configured = getattr(settings, "SOULSPOT_PLAYLIST_DIR", None)
-    return Path(configured or settings.MUSIC_DIR).resolve()
-
-
 def playlist_path(playlist: Playlist) -> Path:
     """`<name>.m3u8`; playlists whose names clash get their id appended."""
     name = sanitize_segment(playlist.name, fallback=f"Playlist {playlist.pk}")
     clash = Playlist.objects.filter(name__iexact=playlist.name).exclude(pk=playlist.pk).exists()
     if clash:
         name = sanitize_segment(f"{playlist.name} ({playlist.pk})")
-    return playlist_dir() / f"{name}.m3u8"
+    return library_paths.playlist_dir() / f"{name}.m3u8"
 
 
 def render_m3u8(playlist: Playlist, folder: Path) -> str:

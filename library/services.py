@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from library import catalog, quality
+from library import paths as library_paths
 from library.models import (
     Album,
     LibraryScan,
@@ -71,7 +72,7 @@ class ActionResult:
 
 def scan_root(path: str | None = None) -> str:
     """The folder to scan: the music folder, or a folder inside it (absolute or relative)."""
-    music = config.music_root()
+    music = library_paths.music_root()
     if not path:
         return music
     folder = os.path.abspath(os.path.join(music, os.path.expanduser(path)))

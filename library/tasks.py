@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import OperationalError
 
 from library import services
 from library.models import LibraryScan
-from library.scanner import config
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ def run_scan(scan_id: int) -> str:
     """Run a scan for one time slice; a fresh task continues it when the slice is used up."""
     if not LibraryScan.objects.active().filter(pk=scan_id).exists():
         return f"scan #{scan_id} is not active"
-    outcome = services.run_scan(scan_id, slice_seconds=config.slice_seconds())
+    outcome = services.run_scan(scan_id, slice_seconds=settings.SOULSPOT_SCAN_SLICE_SECONDS)
     if outcome == "sliced":
         enqueue("library.tasks.run_scan", scan_id)
         return f"scan #{scan_id}: time slice used, continuing in a new task"

@@ -11,11 +11,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.models import AlbumCompleteness
 from library.naming import InvalidTemplate, validate_template
 from library.safe_files import TEMP_PREFIX
 from metadata import completeness
-from metadata.importer import adopt, fillin, paths, renamer
+from metadata.importer import adopt, fillin, renamer
 from metadata.importer.adopt import ImportRefused, Progress
 from metadata.importer.renamer import RenamePlan
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
@@ -188,7 +189,7 @@ def resume_stalled_imports() -> str:
 
 def _clear_staging() -> int:
     """Staged copies nobody will use again (a live import has its copy recorded as staged)."""
-    folder = paths.staging_dir()
+    folder = library_paths.staging_dir()
     if not folder.is_dir():
         return 0
     staged = ImportItem.objects.filter(state=ImportItem.State.STAGED)

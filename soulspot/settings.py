@@ -14,6 +14,7 @@ from soulspot.lib.env import (
     ConfigError,
     env_bool,
     env_int,
+    env_path,
     env_str,
     env_url,
     persistent_secret,
@@ -23,116 +24,108 @@ from soulspot.lib.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
 
-
-def _read_environment() -> dict:
-    data_dir = writable_dir(
-        "SOULSPOT_DATA_DIR", Path(env_str("SOULSPOT_DATA_DIR", "./data")).expanduser().resolve()
-    )
-    music_default = str(data_dir / "music")
-    music_dir = writable_dir(
-        "SOULSPOT_MUSIC_DIR",
-        Path(env_str("SOULSPOT_MUSIC_DIR", music_default)).expanduser().resolve(),
-    )
-    downloads = env_str("SLSKD_DOWNLOADS_DIR")
-    return {
-        "data_dir": data_dir,
-        "music_dir": music_dir,
-        "secret_key": persistent_secret("SOULSPOT_SECRET_KEY", data_dir),
-        "host": env_str("SOULSPOT_HOST", "127.0.0.1") or "127.0.0.1",
-        "port": env_int("SOULSPOT_PORT", 8000, minimum=1, maximum=65535),
-        "debug": env_bool("SOULSPOT_DEBUG", False),
-        "database_url": env_str("DATABASE_URL"),
-        "slskd_url": env_url("SLSKD_URL"),
-        "slskd_api_key": env_str("SLSKD_API_KEY"),
-        "slskd_downloads_dir": Path(downloads).expanduser().resolve() if downloads else None,
-        "api_key": env_str("SOULSPOT_API_KEY"),
-        "search_budget": env_int("SLSKD_SEARCH_BUDGET", 34, minimum=1, maximum=1000),
-        "search_window": env_int("SLSKD_SEARCH_WINDOW_SECONDS", 220, minimum=1, maximum=3600),
-        "search_timeout_ms": env_int(
-            "SLSKD_SEARCH_TIMEOUT_MS", 15000, minimum=1000, maximum=300000
-        ),
-        "remote_queue_minutes": env_int("SOULSPOT_REMOTE_QUEUE_TIMEOUT_MINUTES", 30, minimum=1),
-        "stall_minutes": env_int("SOULSPOT_STALL_TIMEOUT_MINUTES", 5, minimum=1),
-        "download_attempts": env_int("SOULSPOT_DOWNLOAD_ATTEMPTS", 3, minimum=1, maximum=20),
-        "musicbrainz_url": env_url("MUSICBRAINZ_URL") or "https://musicbrainz.org",
-        "coverart_url": env_url("COVERART_URL") or "https://coverartarchive.org",
-        "lrclib_url": env_url("LRCLIB_URL") or "https://lrclib.net",
-        "providers_enabled": env_bool("SOULSPOT_METADATA_PROVIDERS", True),
-        "cover_max_px": env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000),
-        "recycle_dir": env_str("SOULSPOT_RECYCLE_DIR"),
-        "quarantine_dir": env_str("SOULSPOT_QUARANTINE_DIR"),
-        "scan_workers": env_int(
-            "SOULSPOT_SCAN_WORKERS", os.cpu_count() or 2, minimum=1, maximum=64
-        ),
-        "log_level": env_str("SOULSPOT_LOG_LEVEL", "INFO").upper(),
-        "min_free_mb": env_int("SOULSPOT_MIN_FREE_MB", 1024, minimum=0),
-        "workers": env_int("SOULSPOT_WORKERS", 3, minimum=1, maximum=16),
-        "web_workers": env_int("SOULSPOT_WEB_WORKERS", 2, minimum=1, maximum=32),
-    }
-
-
+# Every setting SoulSpot reads is assigned once below, with its default. Those read from the
+# environment are listed in README.md; the rest are internal tuning that tests may change.
 try:
-    ENV = _read_environment()
+    # Folders. SoulSpot never deletes a file: replaced or duplicate files go to the recycle
+    # folder, downloads that failed verification to quarantine.
+    DATA_DIR = writable_dir(
+        "SOULSPOT_DATA_DIR", env_path("SOULSPOT_DATA_DIR", Path("data").resolve())
+    )
+    MUSIC_DIR = writable_dir(
+        "SOULSPOT_MUSIC_DIR", env_path("SOULSPOT_MUSIC_DIR", DATA_DIR / "music")
+    )
+    SOULSPOT_RECYCLE_DIR = env_path("SOULSPOT_RECYCLE_DIR", DATA_DIR / "recycle")
+    SOULSPOT_QUARANTINE_DIR = env_path("SOULSPOT_QUARANTINE_DIR", DATA_DIR / "quarantine")
+    # Tagged copies wait here before they are linked into place; inside the music dir, the
+    # final step is an atomic same-filesystem hard link rather than a second copy.
+    SOULSPOT_STAGING_DIR = env_path("SOULSPOT_STAGING_DIR", MUSIC_DIR / ".soulspot-staging")
+    SOULSPOT_PLAYLIST_DIR = env_path("SOULSPOT_PLAYLIST_DIR", MUSIC_DIR)
+
+    # Web server, access and logs.
+    SECRET_KEY = persistent_secret("SOULSPOT_SECRET_KEY", DATA_DIR)
+    DEBUG = env_bool("SOULSPOT_DEBUG", False)
+    SOULSPOT_HOST = env_str("SOULSPOT_HOST") or "127.0.0.1"
+    SOULSPOT_PORT = env_int("SOULSPOT_PORT", 8000, minimum=1, maximum=65535)
+    SOULSPOT_WEB_WORKERS = env_int("SOULSPOT_WEB_WORKERS", 2, minimum=1, maximum=32)
+    SOULSPOT_API_KEY = env_str("SOULSPOT_API_KEY")
+    CSRF_TRUSTED_ORIGINS = [
+        o for o in env_str("SOULSPOT_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
+    ]
+    SOULSPOT_LOG_LEVEL = env_str("SOULSPOT_LOG_LEVEL", "INFO").upper()
+    TIME_ZONE = env_str("TZ") or "UTC"
+    # Readiness fails when the music dir has less free space than this.
+    SOULSPOT_MIN_FREE_BYTES = env_int("SOULSPOT_MIN_FREE_MB", 1024, minimum=0) * 1024 * 1024
+
+    # Database and background workers. Unset DATABASE_URL means SQLite in the data dir.
+    DATABASE_URL = env_str("DATABASE_URL")
+    # Lets a worker started by the end-to-end tests use the test database.
+    SOULSPOT_DATABASE_NAME = env_str("SOULSPOT_DATABASE_NAME")
+    SOULSPOT_WORKERS = env_int("SOULSPOT_WORKERS", 3, minimum=1, maximum=16)
+
+    # slskd. Downloading is off while SLSKD_URL is empty. The downloads dir is slskd's folder
+    # as this process sees it; unset means ask slskd for its own path.
+    SLSKD_URL = env_url("SLSKD_URL")
+    SLSKD_API_KEY = env_str("SLSKD_API_KEY")
+    SLSKD_DOWNLOADS_DIR = env_path("SLSKD_DOWNLOADS_DIR")
+    # Soulseek's server bans clients that search too fast: keep to this many searches per window.
+    SLSKD_SEARCH_BUDGET = env_int("SLSKD_SEARCH_BUDGET", 34, minimum=1, maximum=1000)
+    SLSKD_SEARCH_WINDOW_SECONDS = env_int(
+        "SLSKD_SEARCH_WINDOW_SECONDS", 220, minimum=1, maximum=3600
+    )
+    SLSKD_SEARCH_TIMEOUT_MS = env_int(
+        "SLSKD_SEARCH_TIMEOUT_MS", 15000, minimum=1000, maximum=300000
+    )
+
+    # Download engine. A transfer waiting in the peer's queue longer than this, or one whose
+    # bytes stopped moving, is cancelled and the next candidate is tried.
+    DOWNLOAD_ATTEMPTS = env_int("SOULSPOT_DOWNLOAD_ATTEMPTS", 3, minimum=1, maximum=20)
+    DOWNLOAD_REMOTE_QUEUE_TIMEOUT_SECONDS = 60 * env_int(
+        "SOULSPOT_REMOTE_QUEUE_TIMEOUT_MINUTES", 30, minimum=1
+    )
+    DOWNLOAD_STALL_TIMEOUT_SECONDS = 60 * env_int("SOULSPOT_STALL_TIMEOUT_MINUTES", 5, minimum=1)
+    MATCH_LENGTH_TOLERANCE_SECONDS = 3
+    # The engine pump works in short steps for a bounded time, then hands over to a fresh task.
+    ENGINE_PUMP_SECONDS = 20.0
+    ENGINE_STEP_SECONDS = 1.0
+    # A succeeded transfer whose file is not on disk after this long failed (slskd moves it late).
+    DOWNLOAD_FILE_APPEAR_GRACE_SECONDS = 30
+
+    # Importer: a download whose length differs from the wanted track's by more than this
+    # many seconds fails verification.
+    SOULSPOT_IMPORT_DURATION_TOLERANCE_S = 3
+
+    # Metadata providers. Base URLs are settings so tests and the demo can point them at fakes.
+    METADATA_PROVIDERS_ENABLED = env_bool("SOULSPOT_METADATA_PROVIDERS", True)
+    MUSICBRAINZ_URL = env_url("MUSICBRAINZ_URL") or "https://musicbrainz.org"
+    COVERART_URL = env_url("COVERART_URL") or "https://coverartarchive.org"
+    LRCLIB_URL = env_url("LRCLIB_URL") or "https://lrclib.net"
+    SOULSPOT_USER_AGENT = f"SoulSpot/{VERSION} ( https://github.com/soulspot/soulspot )"
+    METADATA_PROVIDER_TIMEOUT_SECONDS = 10.0
+    # MusicBrainz allows one request per second; a 503 (its rate limiting) is retried, paced.
+    MUSICBRAINZ_RATE_LIMIT_SECONDS = 1.0
+    MUSICBRAINZ_MAX_ATTEMPTS = 2
+    # Embedded and cover.jpg art is resized to at most this many pixels; a cover image download
+    # larger than COVER_MAX_BYTES is refused.
+    COVER_MAX_PX = env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000)
+    COVER_MAX_BYTES = 15 * 1024 * 1024
+
+    # Library scanner. A scan run that has not written for the lease is presumed dead and its
+    # scan resumable; a worker task scans for one slice, then hands over to a fresh task (the
+    # queue has a timeout). Scan workers are the processes that read and hash files.
+    SOULSPOT_SCAN_WORKERS = env_int(
+        "SOULSPOT_SCAN_WORKERS", os.cpu_count() or 2, minimum=1, maximum=64
+    )
+    SOULSPOT_SCAN_LEASE_SECONDS = 120
+    SOULSPOT_SCAN_SLICE_SECONDS = 300
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
     raise SystemExit(2) from None
 
-DATA_DIR: Path = ENV["data_dir"]
-MUSIC_DIR: Path = ENV["music_dir"]
-SECRET_KEY = ENV["secret_key"]
-DEBUG = ENV["debug"]
-SOULSPOT_HOST = ENV["host"]
-SOULSPOT_PORT = ENV["port"]
-SOULSPOT_API_KEY = ENV["api_key"]
-SOULSPOT_MIN_FREE_BYTES = ENV["min_free_mb"] * 1024 * 1024
-SOULSPOT_WEB_WORKERS = ENV["web_workers"]
-
-SLSKD_URL = ENV["slskd_url"]
-SLSKD_API_KEY = ENV["slskd_api_key"]
-SLSKD_DOWNLOADS_DIR = ENV["slskd_downloads_dir"]
-
-# Soulseek's server bans clients that search too fast: keep to this many searches per window.
-SLSKD_SEARCH_BUDGET = ENV["search_budget"]
-SLSKD_SEARCH_WINDOW_SECONDS = ENV["search_window"]
-
-SLSKD_SEARCH_TIMEOUT_MS = ENV["search_timeout_ms"]
-
-# Download engine. A transfer waiting in the peer's queue longer than this, or one whose bytes
-# stopped moving, is cancelled and the next candidate is tried.
-DOWNLOAD_REMOTE_QUEUE_TIMEOUT_SECONDS = ENV["remote_queue_minutes"] * 60
-DOWNLOAD_STALL_TIMEOUT_SECONDS = ENV["stall_minutes"] * 60
-DOWNLOAD_ATTEMPTS = ENV["download_attempts"]
-MATCH_LENGTH_TOLERANCE_SECONDS = 3
-# The engine pump works in short steps for a bounded time, then hands over to a fresh task.
-ENGINE_PUMP_SECONDS = 20.0
-ENGINE_STEP_SECONDS = 1.0
-# A succeeded transfer whose file is not on disk after this long failed (slskd moves it late).
-DOWNLOAD_FILE_APPEAR_GRACE_SECONDS = 30
-
-# Metadata providers. Base URLs are settings so tests and the demo can point them at local fakes.
-SOULSPOT_USER_AGENT = f"SoulSpot/{VERSION} ( https://github.com/soulspot/soulspot )"
-METADATA_PROVIDERS_ENABLED = ENV["providers_enabled"]
-MUSICBRAINZ_URL = ENV["musicbrainz_url"]
-COVERART_URL = ENV["coverart_url"]
-LRCLIB_URL = ENV["lrclib_url"]
-COVER_MAX_PX = ENV["cover_max_px"]
-
-# Replaced or duplicate files go to the recycle folder, files that failed verification to
-# quarantine: SoulSpot never deletes a file outright. Unset means <data dir>/recycle and
-# <data dir>/quarantine, worked out where they are used.
-SOULSPOT_RECYCLE_DIR = (
-    Path(ENV["recycle_dir"]).expanduser().resolve() if ENV["recycle_dir"] else None
-)
-SOULSPOT_QUARANTINE_DIR = (
-    Path(ENV["quarantine_dir"]).expanduser().resolve() if ENV["quarantine_dir"] else None
-)
-SOULSPOT_SCAN_WORKERS = ENV["scan_workers"]
-
 ALLOWED_HOSTS = [
     "*"
 ]  # single-user service behind the user's own network; Host is not trusted for anything
-CSRF_TRUSTED_ORIGINS = [o for o in env_str("SOULSPOT_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -194,22 +187,19 @@ TEMPLATES = [
 
 
 def _database() -> dict:
-    if ENV["database_url"]:
+    if DATABASE_URL:
         import dj_database_url
 
         try:
-            database = dj_database_url.parse(
-                ENV["database_url"], conn_max_age=60, conn_health_checks=True
-            )
+            database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
         except ValueError as exc:
             sys.stderr.write(f"soulspot: configuration error: DATABASE_URL is invalid ({exc})\n")
             raise SystemExit(2) from None
-        # Lets a worker started by the end-to-end tests use the test database.
-        database["NAME"] = env_str("SOULSPOT_DATABASE_NAME") or database["NAME"]
+        database["NAME"] = SOULSPOT_DATABASE_NAME or database["NAME"]
         return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env_str("SOULSPOT_DATABASE_NAME") or DATA_DIR / "soulspot.sqlite3",
+        "NAME": SOULSPOT_DATABASE_NAME or DATA_DIR / "soulspot.sqlite3",
         # A file, not memory, so end-to-end tests can share the test database with a worker;
         # one per test process, so two test runs never share one.
         "TEST": {"NAME": DATA_DIR / f"test-soulspot-{os.getpid()}.sqlite3"},
@@ -241,7 +231,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TZ", "UTC") or "UTC"
 USE_I18N = True
 USE_TZ = True
 
@@ -264,7 +253,7 @@ X_FRAME_OPTIONS = "DENY"
 Q_CLUSTER = {
     "name": "soulspot",
     "orm": "default",
-    "workers": ENV["workers"],
+    "workers": SOULSPOT_WORKERS,
     "timeout": 600,
     "retry": 900,
     "max_attempts": 1,  # retries are our own business (DownloadJob backoff), never blind re-runs
@@ -300,7 +289,7 @@ LOGGING = {
             "filters": ["request_id"],
         },
     },
-    "root": {"handlers": ["console", "file"], "level": ENV["log_level"]},
+    "root": {"handlers": ["console", "file"], "level": SOULSPOT_LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},

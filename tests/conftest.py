@@ -32,7 +32,11 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test gets its own music dir, so nothing touches a developer's library."""
-    settings.MUSIC_DIR = tmp_path_factory.mktemp("music")
+    music = tmp_path_factory.mktemp("music")
+    settings.MUSIC_DIR = music
+    # The folders that default to places inside the music dir follow it.
+    settings.SOULSPOT_STAGING_DIR = music.resolve() / ".soulspot-staging"
+    settings.SOULSPOT_PLAYLIST_DIR = music
     settings.SOULSPOT_API_KEY = ""
     settings.SLSKD_URL = ""
     settings.SLSKD_API_KEY = ""

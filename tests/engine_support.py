@@ -18,6 +18,8 @@ def point_settings_at(settings, fake: FakeSlskd, data_dir: Path) -> None:
     settings.SLSKD_API_KEY = API_KEY
     settings.SLSKD_DOWNLOADS_DIR = fake.downloads_dir
     settings.DATA_DIR = data_dir
+    settings.SOULSPOT_RECYCLE_DIR = data_dir / "recycle"
+    settings.SOULSPOT_QUARANTINE_DIR = data_dir / "quarantine"
     settings.SLSKD_SEARCH_TIMEOUT_MS = 2000
     settings.ENGINE_STEP_SECONDS = 0.05
 

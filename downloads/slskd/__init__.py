@@ -81,7 +81,7 @@ def is_configured() -> bool:
     """True when SLSKD_URL is set; downloading is off otherwise."""
     from django.conf import settings
 
-    return bool(getattr(settings, "SLSKD_URL", ""))
+    return bool(settings.SLSKD_URL)
 
 
 def budget_from_settings() -> SearchBudget:

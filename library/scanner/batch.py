@@ -11,8 +11,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.models import LibraryScan, ScanProblem, TrackFile
-from library.scanner import config, sql
+from library.scanner import sql
 from library.scanner.catalogue import Catalogue
 from library.scanner.identity import identity_of
 from library.scanner.walk import display_path
@@ -57,7 +58,7 @@ class BatchWriter:
 
     def __init__(self, scan: LibraryScan | None) -> None:
         self.scan_id = scan.pk if scan else None
-        self.guess_root = config.music_root()
+        self.guess_root = library_paths.music_root()
         self.catalogue = Catalogue()
         self.tool_missing_reported = False
 

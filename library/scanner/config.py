@@ -1,44 +1,16 @@
-"""Scanner settings (all optional, with defaults) and the "database is locked" retry."""
+"""The scanner's "database is locked" retry."""
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def scan_workers() -> int:
-    """Processes that read and hash files: every core unless SOULSPOT_SCAN_WORKERS says."""
-    return int(getattr(settings, "SOULSPOT_SCAN_WORKERS", 0) or os.cpu_count() or 1)
-
-
-def lease_seconds() -> int:
-    """A run that has not written for this long is presumed dead and its scan is resumable."""
-    return int(getattr(settings, "SOULSPOT_SCAN_LEASE_SECONDS", 120))
-
-
-def slice_seconds() -> float:
-    """A worker task scans this long, then hands over to a fresh task (the queue has a timeout)."""
-    return float(getattr(settings, "SOULSPOT_SCAN_SLICE_SECONDS", 300))
-
-
-def recycle_dir() -> Path:
-    """Where resolved duplicates go; never inside a scan (the walk skips it)."""
-    configured = getattr(settings, "SOULSPOT_RECYCLE_DIR", None)
-    return Path(configured or Path(settings.DATA_DIR) / "recycle").absolute()
-
-
-def music_root() -> str:
-    return os.path.abspath(settings.MUSIC_DIR)
 
 
 def retry_when_locked(

@@ -15,11 +15,13 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.models import LibraryScan, ScanProblem, TrackFile
 from library.scanner import completeness, config, duplicates
 from library.scanner.batch import BatchWriter
@@ -63,7 +65,7 @@ def claim(scan_id: int) -> str | None:
         status=Status.RUNNING,
         runner=token,
         started_at=Coalesce("started_at", now),
-        lease_expires_at=now + timedelta(seconds=config.lease_seconds()),
+        lease_expires_at=now + timedelta(seconds=settings.SOULSPOT_SCAN_LEASE_SECONDS),
     )
     return token if won == 1 else None
 
@@ -102,7 +104,7 @@ class ScanRun:
     def run(self) -> str:
         scan = self.scan
         self.save(phase=Phase.WALKING)
-        walked = walk(scan.path, skip=(str(config.recycle_dir()),), tick=self.keep_alive)
+        walked = walk(scan.path, skip=(str(library_paths.recycle_dir()),), tick=self.keep_alive)
         first_walk = scan.files_total is None
         if first_walk:
             self.record_problems(walked.problems)
@@ -138,7 +140,7 @@ class ScanRun:
         """Read and write every planned file; False when the time slice ran out first."""
         writer = BatchWriter(self.scan)
         paths = [f.path for f in plan.to_read]
-        workers = config.scan_workers()
+        workers = settings.SOULSPOT_SCAN_WORKERS
         results = read_many(paths, deep=self.scan.deep, workers=workers, ahead=2 * BATCH_FILES)
         try:
             batch: list[dict] = []
@@ -207,7 +209,7 @@ class ScanRun:
 
     def save(self, **fields: object) -> None:
         """Write fields (and renew the lease) if we still hold the scan; else LostLease."""
-        lease = timezone.now() + timedelta(seconds=config.lease_seconds())
+        lease = timezone.now() + timedelta(seconds=settings.SOULSPOT_SCAN_LEASE_SECONDS)
         if "lease_expires_at" not in fields:
             fields["lease_expires_at"] = lease
         updated = LibraryScan.objects.filter(

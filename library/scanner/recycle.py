@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.models import TrackFile
 from library.safe_files import move_to_recycle
-from library.scanner import config
 
 
 def recycle(file: TrackFile, reason: str) -> str:
@@ -19,7 +19,10 @@ def recycle(file: TrackFile, reason: str) -> str:
     """
     try:
         moved = move_to_recycle(
-            Path(file.path), config.recycle_dir(), reason, library_root=Path(config.music_root())
+            Path(file.path),
+            library_paths.recycle_dir(),
+            reason,
+            library_root=Path(library_paths.music_root()),
         )
     except FileNotFoundError:
         moved = None  # already gone: nothing to move, the catalogue just catches up

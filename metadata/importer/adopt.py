@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db.models import Count
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.audio import UnreadableAudio
 from library.models import QualityProfile
 from library.naming import UnsafePath
@@ -45,7 +46,7 @@ def check_source(path: str) -> Path:
         raise ImportRefused("Give the absolute path of a folder (or file) on the server.")
     if not source.exists():
         raise ImportRefused(f"{source} does not exist (or SoulSpot cannot see it).")
-    real, music = source.resolve(), paths.music_dir()
+    real, music = source.resolve(), library_paths.music_dir()
     if real != music and music.is_relative_to(real):
         raise ImportRefused(f"{source} contains the music library; pick a folder inside it.")
     if not os.access(real, os.R_OK):
@@ -80,7 +81,7 @@ def claim(batch_id: int, *, resume: bool = False) -> bool:
 def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     """Import every file of a claimed batch; returns it with final counters."""
     root = Path(batch.path)
-    keep = batch.keep_source and not paths.real(root).is_relative_to(paths.music_dir())
+    keep = batch.keep_source and not paths.real(root).is_relative_to(library_paths.music_dir())
     unfinished = list(batch.items.exclude(state__in=ImportItem.FINAL_STATES).order_by("pk"))
     handled = set(batch.items.values_list("source_path", flat=True))
     new_files = [p for p in audio_files(root) if str(p) not in handled]

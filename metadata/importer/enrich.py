@@ -60,7 +60,7 @@ class Enrichment:
 
 
 def providers_enabled() -> bool:
-    return bool(getattr(settings, "METADATA_PROVIDERS_ENABLED", True))
+    return bool(settings.METADATA_PROVIDERS_ENABLED)
 
 
 def is_identified(track: Track) -> bool:
@@ -211,7 +211,7 @@ def _folder_images(folder: Path) -> list[Path]:
 
 def _use_cover(result: Enrichment, data: bytes, source: str) -> bool:
     try:
-        result.cover = prepare_cover(data, int(getattr(settings, "COVER_MAX_PX", 1200)))
+        result.cover = prepare_cover(data, int(settings.COVER_MAX_PX))
     except InvalidImage as exc:
         logger.warning("ignoring a cover from %s: %s", source, exc)
         return False

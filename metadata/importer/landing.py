@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.audio import AudioInfo, read_audio
 from library.models import Track
 from library.safe_files import sha256_file
@@ -253,7 +254,7 @@ def _restart(req: Request, staged: Path, dest: Path) -> None:
 def _prune_root(source: Path, root: Path | None) -> Path | None:
     """The folder up to which emptied source folders are removed (never the folder itself)."""
     source = paths.real(source)
-    for candidate in (root, paths.downloads_dir(), paths.music_dir()):
+    for candidate in (root, library_paths.downloads_dir(), library_paths.music_dir()):
         if candidate is not None and source.is_relative_to(Path(candidate).resolve()):
             return Path(candidate).resolve()
     return None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from library import paths as library_paths
 from library.models import Track
 from library.naming import choose_template, render_path, safe_join
-from metadata.importer import describe, paths
+from metadata.importer import describe
 from metadata.models import NamingScheme
 
 
@@ -32,7 +33,7 @@ def destination(
         track, extension=extension, quality_key=quality_key, original_filename=original_filename
     )
     template = choose_template(scheme if scheme is not None else templates(), ctx)
-    return safe_join(paths.music_dir(), render_path(template, ctx))
+    return safe_join(library_paths.music_dir(), render_path(template, ctx))
 
 
 def free_variant(dest: Path, taken: set[str] | None = None) -> Path:
@@ -47,6 +48,6 @@ def free_variant(dest: Path, taken: set[str] | None = None) -> Path:
 def relative(path: Path | str) -> str:
     """A library path relative to the music dir, for display ("Artist/Album/01 - x.flac")."""
     try:
-        return Path(path).relative_to(paths.music_dir()).as_posix()
+        return Path(path).relative_to(library_paths.music_dir()).as_posix()
     except ValueError:
         return str(path)

@@ -1,14 +1,11 @@
-"""Where the importer keeps things: library, staging, quarantine and recycle folders.
+"""File names and paths for the importer: extensions, resolved paths, hidden files, pruning.
 
-Settings are read on every call (tests and the benchmark change them at run time).
+The folders themselves (library, staging, quarantine, recycle) come from `library.paths`.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
-
-from django.conf import settings
 
 # The container decides the extension, never the peer's file name ("song.flac.exe", "x.MP3 ").
 EXTENSIONS = {
@@ -21,49 +18,12 @@ EXTENSIONS = {
     "wav": ".wav",
     "aiff": ".aiff",
 }
-STAGING_FOLDER = ".soulspot-staging"
-
-
-def music_dir() -> Path:
-    """The library root, symlinks resolved (library paths are stored resolved)."""
-    return _resolved(str(settings.MUSIC_DIR))
-
-
-@functools.lru_cache(maxsize=8)
-def _resolved(folder: str) -> Path:
-    # Asked several times per imported file; the library root does not move while we run.
-    return Path(folder).resolve()
 
 
 def real(path: Path) -> Path:
     """`path` with its folder's symlinks resolved, as library paths are stored."""
     path = Path(path)
     return path.parent.resolve() / path.name
-
-
-def staging_dir() -> Path:
-    """Tagged copies wait here before they are linked into place.
-
-    It sits inside the music dir by default so the final step is an atomic same-filesystem
-    hard link rather than a second copy.
-    """
-    configured = getattr(settings, "SOULSPOT_STAGING_DIR", None)
-    return Path(configured) if configured else music_dir() / STAGING_FOLDER
-
-
-def quarantine_dir() -> Path:
-    default = Path(settings.DATA_DIR) / "quarantine"
-    return Path(getattr(settings, "SOULSPOT_QUARANTINE_DIR", None) or default)
-
-
-def recycle_dir() -> Path:
-    default = Path(settings.DATA_DIR) / "recycle"
-    return Path(getattr(settings, "SOULSPOT_RECYCLE_DIR", None) or default)
-
-
-def downloads_dir() -> Path | None:
-    configured = getattr(settings, "SLSKD_DOWNLOADS_DIR", None)
-    return Path(configured) if configured else None
 
 
 def extension_for(audio_format: str, fallback: str = "") -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from library import paths as library_paths
 from library.audio import AudioInfo, verify_download
 from library.models import Track
 from library.naming import UnsafePath
@@ -70,7 +71,7 @@ def prepare(req: Request) -> landing.Prepared | Outcome:
 
 
 def duration_tolerance_s() -> float:
-    return float(getattr(settings, "SOULSPOT_IMPORT_DURATION_TOLERANCE_S", 3))
+    return float(settings.SOULSPOT_IMPORT_DURATION_TOLERANCE_S)
 
 
 def _verify(req: Request) -> AudioInfo | Outcome:
@@ -185,7 +186,7 @@ def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label:
 
 
 def _in_library(path: Path) -> bool:
-    return paths.real(path).is_relative_to(paths.music_dir())
+    return paths.real(path).is_relative_to(library_paths.music_dir())
 
 
 def _cover(source: Path) -> bytes | None:

@@ -14,6 +14,7 @@ import secrets
 import shutil
 from pathlib import Path
 
+from library import paths as library_paths
 from library.safe_files import (
     TEMP_PREFIX,
     CrashHook,
@@ -33,7 +34,7 @@ _NO_HARDLINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, err
 
 def stage(source: Path, extension: str, folder: Path | None = None) -> Path:
     """A private copy of `source` to tag (in the staging folder unless `folder` is given)."""
-    folder = folder or paths.staging_dir()
+    folder = folder or library_paths.staging_dir()
     folder.mkdir(parents=True, exist_ok=True)
     staged = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{extension}"
     shutil.copyfile(source, staged)
@@ -136,11 +137,13 @@ def _publish(part: Path, path: Path) -> bool:
 
 def recycle(path: Path, reason: str) -> Path:
     """Put a file that lost to a better one in the recycle bin (library layout kept)."""
-    return move_to_recycle(path, paths.recycle_dir(), reason, library_root=paths.music_dir())
+    return move_to_recycle(
+        path, library_paths.recycle_dir(), reason, library_root=library_paths.music_dir()
+    )
 
 
 def quarantine(path: Path, reason: str) -> Path:
-    return move_to_quarantine(path, paths.quarantine_dir(), reason)
+    return move_to_quarantine(path, library_paths.quarantine_dir(), reason)
 
 
 def remove_source(source: Path, prune_up_to: Path | None) -> None:

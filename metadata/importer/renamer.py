@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.models import TrackFile
 from library.naming import UnsafePath
 from library.quality import AUDIO_EXTENSIONS, StreamInfo, classify
@@ -106,7 +107,7 @@ def tidy_folder(folder: Path) -> None:
         return
     if names == [enrich.COVER_NAME]:
         placement.recycle(folder / enrich.COVER_NAME, "album folder emptied by a rename")
-    paths.prune_empty_dirs(folder, paths.music_dir())
+    paths.prune_empty_dirs(folder, library_paths.music_dir())
 
 
 def _plan_one(row: TrackFile, scheme: dict[str, str], claimed: set[str]) -> RenamePlan:

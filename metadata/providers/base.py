@@ -14,7 +14,6 @@ import time
 import httpx
 from django.conf import settings
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
 # Connecting to a healthy service is quick; waiting long only delays the retry-later path.
 CONNECT_TIMEOUT_SECONDS = 5.0
 
@@ -37,7 +36,7 @@ def require_enabled(error: type[ProviderUnavailable] = ProviderUnavailable) -> N
     Benchmarks and offline installs switch providers off; callers then see the same
     "unavailable, retry later" outcome as for an outage.
     """
-    if not getattr(settings, "METADATA_PROVIDERS_ENABLED", True):
+    if not settings.METADATA_PROVIDERS_ENABLED:
         raise error("metadata providers are switched off")
 
 
@@ -46,12 +45,12 @@ def user_agent() -> str:
 
 
 def timeout_seconds() -> float:
-    return float(getattr(settings, "METADATA_PROVIDER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    return float(settings.METADATA_PROVIDER_TIMEOUT_SECONDS)
 
 
-def service_url(setting_name: str) -> str:
+def service_url(base_url: str) -> str:
     """A base URL from settings, without the trailing slash."""
-    return str(getattr(settings, setting_name)).rstrip("/")
+    return str(base_url).rstrip("/")
 
 
 def http_client(timeout: float | None = None, **kwargs: object) -> httpx.Client:

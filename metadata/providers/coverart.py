@@ -26,7 +26,6 @@ from metadata.providers.base import (
 
 # Thumbnail widths CAA offers; anything wider needs the original upload.
 CAA_THUMBNAIL_SIZES = (250, 500, 1200)
-DEFAULT_MAX_IMAGE_BYTES = 15 * 1024 * 1024
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 
@@ -49,7 +48,7 @@ def front_cover(release_id: str, *, size: int | None = None) -> bytes | None:
     or the original upload when it is wider than the largest thumbnail.
     """
     require_enabled(CoverArtUnavailable)
-    url = f"{service_url('COVERART_URL')}/release/{quote(release_id)}/{_front_name(size)}"
+    url = f"{service_url(settings.COVERART_URL)}/release/{quote(release_id)}/{_front_name(size)}"
     try:
         return _download(url, _max_bytes())
     except CoverArtNotFound:
@@ -69,13 +68,13 @@ def fetch_image(url: str, *, max_bytes: int | None = None) -> bytes:
 
 
 def _front_name(size: int | None) -> str:
-    wanted = size or int(getattr(settings, "COVER_MAX_PX", 1200))
+    wanted = size or int(settings.COVER_MAX_PX)
     fitting = [s for s in CAA_THUMBNAIL_SIZES if s >= wanted]
     return f"front-{fitting[0]}" if fitting else "front"
 
 
 def _max_bytes() -> int:
-    return int(getattr(settings, "COVER_MAX_BYTES", DEFAULT_MAX_IMAGE_BYTES))
+    return int(settings.COVER_MAX_BYTES)
 
 
 def _download(url: str, max_bytes: int) -> bytes:

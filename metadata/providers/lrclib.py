@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from django.conf import settings
 
 from metadata.providers.base import (
     NotFound,
@@ -90,7 +91,7 @@ def _search(client: httpx.Client, params: dict[str, str | int]) -> list[dict[str
 
 
 def _get_json(client: httpx.Client, path: str, params: dict[str, str | int]) -> Any:
-    url = f"{service_url('LRCLIB_URL')}{path}"
+    url = f"{service_url(settings.LRCLIB_URL)}{path}"
     try:
         response = client.get(url, params=params)
     except httpx.HTTPError as exc:

@@ -513,8 +513,8 @@ def _call(function: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) ->
     """Call a musicbrainzngs function with SoulSpot's settings and typed errors."""
     require_enabled(MusicBrainzUnavailable)
     _configure()
-    attempts_left = max(1, int(getattr(settings, "MUSICBRAINZ_MAX_ATTEMPTS", 2)))
-    interval = float(getattr(settings, "MUSICBRAINZ_RATE_LIMIT_SECONDS", 1.0))
+    attempts_left = max(1, int(settings.MUSICBRAINZ_MAX_ATTEMPTS))
+    interval = float(settings.MUSICBRAINZ_RATE_LIMIT_SECONDS)
     while True:
         attempts_left -= 1
         _rate_limiter.wait(interval)

@@ -55,6 +55,12 @@ def env_url(name: str) -> str:
     return value
 
 
+def env_path(name: str, default: Path | None = None) -> Path | None:
+    """A path with `~` expanded and made absolute; `default` when unset or empty."""
+    value = env_str(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
 def writable_dir(name: str, path: Path) -> Path:
     """Create `path` if needed and prove we can write to it."""
     try:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def music(settings) -> Path:
-    settings.SOULSPOT_PLAYLIST_DIR = None
+    settings.SOULSPOT_PLAYLIST_DIR = settings.MUSIC_DIR
     return Path(settings.MUSIC_DIR).resolve()
 
 

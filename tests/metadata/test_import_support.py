@@ -55,10 +55,10 @@ class Dirs:
 def dirs(settings, tmp_path: Path) -> Dirs:
     settings.DATA_DIR = tmp_path / "data"
     settings.SLSKD_DOWNLOADS_DIR = tmp_path / "downloads"
-    settings.SOULSPOT_QUARANTINE_DIR = None
-    settings.SOULSPOT_RECYCLE_DIR = None
-    settings.SOULSPOT_STAGING_DIR = None
-    settings.SOULSPOT_PLAYLIST_DIR = None
+    settings.SOULSPOT_QUARANTINE_DIR = settings.DATA_DIR / "quarantine"
+    settings.SOULSPOT_RECYCLE_DIR = settings.DATA_DIR / "recycle"
+    settings.SOULSPOT_STAGING_DIR = Path(settings.MUSIC_DIR).resolve() / ".soulspot-staging"
+    settings.SOULSPOT_PLAYLIST_DIR = settings.MUSIC_DIR
     for folder in (settings.DATA_DIR, settings.SLSKD_DOWNLOADS_DIR):
         folder.mkdir(parents=True)
     return Dirs(Path(settings.MUSIC_DIR).resolve(), tmp_path / "downloads", tmp_path / "data")
