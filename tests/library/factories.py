@@ -1,6 +1,6 @@
 """Factories and audio helpers for the library health tests.
 
-Audio comes from `tests.fakes.audio.make_audio` (ffmpeg), generated once per source and copied:
+Audio comes from `fakes.audio.make_audio` (ffmpeg), generated once per source and copied:
 `audio_file` copies a cached source and writes tags into the copy, so tests get many distinct
 real files for the price of one encode each. Two copies of one source with the same tags are
 byte-identical (an exact duplicate); different tags give different bytes.
@@ -18,10 +18,10 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
+from fakes.audio import make_audio
 from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, ScanProblem
 from metadata.tagging import TagSet, write_tags
 from tests.factories import AlbumFactory, TrackFileFactory
-from tests.fakes.audio import make_audio
 
 _CACHE = Path(tempfile.mkdtemp(prefix="soulspot-test-audio-"))
 

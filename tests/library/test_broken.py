@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from downloads.models import DownloadJob
+from fakes.audio import make_random_bytes_file
 from library import services
 from library.models import Track, TrackFile
 from tests.factories import DownloadJobFactory, TrackFactory, TrackFileFactory
-from tests.fakes.audio import make_random_bytes_file
 from tests.library.factories import music_root, song, truncate
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from downloads.models import DownloadJob
+from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library import services, tasks
 from library.models import AlbumCompleteness, Track
 from library.scanner import completeness
 from tests.factories import AlbumFactory, TrackFactory, TrackFileFactory
-from tests.fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from tests.library.factories import AlbumCompletenessFactory, music_root, song
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,13 @@ import pytest
 
 from downloads import services
 from downloads.models import DownloadJob
+from fakes.metadata_services import FakeMetadataServices, MetadataCatalog
+from fakes.trap_network import build_trap_network
 from library.audio import audio_fingerprint
 from library.models import Track
 from metadata.tagging import read_cover, read_tags
 from metadata.tasks import import_download
-from tests.downloads.network import build_trap_network
 from tests.engine_support import all_settled, run_engine_until
-from tests.fakes.metadata_services import FakeMetadataServices, MetadataCatalog
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 Status = DownloadJob.Status

@@ -142,8 +142,8 @@ def test_the_fill_in_waits_while_providers_are_switched_off(settings, dirs, audi
 def test_an_embedded_cover_is_kept_and_saved_when_the_archive_is_down(
     dirs, audio_sources, providers
 ) -> None:
+    from fakes.metadata_services.coverart import render_cover
     from metadata.tagging import TagSet, write_tags
-    from tests.fakes.metadata_services.coverart import render_cover
 
     source = downloaded_file(dirs, audio_sources, "flac")
     write_tags(source, TagSet(title="x"), cover=render_cover((10, 200, 30), 300))

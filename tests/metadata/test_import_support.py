@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from downloads.models import DownloadJob
+from fakes.audio import make_audio
+from fakes.metadata_services import FakeMetadataServices, MetadataCatalog
 from library.models import Album, Track
 from metadata.tagging import TagSet, write_tags
 from tests.factories import ArtistFactory, CandidateFactory, DownloadJobFactory
-from tests.fakes.audio import make_audio
-from tests.fakes.metadata_services import FakeMetadataServices, MetadataCatalog
 
 SECONDS = 3.0
 LENGTH_MS = 3000
