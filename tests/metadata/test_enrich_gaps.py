@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Providers down at import time: the file is imported anyway, gaps are listed, and the
 scheduled fill-in completes the file once the providers are back."""
 
@@ -16,16 +15,7 @@ from metadata import services, tasks
 from metadata.models import AlbumCover, MetadataGap
 from metadata.tagging import read_cover, read_lyrics, read_tags
 from tests.factories import AlbumFactory
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    SYNCED,
-    audio_sources,
-    catalog,
-    dirs,
-    downloaded_file,
-    importing_job,
-    providers,
-    want,
-)
+from tests.metadata.support import SYNCED, downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 Kind = MetadataGap.Kind

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """The import pages: start a folder import, follow it, see gaps, edit naming, preview renames."""
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from metadata import services
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
 from metadata.tagging import TagSet, write_tags
 from tests.factories import TrackFactory, TrackFileFactory
-from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
