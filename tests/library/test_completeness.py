@@ -9,8 +9,8 @@ from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library import services, tasks
 from library.models import AlbumCompleteness, Track
 from library.scanner import completeness
-from tests.factories import AlbumFactory, TrackFactory, TrackFileFactory
-from tests.library.factories import AlbumCompletenessFactory, music_root, song
+from tests.factories import AlbumCompletenessFactory, AlbumFactory, TrackFactory, TrackFileFactory
+from tests.library.support import music_root, song
 
 pytestmark = pytest.mark.django_db
 
