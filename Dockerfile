@@ -22,6 +22,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
+# The apps, manage.py and fakes/ (which `manage.py demo` runs); tests/ stays out through
+# .dockerignore.
 COPY --chown=soulspot:soulspot . .
 
 USER soulspot

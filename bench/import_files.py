@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fakes.audio import make_audio
 from library.audio import verify_download
 from library.naming import DEFAULT_TEMPLATES, NamingContext, choose_template, render_path, safe_join
 from library.safe_files import safe_move
 from library.tagging import TagSet, write_tags
-from tests.fakes.audio import make_audio
 
 FORMATS = ("flac", "mp3", "opus", "m4a")
 DISTINCT_SOURCES = 4  # per format; copies of these keep generation fast for big counts

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiKey
+from fakes.slskd import FakeConfig, FakeSlskd, Network
 from tests.engine_support import API_KEY, point_settings_at
-from tests.fakes.slskd import FakeConfig, FakeSlskd, Network
 
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0", ""}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from downloads.engine import step
 from downloads.models import DownloadJob
-from tests.fakes.slskd import FakeSlskd
+from fakes.slskd import FakeSlskd
 
 API_KEY = "engine-test-key-0123456789"
 

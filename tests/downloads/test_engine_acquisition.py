@@ -9,7 +9,7 @@ import pytest
 
 from downloads import services
 from downloads.models import Candidate, DownloadJob
-from tests.downloads.network import build_trap_network
+from fakes.trap_network import build_trap_network
 from tests.engine_support import all_settled, run_engine_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

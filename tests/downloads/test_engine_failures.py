@@ -11,9 +11,9 @@ from downloads import services
 from downloads.engine import step
 from downloads.models import Candidate, DownloadJob, Peer
 from downloads.services import engine_callbacks
+from fakes.audio import make_audio
+from fakes.slskd import Network
 from tests.engine_support import all_settled, run_engine_until
-from tests.fakes.audio import make_audio
-from tests.fakes.slskd import Network
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = DownloadJob.Status

@@ -14,10 +14,10 @@ from downloads.engine.transfers import _timed_out
 from downloads.models import Candidate, DownloadJob
 from downloads.services import engine_callbacks
 from downloads.slskd import Transfer
+from fakes.audio import make_audio
+from fakes.slskd import Network
 from tests.engine_support import all_settled, run_engine_until
 from tests.factories import DownloadJobFactory
-from tests.fakes.audio import make_audio
-from tests.fakes.slskd import Network
 
 Status = DownloadJob.Status
 

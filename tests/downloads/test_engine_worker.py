@@ -15,10 +15,10 @@ from django.db import connection
 
 from downloads import services
 from downloads.models import DownloadJob
+from fakes.audio import make_audio
+from fakes.slskd import Network
 from soulspot.lib.queue import enqueue
 from tests.engine_support import API_KEY
-from tests.fakes.audio import make_audio
-from tests.fakes.slskd import Network
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]

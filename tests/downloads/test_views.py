@@ -6,7 +6,7 @@ import pytest
 
 from downloads import searches, services
 from downloads.models import Candidate, DownloadJob, ManualSearch
-from tests.downloads.network import build_trap_network
+from fakes.trap_network import build_trap_network
 from tests.engine_support import all_settled, run_engine_until
 from tests.factories import CandidateFactory, DownloadJobFactory
 

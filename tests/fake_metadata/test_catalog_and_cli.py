@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.metadata_services import MetadataCatalog, TrackSpec, default_catalog
+from fakes.metadata_services import MetadataCatalog, TrackSpec, default_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -81,7 +81,7 @@ def _free_port() -> int:
 def test_command_line_serves_all_three_services() -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.metadata_services", "--port", str(port)],
+        [sys.executable, "-m", "fakes.metadata_services", "--port", str(port)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.fakes.metadata_services import FakeCoverArt, FakeLrclib, MetadataCatalog
+from fakes.metadata_services import FakeCoverArt, FakeLrclib, MetadataCatalog
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_lrclib_search_and_validation(catalog) -> None:
 
 
 def test_modes_are_per_service(catalog, release_id) -> None:
-    from tests.fakes.metadata_services import FakeMetadataServices
+    from fakes.metadata_services import FakeMetadataServices
 
     with (server := FakeMetadataServices(catalog)) as url:
         server.set_mode("503", service="lrclib")

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import httpx
 import pytest
 
-from tests.fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
-from tests.fakes.metadata_services.musicbrainz import EXT_NS, NS, parse_query
+from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
+from fakes.metadata_services.musicbrainz import EXT_NS, NS, parse_query
 
 M = f"{{{NS}}}"
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.audio import make_audio, make_random_bytes_file
-from tests.fakes.slskd import FakeConfig, FakeSlskd, Network
+from fakes.audio import make_audio, make_random_bytes_file
+from fakes.slskd import FakeConfig, FakeSlskd, Network
 
 from .helpers import ALBUM, client_for
 

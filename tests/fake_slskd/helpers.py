@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.fakes.slskd import FakeSlskd
+from fakes.slskd import FakeSlskd
 
 ALBUM = "Music\\Some Artist\\Some Album (2001)"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.fakes.slskd import FakeSlskd
+from fakes.slskd import FakeSlskd
 
 
 def test_application_state_when_connected(fake: FakeSlskd, api: httpx.Client) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slskd import FakeSlskd, Network
+from fakes.slskd import FakeSlskd, Network
 
 from .helpers import client_for, search
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.fakes.slskd import FakeSlskd
+from fakes.slskd import FakeSlskd
 
 
 def test_it_rejects_a_request_without_credentials_with_an_empty_401_and_a_bearer_challenge(

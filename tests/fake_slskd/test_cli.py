@@ -1,4 +1,4 @@
-"""`python -m tests.fakes.slskd` starts, answers, and exits cleanly on SIGTERM."""
+"""`python -m fakes.slskd` starts, answers, and exits cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _free_port() -> int:
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.slskd", *args],
+        [sys.executable, "-m", "fakes.slskd", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -84,7 +84,7 @@ def test_a_bad_scenario_exits_with_status_2(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "tests.fakes.slskd",
+            "fakes.slskd",
             "--downloads",
             str(tmp_path / "dl"),
             "--network",

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.slskd import FakeSlskd
+from fakes.slskd import FakeSlskd
 
 from .helpers import ALBUM, download, finished, search, wait_until
 

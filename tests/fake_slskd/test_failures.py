@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.slskd import FakeSlskd, Network
+from fakes.slskd import FakeSlskd, Network
 
 from .helpers import ALBUM, client_for, download, files_under, finished, wait_until
 

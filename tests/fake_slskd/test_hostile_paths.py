@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slskd import FakeSlskd, Network
-from tests.fakes.slskd.paths import UnsafePath, contained, download_destination, incomplete_path
+from fakes.slskd import FakeSlskd, Network
+from fakes.slskd.paths import UnsafePath, contained, download_destination, incomplete_path
 
 from .helpers import client_for, files_under, finished, search, wait_until
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slskd import FakeSlskd, Network, ScenarioError
+from fakes.slskd import FakeSlskd, Network, ScenarioError
 
 from .helpers import client_for, download, finished, search
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.fakes.slskd import FakeSlskd, Network
+from fakes.slskd import FakeSlskd, Network
 
 from .helpers import client_for, search, wait_until
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.fakes.slskd import FakeSlskd, Network
+from fakes.slskd import FakeSlskd, Network
 
 from .helpers import ALBUM, client_for, download, files_under, finished, wait_until
 

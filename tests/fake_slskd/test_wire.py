@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.fakes.slskd.remote import SearchQuery, directory_name
-from tests.fakes.slskd.wire import compact, datetime_text, number, timespan_text, utc_ticks
+from fakes.slskd.remote import SearchQuery, directory_name
+from fakes.slskd.wire import compact, datetime_text, number, timespan_text, utc_ticks
 
 
 def test_datetimes_have_seven_fractional_digits_and_z_only_when_asked() -> None:

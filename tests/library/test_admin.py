@@ -13,16 +13,17 @@ from downloads.models import DownloadJob
 from library import services
 from library.models import DuplicateGroup, LibraryScan, Track, TrackFile
 from library.tagging import read_tags
-from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, TrackFileFactory
-from tests.library.factories import (
+from tests.factories import (
     AlbumCompletenessFactory,
+    AlbumFactory,
+    ArtistFactory,
     DuplicateGroupFactory,
     LibraryScanFactory,
     ScanProblemFactory,
-    audio_file,
-    music_root,
-    song,
+    TrackFactory,
+    TrackFileFactory,
 )
+from tests.library.support import audio_file, music_root, song
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,16 @@ from django.test import Client
 
 from library import services
 from library.models import LibraryScan, Track
-from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, TrackFileFactory
-from tests.library.factories import (
+from tests.factories import (
+    AlbumFactory,
+    ArtistFactory,
     DuplicateGroupFactory,
     LibraryScanFactory,
     ScanProblemFactory,
-    music_root,
-    song,
+    TrackFactory,
+    TrackFileFactory,
 )
+from tests.library.support import music_root, song
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from fakes.audio import ffmpeg_path, make_audio, make_random_bytes_file
 from library.audio import (
     UnreadableAudio,
     audio_fingerprint,
@@ -20,7 +21,6 @@ from library.audio import (
     verify_download,
 )
 from library.tagging import TagSet, write_tags
-from tests.fakes.audio import ffmpeg_path, make_audio, make_random_bytes_file
 
 FORMATS = {"flac": "flac", "mp3": "mp3", "ogg": "ogg", "opus": "opus", "m4a": "aac", "wav": "wav"}
 

@@ -8,11 +8,11 @@ import pytest
 
 from downloads import services as download_services
 from downloads.models import DownloadJob
+from fakes.audio import make_random_bytes_file
 from library import services
 from library.models import Track, TrackFile
 from tests.factories import DownloadJobFactory, TrackFactory, TrackFileFactory
-from tests.fakes.audio import make_random_bytes_file
-from tests.library.factories import music_root, song, truncate
+from tests.library.support import music_root, song, truncate
 
 pytestmark = pytest.mark.django_db
 

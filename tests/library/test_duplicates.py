@@ -11,8 +11,8 @@ from library import services
 from library.models import DuplicateGroup, QualityProfile, TrackFile
 from library.scanner import duplicates
 from library.scanner.duplicates import Candidate, find_groups, keep_order
-from tests.factories import TrackFactory, TrackFileFactory
-from tests.library.factories import DuplicateGroupFactory, music_root, song
+from tests.factories import DuplicateGroupFactory, TrackFactory, TrackFileFactory
+from tests.library.support import music_root, song
 
 pytestmark = pytest.mark.django_db
 Status = DuplicateGroup.Status

@@ -13,7 +13,7 @@ from library.models import Album, Artist, LibraryScan, Track, TrackFile
 from library.safe_files import sha256_file
 from library.scanner import reader
 from tests.factories import TrackFactory, TrackFileFactory
-from tests.library.factories import audio_file, music_root, song, truncate
+from tests.library.support import audio_file, music_root, song, truncate
 
 pytestmark = pytest.mark.django_db
 

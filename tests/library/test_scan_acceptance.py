@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from fakes.audio import make_random_bytes_file
 from library import services
 from library.models import DuplicateGroup, TrackFile
-from tests.fakes.audio import make_random_bytes_file
-from tests.library.factories import audio_file, music_root, song, truncate
+from tests.library.support import audio_file, music_root, song, truncate
 
 pytestmark = pytest.mark.django_db
 FORMATS = ["flac", "mp3", "ogg", "opus", "m4a"]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from fakes.audio import make_random_bytes_file
 from library import services
 from library.models import LibraryScan, ScanProblem, TrackFile
 from library.scanner import reader
-from tests.fakes.audio import make_random_bytes_file
-from tests.library.factories import audio_file, files_on_disk, music_root, song
+from tests.library.support import audio_file, files_on_disk, music_root, song
 
 pytestmark = pytest.mark.django_db
 Kind = ScanProblem.Kind

@@ -12,7 +12,7 @@ from django.utils import timezone
 from library import services
 from library.models import LibraryScan
 from library.scanner import engine
-from tests.library.factories import music_root, song
+from tests.library.support import music_root, song
 
 pytestmark = pytest.mark.django_db
 

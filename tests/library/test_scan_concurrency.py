@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from library import services
 from library.models import LibraryScan
-from tests.library.factories import LibraryScanFactory
+from tests.factories import LibraryScanFactory
 
 Status = LibraryScan.Status
 

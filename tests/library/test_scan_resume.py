@@ -10,7 +10,7 @@ from django.utils import timezone
 from library import services, tasks
 from library.models import LibraryScan, TrackFile
 from library.scanner import engine, reader
-from tests.library.factories import music_root, song
+from tests.library.support import music_root, song
 
 pytestmark = pytest.mark.django_db
 Status = LibraryScan.Status

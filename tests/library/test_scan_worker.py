@@ -20,7 +20,7 @@ from library import services
 from library.models import LibraryScan, TrackFile
 from library.scanner import engine
 from soulspot.lib.queue import enqueue
-from tests.library.factories import music_root, song
+from tests.library.support import music_root, song
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]

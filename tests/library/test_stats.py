@@ -6,11 +6,13 @@ import pytest
 
 from library import services
 from library.models import Track
-from tests.factories import AlbumFactory, TrackFactory, TrackFileFactory
-from tests.library.factories import (
+from tests.factories import (
     AlbumCompletenessFactory,
+    AlbumFactory,
     DuplicateGroupFactory,
     LibraryScanFactory,
+    TrackFactory,
+    TrackFileFactory,
 )
 
 pytestmark = pytest.mark.django_db

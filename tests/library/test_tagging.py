@@ -15,6 +15,7 @@ from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from PIL import Image
 
+from fakes.audio import make_audio, make_random_bytes_file
 from library.audio import audio_fingerprint, pcm_md5
 from library.tagging import (
     InvalidImage,
@@ -27,7 +28,6 @@ from library.tagging import (
     read_tags,
     write_tags,
 )
-from tests.fakes.audio import make_audio, make_random_bytes_file
 
 CONTAINERS = ["mp3", "flac", "ogg", "opus", "m4a"]
 FULL = TagSet(

@@ -9,12 +9,12 @@ import pytest
 from downloads import services
 from downloads.models import DownloadJob
 from downloads.tasks import import_download
+from fakes.metadata_services import FakeMetadataServices, MetadataCatalog
+from fakes.trap_network import build_trap_network
 from library.audio import audio_fingerprint
 from library.models import Track
 from library.tagging import read_cover, read_tags
-from tests.downloads.network import build_trap_network
 from tests.engine_support import all_settled, run_engine_until
-from tests.fakes.metadata_services import FakeMetadataServices, MetadataCatalog
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 Status = DownloadJob.Status

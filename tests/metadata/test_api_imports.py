@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """The import, gap and naming endpoints."""
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from library.tagging import TagSet, write_tags
 from metadata import services
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
 from tests.factories import TrackFactory, TrackFileFactory
-from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

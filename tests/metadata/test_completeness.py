@@ -6,14 +6,14 @@ import pytest
 
 from downloads import services as download_services
 from downloads.models import DownloadJob
+from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library import services
 from library.models import AlbumCompleteness, Track
 from metadata import completeness as metadata_completeness
 from metadata import services as metadata_services
 from metadata import tasks as metadata_tasks
-from tests.factories import AlbumFactory, TrackFactory, TrackFileFactory
-from tests.fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
-from tests.library.factories import AlbumCompletenessFactory, music_root, song
+from tests.factories import AlbumCompletenessFactory, AlbumFactory, TrackFactory, TrackFileFactory
+from tests.library.support import music_root, song
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Providers down at import time: the file is imported anyway, gaps are listed, and the
 scheduled fill-in completes the file once the providers are back."""
 
@@ -17,16 +16,7 @@ from library.tagging import read_cover, read_lyrics, read_tags
 from metadata import services, tasks
 from metadata.models import AlbumCover, MetadataGap
 from tests.factories import AlbumFactory
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    SYNCED,
-    audio_sources,
-    catalog,
-    dirs,
-    downloaded_file,
-    importing_job,
-    providers,
-    want,
-)
+from tests.metadata.support import SYNCED, downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 Kind = MetadataGap.Kind
@@ -143,8 +133,8 @@ def test_the_fill_in_waits_while_providers_are_switched_off(settings, dirs, audi
 def test_an_embedded_cover_is_kept_and_saved_when_the_archive_is_down(
     dirs, audio_sources, providers
 ) -> None:
+    from fakes.metadata_services.coverart import render_cover
     from library.tagging import TagSet, write_tags
-    from tests.fakes.metadata_services.coverart import render_cover
 
     source = downloaded_file(dirs, audio_sources, "flac")
     write_tags(source, TagSet(title="x"), cover=render_cover((10, 200, 30), 300))

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """What providers teach the library: blanks are filled, the user's own edits always win."""
 
 from __future__ import annotations
@@ -16,15 +15,7 @@ from library.models import Album, Track
 from library.tagging import read_cover, read_tags
 from metadata import services
 from tests.factories import AlbumFactory, DownloadJobFactory
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    audio_sources,
-    catalog,
-    dirs,
-    downloaded_file,
-    importing_job,
-    providers,
-    want,
-)
+from tests.metadata.support import downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 

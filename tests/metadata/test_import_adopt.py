@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Adopting files the user already has: matching wants, new entries, progress, idempotence."""
 
 from __future__ import annotations
@@ -18,13 +17,7 @@ from metadata import services, tasks
 from metadata.importer.adopt import ImportRefused
 from metadata.models import ImportBatch, ImportItem
 from tests.factories import DownloadJobFactory
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    LENGTH_MS,
-    Dirs,
-    audio_sources,
-    dirs,
-    want,
-)
+from tests.metadata.support import LENGTH_MS, Dirs, want
 
 pytestmark = pytest.mark.django_db
 

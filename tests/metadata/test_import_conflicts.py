@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """One file per track: the better file by the quality ladder wins; nothing is overwritten."""
 
 from __future__ import annotations
@@ -13,13 +12,7 @@ from downloads.models import DownloadJob
 from library.models import Playlist, PlaylistEntry, Track, TrackFile
 from metadata.models import ImportItem
 from tests.factories import TrackFactory, TrackFileFactory
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    audio_sources,
-    dirs,
-    downloaded_file,
-    importing_job,
-    want,
-)
+from tests.metadata.support import downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Fault injection: the import killed at every step, then run again: nothing lost or doubled."""
 
 from __future__ import annotations
@@ -16,13 +15,7 @@ from library.models import TrackFile
 from library.safe_files import TEMP_PREFIX
 from metadata import services
 from metadata.models import ImportItem
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    audio_sources,
-    dirs,
-    downloaded_file,
-    importing_job,
-    want,
-)
+from tests.metadata.support import downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 LINK_STEPS = [

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Importing the file the download engine hands over: the acceptance path for every format."""
 
 from __future__ import annotations
@@ -15,17 +14,12 @@ from library.audio import audio_fingerprint, read_audio
 from library.models import Track, TrackFile
 from library.tagging import read_cover, read_lyrics, read_tags
 from metadata.models import ImportItem, MetadataGap
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
+from tests.metadata.support import (
     FORMATS,
-    LENGTH_MS,
     PLAIN,
     SYNCED,
-    audio_sources,
-    catalog,
-    dirs,
     downloaded_file,
     importing_job,
-    providers,
     want,
 )
 

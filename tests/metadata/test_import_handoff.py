@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """The contract with the download engine: re-runs, lost files, retries that never loop."""
 
 from __future__ import annotations
@@ -19,13 +18,7 @@ from library.safe_files import TEMP_PREFIX
 from metadata import tasks
 from metadata.models import ImportBatch, ImportItem
 from tests.factories import CandidateFactory
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    audio_sources,
-    dirs,
-    downloaded_file,
-    importing_job,
-    want,
-)
+from tests.metadata.support import downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 

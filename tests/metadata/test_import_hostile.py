@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Hostile tags and wants never produce a path outside the music dir, or an unsafe name."""
 
 from __future__ import annotations
@@ -13,13 +12,7 @@ from library.models import TrackFile
 from library.tagging import TagSet, read_tags, write_tags
 from metadata import services
 from metadata.models import ImportItem
-from tests.metadata.test_import_support import (  # noqa: F401 - fixtures
-    audio_sources,
-    dirs,
-    downloaded_file,
-    importing_job,
-    want,
-)
+from tests.metadata.support import downloaded_file, importing_job, want
 
 pytestmark = pytest.mark.django_db
 RESERVED = {"CON", "PRN", "AUX", "NUL", "COM1", "LPT1"}

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """Naming templates: validation, which template applies, and renaming the existing library."""
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from metadata import services
 from metadata.importer import naming
 from metadata.models import NamingScheme
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, TrackFileFactory
-from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

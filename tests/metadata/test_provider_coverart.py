@@ -8,9 +8,9 @@ import time
 import pytest
 from PIL import Image
 
+from fakes.metadata_services import FakeCoverArt, MetadataCatalog
 from metadata.providers import coverart
 from metadata.providers.base import NotFound, ProviderUnavailable
-from tests.fakes.metadata_services import FakeCoverArt, MetadataCatalog
 
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
 

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from fakes.metadata_services import FakeLrclib, MetadataCatalog
 from metadata.providers import lrclib
 from metadata.providers.base import ProviderUnavailable
-from tests.fakes.metadata_services import FakeLrclib, MetadataCatalog
 
 SYNCED = "[00:10.00] First line\n[00:14.50] Second line\n"
 

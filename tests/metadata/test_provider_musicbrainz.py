@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog, TrackSpec
 from metadata.providers import musicbrainz as mb
 from metadata.providers.base import NotFound, ProviderUnavailable
-from tests.fakes.metadata_services import FakeMusicBrainz, MetadataCatalog, TrackSpec
 
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
 

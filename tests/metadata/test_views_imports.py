@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported from test_import_support
 """The import pages: start a folder import, follow it, see gaps, edit naming, preview renames."""
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from library.tagging import TagSet, write_tags
 from metadata import services
 from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
 from tests.factories import TrackFactory, TrackFileFactory
-from tests.metadata.test_import_support import audio_sources, dirs  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -52,7 +50,8 @@ def test_the_imports_page_costs_the_same_queries_for_many_rows(logged_in_client)
     add(10)
     with CaptureQueriesContext(connection) as many:
         logged_in_client.get(reverse("metadata:imports"))
-    assert len(many) == len(few)
+    # <=: a worker's first page request also checks once that setup is done.
+    assert len(many) <= len(few)
 
 
 def test_starting_an_import_queues_it_and_shows_its_page(
@@ -176,7 +175,8 @@ def test_an_import_page_costs_the_same_queries_for_many_problem_files(logged_in_
         ImportItem.objects.create(batch=batch, source_path=f"/in/{n}.mp3", state="skipped")
     with CaptureQueriesContext(connection) as many:
         logged_in_client.get(url)
-    assert len(many) == len(few)
+    # <=: a worker's first page request also checks once that setup is done.
+    assert len(many) <= len(few)
 
 
 def test_a_rename_preview_costs_the_same_queries_for_many_files(
@@ -197,4 +197,5 @@ def test_a_rename_preview_costs_the_same_queries_for_many_files(
     with CaptureQueriesContext(connection) as many:
         response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
     assert response.content.decode().count('name="track_file"') == 13
-    assert len(many) == len(few)
+    # <=: a worker's first page request also checks once that setup is done.
+    assert len(many) <= len(few)

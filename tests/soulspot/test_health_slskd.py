@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
+from fakes.slskd import FakeSlskd
 from soulspot.tasks import heartbeat
-from tests.fakes.slskd import FakeSlskd
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from fakes.trap_network import WantSpec, build_trap_network
 from soulspot.lib.processes import ChildProcess
 
 DEMO_USER, DEMO_PASSWORD = "demo", "soulspot-demo"
@@ -34,10 +35,6 @@ class Command(BaseCommand):
         parser.add_argument("--speed-scale", type=float, default=4.0, help="Fake network speed-up.")
 
     def handle(self, *args, port: int, speed_scale: float, **options) -> None:
-        try:
-            from tests.downloads.network import build_trap_network
-        except ImportError as exc:
-            raise CommandError("the demo needs the tests/ folder of a source checkout") from exc
         root = Path(settings.DATA_DIR) / "demo"
         network_dir, downloads = root / "network", root / "slskd" / "downloads"
         self.stdout.write("generating the demo network (first run only takes a few seconds)…")
@@ -50,7 +47,7 @@ class Command(BaseCommand):
                 [
                     sys.executable,
                     "-m",
-                    "tests.fakes.slskd",
+                    "fakes.slskd",
                     "--port",
                     str(slskd_port),
                     "--api-key",
@@ -68,7 +65,7 @@ class Command(BaseCommand):
                 [
                     sys.executable,
                     "-m",
-                    "tests.fakes.metadata_services",
+                    "fakes.metadata_services",
                     "--port",
                     str(meta_port),
                     "--data",
@@ -119,7 +116,7 @@ def _demo_env(slskd_port: int, meta_port: int, downloads: Path) -> dict[str, str
     }
 
 
-def _write_catalog(path: Path, wants: list) -> Path:
+def _write_catalog(path: Path, wants: list[WantSpec]) -> Path:
     """MusicBrainz releases and LRCLIB lyrics for the demo's wants, so imports get enriched."""
     releases, lyrics = [], []
     for n, want in enumerate(wants, start=1):
@@ -148,7 +145,7 @@ def _write_catalog(path: Path, wants: list) -> Path:
     return path
 
 
-def _create_user_and_wants(wants: list) -> None:
+def _create_user_and_wants(wants: list[WantSpec]) -> None:
     from downloads import services
     from downloads.models import DownloadJob
 

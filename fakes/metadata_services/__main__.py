@@ -1,6 +1,6 @@
 """Run the fake metadata services for the demo or manual testing.
 
-    python -m tests.fakes.metadata_services --port 8766 [--data catalog.json]
+    python -m fakes.metadata_services --port 8766 [--data catalog.json]
         [--service all|musicbrainz|coverart|lrclib] [--rate-limit]
 
 Then point SoulSpot at it: MUSICBRAINZ_URL=COVERART_URL=LRCLIB_URL=http://127.0.0.1:8766
@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tests.fakes.metadata_services import (
+from fakes.metadata_services import (
     FakeCoverArt,
     FakeLrclib,
     FakeMetadataServices,
@@ -22,7 +22,7 @@ from tests.fakes.metadata_services import (
     MetadataCatalog,
     default_catalog,
 )
-from tests.fakes.metadata_services.server import FakeServer
+from fakes.metadata_services.server import FakeServer
 
 
 def build_server(args: argparse.Namespace) -> FakeServer:
@@ -38,7 +38,7 @@ def build_server(args: argparse.Namespace) -> FakeServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakes.metadata_services")
+    parser = argparse.ArgumentParser(prog="python -m fakes.metadata_services")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--data", help="catalogue JSON (default: built-in demo catalogue)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakes.audio import make_audio, make_random_bytes_file
+from fakes.audio import make_audio, make_random_bytes_file
 
 from .network import Network
 

@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 
-from tests.fakes.metadata_services.catalog import (
+from fakes.metadata_services.catalog import (
     MetadataCatalog,
     Recording,
     Release,
@@ -31,7 +31,7 @@ from tests.fakes.metadata_services.catalog import (
     default_catalog,
     normalize,
 )
-from tests.fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
+from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 
 NS = "http://musicbrainz.org/ns/mmd-2.0#"
 EXT_NS = "http://musicbrainz.org/ns/ext#-2.0"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fakes.audio import make_audio
-from tests.fakes.slskd import Network
+from fakes.audio import make_audio
+from fakes.slskd import Network
 
 
 @dataclass(frozen=True)

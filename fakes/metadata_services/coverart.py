@@ -20,9 +20,9 @@ import threading
 
 from PIL import Image, ImageDraw
 
-from tests.fakes.metadata_services.catalog import MetadataCatalog, default_catalog
-from tests.fakes.metadata_services.musicbrainz import MBID_RE
-from tests.fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
+from fakes.metadata_services.catalog import MetadataCatalog, default_catalog
+from fakes.metadata_services.musicbrainz import MBID_RE
+from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 
 THUMB_SIZES = ("250", "500", "1200")
 _ART = re.compile(

@@ -3,7 +3,7 @@
 Each fake speaks the real wire protocol on a local port, so the real client libraries
 (musicbrainzngs, httpx) are exercised end to end:
 
-    from tests.fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
+    from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 
     catalog = MetadataCatalog()
     added = catalog.add_release("Album", "Artist", tracks=[("Song", 200_000, "GBAAA0000001")])
@@ -13,21 +13,21 @@ Each fake speaks the real wire protocol on a local port, so the real client libr
         fake.requests            # what the client sent (headers include the User-Agent)
 
 `FakeMetadataServices` serves all three on one port (for the demo:
-`python -m tests.fakes.metadata_services --port 8766`).
+`python -m fakes.metadata_services --port 8766`).
 """
 
 from __future__ import annotations
 
-from tests.fakes.metadata_services.catalog import (
+from fakes.metadata_services.catalog import (
     AddedRelease,
     MetadataCatalog,
     TrackSpec,
     default_catalog,
 )
-from tests.fakes.metadata_services.coverart import CoverArtApp, FakeCoverArt
-from tests.fakes.metadata_services.lrclib import FakeLrclib, LrclibApp
-from tests.fakes.metadata_services.musicbrainz import FakeMusicBrainz, MusicBrainzApp
-from tests.fakes.metadata_services.server import FakeServer, Request, Response
+from fakes.metadata_services.coverart import CoverArtApp, FakeCoverArt
+from fakes.metadata_services.lrclib import FakeLrclib, LrclibApp
+from fakes.metadata_services.musicbrainz import FakeMusicBrainz, MusicBrainzApp
+from fakes.metadata_services.server import FakeServer, Request, Response
 
 
 class FakeMetadataServices(FakeServer):

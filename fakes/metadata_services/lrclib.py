@@ -12,13 +12,13 @@ given `duration` (seconds) must be within 2 s of the record's. A miss answers 40
 
 from __future__ import annotations
 
-from tests.fakes.metadata_services.catalog import (
+from fakes.metadata_services.catalog import (
     LyricsRecord,
     MetadataCatalog,
     default_catalog,
     normalize,
 )
-from tests.fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
+from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 
 DURATION_TOLERANCE_S = 2.0
 SEARCH_LIMIT = 20

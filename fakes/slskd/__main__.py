@@ -1,4 +1,4 @@
-"""`python -m tests.fakes.slskd --port N --api-key K --downloads DIR [--network DIR] ...`
+"""`python -m fakes.slskd --port N --api-key K --downloads DIR [--network DIR] ...`
 
 Runs the fake until SIGINT/SIGTERM. Scenario `config` values apply first, flags override them.
 """
@@ -19,7 +19,7 @@ from .scenario import ScenarioError
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakes.slskd", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fakes.slskd", description=__doc__)
     parser.add_argument("--port", type=int, default=5030)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY)
