@@ -4,11 +4,11 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from downloads import services
 from downloads.models import DownloadJob, EngineSettings
@@ -23,42 +23,42 @@ from downloads.schemas import (
     DownloadPatch,
     EngineOut,
     EnginePatch,
-    ErrorOut,
     QualityProfileIn,
     QualityProfileOut,
     RejectIn,
 )
 from library import services as library_services
-from library.models import Album, AlbumCompleteness, QualityProfile
+from library.models import Album, QualityProfile
 from library.schemas import ActionOut, FileIdsIn
 from library.services import ActionResult
-from soulspot.lib.errors import NotFound
+from soulspot.lib.pagination import Page
+from soulspot.lib.schemas import errors
 
 router = Router(tags=["downloads"])
-Conflict = {409: ErrorOut, 400: ErrorOut}
 
 
 def _job(job_id: int) -> DownloadJob:
     return get_object_or_404(DownloadJob.objects.with_relations(), pk=job_id)
 
 
-@router.post("", response={201: DownloadOut, **Conflict}, summary="Want a track")
+@router.post("", response={201: DownloadOut, **errors(400, 409)}, summary="Want a track")
 def create_download(request: HttpRequest, payload: DownloadIn) -> Status:
     """Queue a track; 409 when it is already being downloaded."""
     job = services.queue_track_download(**payload.dict())
     return Status(201, _job(job.pk))
 
 
-@router.post("/albums", response={201: DownloadOut, **Conflict}, summary="Want an album")
+@router.post("/albums", response={201: DownloadOut, **errors(400, 409)}, summary="Want an album")
 def create_album_download(request: HttpRequest, payload: AlbumDownloadIn) -> Status:
-    """Queue a whole album: one peer's folder, one child job per track."""
+    """Queue a whole album: one peer's folder, one child job per track; 409 when it is queued."""
     job = services.queue_album_download(**payload.dict())
     return Status(201, _job(job.pk))
 
 
 @router.get("", response=list[DownloadOut], summary="List downloads")
-@paginate(PageNumberPagination, page_size=50)
-def list_downloads(request: HttpRequest, status: DownloadJob.Status | None = None):
+@paginate(Page)
+def list_downloads(request: HttpRequest, status: DownloadJob.Status | None = None) -> QuerySet:
+    """Newest first, optionally only those in one status."""
     jobs = DownloadJob.objects.with_relations().order_by("-created_at", "-pk")
     return jobs.filter(status=status) if status else jobs
 
@@ -68,7 +68,9 @@ def engine_settings(request: HttpRequest) -> EngineSettings:
     return EngineSettings.load()
 
 
-@router.patch("/settings", response={200: EngineOut, **Conflict}, summary="Change engine switches")
+@router.patch(
+    "/settings", response={200: EngineOut, **errors(400)}, summary="Change engine switches"
+)
 def update_engine_settings(request: HttpRequest, payload: EnginePatch) -> EngineSettings:
     return services.update_engine(**payload.dict(exclude_none=True))
 
@@ -83,7 +85,7 @@ def resume_all(request: HttpRequest) -> EngineSettings:
     return services.resume_all()
 
 
-@router.post("/batch", response={200: BatchOut, **Conflict}, summary="Act on many jobs at once")
+@router.post("/batch", response=BatchOut, summary="Act on many jobs at once")
 def batch(request: HttpRequest, payload: BatchIn) -> dict:
     """Create, retry, cancel, pause or resume many jobs; each item reports its own outcome."""
     results = services.run_batch(
@@ -93,21 +95,26 @@ def batch(request: HttpRequest, payload: BatchIn) -> dict:
 
 
 @router.get("/quality-profiles", response=list[QualityProfileOut], summary="Quality profiles")
-def list_profiles(request: HttpRequest) -> list[QualityProfile]:
+@paginate(Page)
+def list_profiles(request: HttpRequest) -> QuerySet:
+    """The default profile first (created when there is none), then by name."""
     QualityProfile.get_default()
-    return list(QualityProfile.objects.all())
+    return QualityProfile.objects.order_by("-is_default", "name", "pk")
 
 
 @router.post(
-    "/quality-profiles", response={201: QualityProfileOut, **Conflict}, summary="Add a profile"
+    "/quality-profiles",
+    response={201: QualityProfileOut, **errors(400, 409)},
+    summary="Add a profile",
 )
 def create_profile(request: HttpRequest, payload: QualityProfileIn) -> Status:
+    """400 names each rule the ladder breaks; 409 when the name is taken."""
     return Status(201, library_services.save_quality_profile(None, **payload.dict()))
 
 
 @router.put(
     "/quality-profiles/{profile_id}",
-    response={200: QualityProfileOut, **Conflict},
+    response={200: QualityProfileOut, **errors(400, 404, 409)},
     summary="Edit a profile",
 )
 def update_profile(
@@ -117,45 +124,60 @@ def update_profile(
     return library_services.save_quality_profile(profile, **payload.dict())
 
 
-@router.get("/{job_id}", response=DownloadOut, summary="One download")
+@router.get("/{job_id}", response={200: DownloadOut, **errors(404)}, summary="One download")
 def get_download(request: HttpRequest, job_id: int) -> DownloadJob:
     return _job(job_id)
 
 
-@router.patch("/{job_id}", response=DownloadOut, summary="Change priority")
+@router.patch("/{job_id}", response={200: DownloadOut, **errors(404)}, summary="Change priority")
 def update_download(request: HttpRequest, job_id: int, payload: DownloadPatch) -> DownloadJob:
     return services.set_priority(_job(job_id), payload.priority)
 
 
-@router.get("/{job_id}/candidates", response=list[CandidateOut], summary="Ranked candidates")
-def candidates(request: HttpRequest, job_id: int):
+@router.get(
+    "/{job_id}/candidates",
+    response={200: list[CandidateOut], **errors(404)},
+    summary="Ranked candidates",
+)
+@paginate(Page)
+def candidates(request: HttpRequest, job_id: int) -> QuerySet:
     """Accepted candidates best first (with score breakdown), then rejected ones with reasons."""
     return _job(job_id).candidates.order_by(F("rank").asc(nulls_last=True), "-score", "pk")
 
 
-@router.post("/{job_id}/pause", response={200: DownloadOut, **Conflict}, summary="Pause one")
+@router.post(
+    "/{job_id}/pause", response={200: DownloadOut, **errors(404, 409)}, summary="Pause one"
+)
 def pause_download(request: HttpRequest, job_id: int) -> DownloadJob:
     return services.pause_job(_job(job_id))
 
 
-@router.post("/{job_id}/resume", response={200: DownloadOut, **Conflict}, summary="Resume one")
+@router.post(
+    "/{job_id}/resume", response={200: DownloadOut, **errors(404, 409)}, summary="Resume one"
+)
 def resume_download(request: HttpRequest, job_id: int) -> DownloadJob:
     return services.resume_job(_job(job_id))
 
 
-@router.post("/{job_id}/cancel", response={200: DownloadOut, **Conflict}, summary="Cancel one")
+@router.post(
+    "/{job_id}/cancel", response={200: DownloadOut, **errors(404, 409)}, summary="Cancel one"
+)
 def cancel_download(request: HttpRequest, job_id: int) -> DownloadJob:
     return services.cancel_job(_job(job_id))
 
 
-@router.post("/{job_id}/retry", response={200: DownloadOut, **Conflict}, summary="Retry one")
+@router.post(
+    "/{job_id}/retry", response={200: DownloadOut, **errors(404, 409)}, summary="Retry one"
+)
 def retry_download(request: HttpRequest, job_id: int) -> DownloadJob:
     """Start a finished (failed, not found, cancelled, completed) job again."""
     return services.retry_job(_job(job_id))
 
 
 @router.post(
-    "/{job_id}/reject-candidate", response={200: DownloadOut, **Conflict}, summary="Wrong file"
+    "/{job_id}/reject-candidate",
+    response={200: DownloadOut, **errors(404, 409)},
+    summary="Wrong file",
 )
 def reject_candidate(
     request: HttpRequest, job_id: int, payload: RejectIn | None = None
@@ -172,18 +194,18 @@ def reject_candidate(
 
 @router.post(
     "/albums/{album_id}/want-missing",
-    response=ActionOut,
+    response={200: ActionOut, **errors(404)},
     summary="Want an album's missing tracks",
 )
 def want_missing(request: HttpRequest, album_id: int) -> dict:
-    """Queue a download for each missing track of the album (check the album first)."""
+    """Queue a download for each missing track of the album (404 until the album is checked)."""
     get_object_or_404(Album, pk=album_id)
-    if not AlbumCompleteness.objects.filter(album_id=album_id).exists():
-        raise NotFound("this album was never checked for completeness")
     return _action(services.want_missing_tracks(album_id))
 
 
-@router.post("/broken-files/redownload", response=ActionOut, summary="Re-download broken files")
+@router.post(
+    "/broken-files/redownload", response={200: ActionOut}, summary="Re-download broken files"
+)
 def redownload_broken(request: HttpRequest, payload: FileIdsIn | None = None) -> dict:
     """Queue a download for the track of each broken file (all, or `file_ids`)."""
     file_ids = payload.file_ids if payload else None

@@ -136,7 +136,3 @@ class QualityProfileIn(Schema):
 
 class QualityProfileOut(QualityProfileIn):
     id: int
-
-
-class ErrorOut(Schema):
-    detail: str

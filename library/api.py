@@ -6,8 +6,8 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from library import services
 from library.models import (
@@ -26,7 +26,6 @@ from library.schemas import (
     ArtistOut,
     BrokenFileOut,
     DuplicateGroupOut,
-    ErrorOut,
     IncompleteAlbumOut,
     ProblemOut,
     ResolutionOut,
@@ -37,16 +36,10 @@ from library.schemas import (
     StatsOut,
     TrackOut,
 )
+from soulspot.lib.pagination import Page
+from soulspot.lib.schemas import MAX_ID, errors
 
 router = Router(tags=["library"])
-MAX_PAGE = 500
-
-
-class Page(LimitOffsetPagination):
-    """limit/offset pages of at most 500 rows; the answer carries `items` and `count`."""
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 def _action(result: services.ActionResult) -> dict:
@@ -58,19 +51,14 @@ def _action(result: services.ActionResult) -> dict:
 
 @router.post(
     "/scans",
-    response={202: ScanOut, 400: ErrorOut, 409: ScanConflictOut},
+    response={202: ScanOut, **errors(400), 409: ScanConflictOut},
     summary="Start a scan",
 )
 def start_scan(request: HttpRequest, payload: ScanIn) -> Status:
     """Queue a scan for the worker; 409 names the scan already running (only one at a time)."""
-    try:
-        scan = services.start_scan(
-            payload.path, full=payload.full, deep=payload.deep, requested_by="api"
-        )
-    except services.ScanAlreadyRunning as exc:
-        return Status(409, {"detail": str(exc), "scan_id": exc.scan.pk})
-    except services.ScanError as exc:
-        return Status(400, {"detail": str(exc)})
+    scan = services.start_scan(
+        payload.path, full=payload.full, deep=payload.deep, requested_by="api"
+    )
     return Status(202, scan)
 
 
@@ -80,12 +68,18 @@ def list_scans(request: HttpRequest) -> QuerySet:
     return LibraryScan.objects.recent()
 
 
-@router.get("/scans/{scan_id}", response=ScanOut, summary="One scan and its progress")
+@router.get(
+    "/scans/{scan_id}", response={200: ScanOut, **errors(404)}, summary="One scan and its progress"
+)
 def get_scan(request: HttpRequest, scan_id: int) -> LibraryScan:
     return get_object_or_404(LibraryScan, pk=scan_id)
 
 
-@router.get("/scans/{scan_id}/problems", response=list[ProblemOut], summary="A scan's problems")
+@router.get(
+    "/scans/{scan_id}/problems",
+    response={200: list[ProblemOut], **errors(404)},
+    summary="A scan's problems",
+)
 @paginate(Page)
 def list_scan_problems(request: HttpRequest, scan_id: int) -> QuerySet:
     """Every path the scan could not handle: unreadable, broken, vanished, odd names…"""
@@ -94,14 +88,14 @@ def list_scan_problems(request: HttpRequest, scan_id: int) -> QuerySet:
 
 
 @router.post(
-    "/scans/{scan_id}/cancel", response={200: ScanOut, 409: ErrorOut}, summary="Cancel a scan"
+    "/scans/{scan_id}/cancel",
+    response={200: ScanOut, **errors(404, 409)},
+    summary="Cancel a scan",
 )
-def cancel_scan(request: HttpRequest, scan_id: int) -> Status:
+def cancel_scan(request: HttpRequest, scan_id: int) -> LibraryScan:
+    """Stop a queued or running scan; 409 when it has already finished."""
     get_object_or_404(LibraryScan, pk=scan_id)
-    try:
-        return Status(200, services.cancel_scan(scan_id))
-    except services.ScanError as exc:
-        return Status(409, {"detail": str(exc)})
+    return services.cancel_scan(scan_id)
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -110,8 +104,8 @@ def cancel_scan(request: HttpRequest, scan_id: int) -> Status:
 class TrackFilters(Schema):
     q: str = ""
     status: Track.Status | None = None
-    artist_id: int | None = None
-    album_id: int | None = None
+    artist_id: int | None = Field(None, ge=1, le=MAX_ID)
+    album_id: int | None = Field(None, ge=1, le=MAX_ID)
     format: TrackFile.Format | None = None
     quality: str | None = None
     broken: bool | None = None
@@ -126,14 +120,16 @@ def list_tracks(request: HttpRequest, filters: Query[TrackFilters]) -> QuerySet:
     return Track.objects.with_files().filtered(**filters.dict())
 
 
-@router.get("/tracks/{track_id}", response=TrackOut, summary="One track")
+@router.get("/tracks/{track_id}", response={200: TrackOut, **errors(404)}, summary="One track")
 def get_track(request: HttpRequest, track_id: int) -> Track:
     return get_object_or_404(Track.objects.with_files(), pk=track_id)
 
 
 @router.get("/albums", response=list[AlbumOut], summary="Albums")
 @paginate(Page)
-def list_albums(request: HttpRequest, q: str = "", artist_id: int | None = None) -> QuerySet:
+def list_albums(
+    request: HttpRequest, q: str = "", artist_id: int | None = Query(None, ge=1, le=MAX_ID)
+) -> QuerySet:
     albums = Album.objects.with_counts().search(q)
     return albums.filter(artist_id=artist_id) if artist_id else albums
 
@@ -146,7 +142,11 @@ def list_incomplete_albums(request: HttpRequest) -> QuerySet:
     return rows.order_by("album__artist__name", "album__title", "pk")
 
 
-@router.get("/albums/{album_id}", response=AlbumDetailOut, summary="One album, with tracks")
+@router.get(
+    "/albums/{album_id}",
+    response={200: AlbumDetailOut, **errors(404)},
+    summary="One album, with tracks",
+)
 def get_album(request: HttpRequest, album_id: int) -> dict:
     album = get_object_or_404(Album.objects.with_counts(), pk=album_id)
     tracks = Track.objects.with_files().filter(album=album)
@@ -160,7 +160,9 @@ def list_artists(request: HttpRequest, q: str = "") -> QuerySet:
     return Artist.objects.with_counts().search(q)
 
 
-@router.get("/artists/{artist_id}", response=ArtistDetailOut, summary="One artist")
+@router.get(
+    "/artists/{artist_id}", response={200: ArtistDetailOut, **errors(404)}, summary="One artist"
+)
 def get_artist(request: HttpRequest, artist_id: int) -> dict:
     artist = get_object_or_404(Artist.objects.with_counts(), pk=artist_id)
     albums = artist.albums.order_by("year", "title")
@@ -187,46 +189,43 @@ def list_duplicates(request: HttpRequest) -> QuerySet:
     return DuplicateGroup.objects.open().with_files().order_by("pk")
 
 
-@router.get("/duplicates/{group_id}", response=DuplicateGroupOut, summary="One duplicate group")
+@router.get(
+    "/duplicates/{group_id}",
+    response={200: DuplicateGroupOut, **errors(404)},
+    summary="One duplicate group",
+)
 def get_duplicate_group(request: HttpRequest, group_id: int) -> DuplicateGroup:
     return get_object_or_404(DuplicateGroup.objects.with_files(), pk=group_id)
 
 
 @router.post(
     "/duplicates/{group_id}/resolve",
-    response={200: ResolutionOut, 409: ErrorOut},
+    response={200: ResolutionOut, **errors(404, 409)},
     summary="Resolve a duplicate group",
 )
 def resolve_duplicates(
     request: HttpRequest, group_id: int, payload: ResolveIn | None = None
-) -> Status:
+) -> dict:
     """Keep one file (the proposal, or `keep_file_id`); the others go to the recycle bin.
 
     Nothing is deleted. A file that cannot be moved is listed under `failed` (`ok` is false)
-    and the group stays open.
+    and the group stays open. 409 when the group is no longer open or the keeper is gone.
     """
     get_object_or_404(DuplicateGroup, pk=group_id)
-    try:
-        result = services.resolve_duplicate_group(
-            group_id, payload.keep_file_id if payload else None
-        )
-    except services.DuplicateError as exc:
-        return Status(409, {"detail": str(exc)})
-    return Status(200, {**result.__dict__, "ok": result.ok})
+    keep_file_id = payload.keep_file_id if payload else None
+    result = services.resolve_duplicate_group(group_id, keep_file_id)
+    return {**result.__dict__, "ok": result.ok}
 
 
 @router.post(
     "/duplicates/{group_id}/dismiss",
-    response={204: None, 409: ErrorOut},
+    response={204: None, **errors(404, 409)},
     summary="Not duplicates",
 )
 def dismiss_duplicates(request: HttpRequest, group_id: int) -> Status:
     """These files differ on purpose: hide the group until its files change."""
     get_object_or_404(DuplicateGroup, pk=group_id)
-    try:
-        services.dismiss_duplicate_group(group_id)
-    except services.DuplicateError as exc:
-        return Status(409, {"detail": str(exc)})
+    services.dismiss_duplicate_group(group_id)
     return Status(204, None)
 
 

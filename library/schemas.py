@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from soulspot.lib.schemas import ErrorOut
+
 # --- scans --------------------------------------------------------------------------------------
 
 
@@ -52,13 +54,10 @@ class ProblemOut(Schema):
     created_at: datetime
 
 
-class ErrorOut(Schema):
-    detail: str
+class ScanConflictOut(ErrorOut):
+    """409 from starting a scan: the one already running or queued."""
 
-
-class ScanConflictOut(Schema):
-    detail: str
-    scan_id: int
+    scan_id: int = Field(description="The scan already running or queued.")
 
 
 # --- catalogue ----------------------------------------------------------------------------------

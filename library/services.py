@@ -30,7 +30,7 @@ from library.scanner.reader import read_file
 from library.scanner.recycle import recycle
 from library.scanner.retag import RetagResult
 from library.scanner.retag import retag_files as write_tags_from_catalogue
-from soulspot.lib.errors import SoulSpotError
+from soulspot.lib.errors import Conflict, NotFound, SoulSpotError
 from soulspot.lib.queue import enqueue
 from soulspot.lib.results import Skipped
 
@@ -41,15 +41,28 @@ Resolution = duplicates.Resolution
 QUEUED_GRACE = timedelta(seconds=60)
 
 
-class ScanError(Exception):
-    """A scan request that cannot be carried out; the message says why."""
+class ScanError(SoulSpotError):
+    """A scan request that cannot be carried out (400); the message says why."""
 
 
-class ScanAlreadyRunning(ScanError):
+class ScanAlreadyRunning(ScanError, Conflict):
+    """Only one scan at a time (409); the API answer names it in `scan_id`."""
+
     def __init__(self, scan: LibraryScan) -> None:
         state = "running" if scan.status == ScanStatus.RUNNING else "queued"
         super().__init__(f"scan #{scan.pk} of {scan.path} is already {state}")
         self.scan = scan
+
+    def body(self) -> dict:
+        return {**super().body(), "scan_id": self.scan.pk}
+
+
+class ScanNotRunning(ScanError, Conflict):
+    """The scan to cancel has already finished (409)."""
+
+
+class NeverChecked(NotFound):
+    """The album has no completeness check yet, so nothing is known to be missing (404)."""
 
 
 @dataclass
@@ -133,7 +146,7 @@ def cancel_scan(scan_id: int) -> LibraryScan:
         error="cancelled by the user",
     )
     if updated != 1:
-        raise ScanError(f"scan #{scan_id} is not running")
+        raise ScanNotRunning(f"scan #{scan_id} is not running")
     return LibraryScan.objects.get(pk=scan_id)
 
 
@@ -237,7 +250,11 @@ def dashboard_tiles() -> dict:
 
 
 class ProfileError(SoulSpotError):
-    """A quality profile that breaks a rule (unknown quality, duplicate name...)."""
+    """A quality profile that breaks a rule (unknown quality, cutoff not on the ladder: 400)."""
+
+
+class ProfileNameTaken(ProfileError, Conflict):
+    """Another profile already has this name (409)."""
 
 
 def save_quality_profile(
@@ -252,7 +269,7 @@ def save_quality_profile(
         .exclude(pk=profile.pk if profile else None)
         .exists()
     ):
-        raise ProfileError(f"a profile named {name!r} already exists")
+        raise ProfileNameTaken(f"a profile named {name!r} already exists")
     profile = profile or QualityProfile()
     profile.name, profile.ladder, profile.cutoff = name, ladder, cutoff
     profile.is_default = is_default

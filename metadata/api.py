@@ -1,10 +1,13 @@
-"""REST endpoints for imports, metadata gaps and naming (mounted at /api)."""
+"""REST endpoints for imports, metadata gaps and naming (mounted at /api/metadata).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
+"""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Router, Status
+from ninja.pagination import paginate
 
 from library.models import Album, AlbumCompleteness
 from library.naming import DEFAULT_TEMPLATES
@@ -25,28 +28,31 @@ from metadata.schemas import (
     RenamePreviewIn,
     RetryOut,
 )
+from soulspot.lib.pagination import Page
+from soulspot.lib.schemas import errors
 
-router = Router(tags=["import"])
+router = Router(tags=["metadata"])
 MAX_PROBLEMS = 500
 
 
-@router.post("/library/imports", response={202: ImportBatchOut, 400: ProblemOut})
+@router.post("/imports", response={202: ImportBatchOut, **errors(400)})
 def start_import(request: HttpRequest, payload: ImportIn) -> Status:
-    """Import a folder of files already on the server (e.g. slskd's download folder)."""
-    try:
-        batch = services.start_folder_import(payload.path, keep_source=payload.copy_files)
-    except services.ImportRefused as exc:
-        return Status(400, {"detail": str(exc)})
+    """Import a folder of files already on the server (e.g. slskd's download folder).
+
+    400 says why the folder cannot be imported (missing, unreadable, contains the library).
+    """
+    batch = services.start_folder_import(payload.path, keep_source=payload.copy_files)
     return Status(202, batch)
 
 
-@router.get("/library/imports", response=list[ImportBatchOut])
-def list_imports(request: HttpRequest, limit: int = Query(50, ge=1, le=500)) -> list[ImportBatch]:
+@router.get("/imports", response=list[ImportBatchOut])
+@paginate(Page)
+def list_imports(request: HttpRequest) -> QuerySet:
     """Folder imports, newest first."""
-    return list(ImportBatch.objects.recent()[:limit])
+    return ImportBatch.objects.recent()
 
 
-@router.get("/library/imports/{batch_id}", response=ImportBatchDetailOut)
+@router.get("/imports/{batch_id}", response={200: ImportBatchDetailOut, **errors(404)})
 def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
     """Progress of a folder import, with every skipped or failed file and the reason."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
@@ -54,38 +60,22 @@ def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
     return batch
 
 
-@router.get("/library/import-items", response=list[ImportItemOut])
-def list_import_items(
-    request: HttpRequest,
-    state: ImportItem.State | None = None,
-    limit: int = Query(100, ge=1, le=1000),
-) -> list[ImportItem]:
+@router.get("/import-items", response=list[ImportItemOut])
+@paginate(Page)
+def list_import_items(request: HttpRequest, state: ImportItem.State | None = None) -> QuerySet:
     """Per-file import records (downloads and folders), newest first."""
     items = ImportItem.objects.order_by("-created_at", "-pk")
-    if state:
-        items = items.filter(state=state)
-    return list(items[:limit])
+    return items.filter(state=state) if state else items
 
 
-@router.get("/library/gaps", response=list[GapOut])
-def list_gaps(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)) -> list[dict]:
+@router.get("/gaps", response=list[GapOut])
+@paginate(Page)
+def list_gaps(request: HttpRequest) -> QuerySet:
     """What imports could not get because a provider was down, and when it is retried."""
-    gaps = MetadataGap.objects.with_track().order_by("next_attempt_at", "pk")[:limit]
-    return [
-        {
-            "id": gap.pk,
-            "track_id": gap.track_id,
-            "track": str(gap.track),
-            "kind": gap.kind,
-            "reason": gap.reason,
-            "attempts": gap.attempts,
-            "next_attempt_at": gap.next_attempt_at,
-        }
-        for gap in gaps
-    ]
+    return MetadataGap.objects.with_track().order_by("next_attempt_at", "pk")
 
 
-@router.post("/library/gaps/retry", response=RetryOut)
+@router.post("/gaps/retry", response=RetryOut)
 def retry_gaps(request: HttpRequest) -> dict:
     """Retry every open gap now instead of at its scheduled time."""
     return {"count": services.retry_gaps_now()}
@@ -148,7 +138,11 @@ def _rename_out(plan: services.RenamePlan) -> dict:
     }
 
 
-@router.post("/albums/{album_id}/check", response=IncompleteAlbumOut, summary="Check an album now")
+@router.post(
+    "/albums/{album_id}/check",
+    response={200: IncompleteAlbumOut, **errors(404)},
+    summary="Check an album now",
+)
 def check_album(request: HttpRequest, album_id: int) -> AlbumCompleteness:
     """Fetch the release's track list (MusicBrainz) and compare it with what is owned."""
     get_object_or_404(Album, pk=album_id)

@@ -6,6 +6,9 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from metadata.models import MetadataGap
+from soulspot.lib.schemas import ErrorOut
+
 
 class ImportIn(Schema):
     path: str = Field(description="Absolute path of a folder (or one file) on the server.")
@@ -58,6 +61,10 @@ class GapOut(Schema):
     attempts: int
     next_attempt_at: datetime
 
+    @staticmethod
+    def resolve_track(gap: MetadataGap) -> str:
+        return str(gap.track)
+
 
 class RetryOut(Schema):
     count: int
@@ -101,5 +108,5 @@ class RenameOut(Schema):
     problem: str
 
 
-class ProblemOut(Schema):
-    detail: str
+# The naming endpoints' refusals: the shared error answer under its old name.
+ProblemOut = ErrorOut

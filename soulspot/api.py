@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH
@@ -59,11 +59,15 @@ def ready(request: HttpRequest) -> Status:
 
 
 @api.exception_handler(SoulSpotError)
-def domain_error(request: HttpRequest, exc: SoulSpotError):
-    """Every refusal a service raises, with the status its class means (404, 409, 422, 400)."""
-    return api.create_response(request, {"detail": str(exc)}, status=exc.http_status)
+def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
+    """Every refusal a service raises, with the status its class means (400, 404, 409, 422).
+
+    The body is `{"detail": message}` (`soulspot.lib.schemas.ErrorOut`), plus the fields a
+    subclass documents (`scan_id` of the scan already running).
+    """
+    return api.create_response(request, exc.body(), status=exc.http_status)
 
 
 api.add_router("/downloads", "downloads.api.router")
 api.add_router("/library", "library.api.router")
-api.add_router("/", "metadata.api.router")
+api.add_router("/metadata", "metadata.api.router")

@@ -51,8 +51,14 @@ def _redownload_refusal(file: TrackFile, has_healthy: set[int], done: set[int]) 
 
 
 def want_missing_tracks(album_id: int) -> ActionResult:
-    """Want (queue a download for) every missing track of an album with a known title."""
-    row = AlbumCompleteness.objects.select_related("album__artist").get(album_id=album_id)
+    """Want (queue a download for) every missing track of an album with a known title.
+
+    Raises NeverChecked when the album's completeness was never checked.
+    """
+    rows = AlbumCompleteness.objects.select_related("album__artist")
+    row = rows.filter(album_id=album_id).first()
+    if row is None:
+        raise library_services.NeverChecked("this album was never checked for completeness")
     result = ActionResult()
     for expected in row.missing:
         label = f"{expected['disc']}-{expected['number']:02d} {expected['title']}".strip()

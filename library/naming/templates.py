@@ -23,6 +23,7 @@ from library.naming.sanitize import (
     sanitize_segment,
     sanitize_text,
 )
+from soulspot.lib.errors import SoulSpotError
 
 UNKNOWN_ARTIST = "Unknown Artist"
 UNKNOWN_ALBUM = "Unknown Album"
@@ -51,8 +52,8 @@ DEFAULT_TEMPLATES: dict[str, str] = {
 }
 
 
-class InvalidTemplate(ValueError):
-    """A naming template failed validation (the message lists every problem)."""
+class InvalidTemplate(SoulSpotError, ValueError):
+    """A naming template failed validation (400; the message lists every problem)."""
 
 
 @dataclass(frozen=True)

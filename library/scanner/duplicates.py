@@ -22,6 +22,7 @@ from library.quality import QUALITIES, rank_in_ladder
 from library.scanner import sql
 from library.scanner.identity import normalize_name
 from library.scanner.recycle import recycle
+from soulspot.lib.errors import Conflict
 
 DURATION_TOLERANCE_MS = 2000
 REASONS = {
@@ -238,8 +239,8 @@ def open_group_count() -> int:
 # --- resolving ----------------------------------------------------------------------------------
 
 
-class DuplicateError(Exception):
-    """A duplicate group cannot be resolved or dismissed; the message says why."""
+class DuplicateError(Conflict):
+    """A duplicate group cannot be resolved or dismissed as asked (409); the message says why."""
 
 
 @dataclass

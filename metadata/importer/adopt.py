@@ -24,6 +24,7 @@ from library.quality import AUDIO_EXTENSIONS
 from library.tagging import TaggingError
 from metadata.importer import identify, landing, naming, paths, pipeline
 from metadata.models import ImportBatch, ImportItem
+from soulspot.lib.errors import SoulSpotError
 
 logger = logging.getLogger(__name__)
 State = ImportItem.State
@@ -35,8 +36,8 @@ PROGRESS_SECONDS = 1.0
 CHUNK_SIZE = 64  # files journalled, moved and recorded together
 
 
-class ImportRefused(ValueError):
-    """The folder cannot be imported; the message says why."""
+class ImportRefused(SoulSpotError):
+    """The folder cannot be imported (400); the message says why."""
 
 
 def check_source(path: str) -> Path:

@@ -66,6 +66,15 @@ def test_list_filters_by_status_and_paginates(api_client) -> None:
     assert api_client.get("/api/downloads").json()["count"] == 4
 
 
+def test_the_list_comes_in_limit_offset_pages_newest_first(api_client) -> None:
+    jobs = DownloadJobFactory.create_batch(5)
+
+    body = api_client.get("/api/downloads?limit=2&offset=1").json()
+
+    assert body["count"] == 5
+    assert [item["id"] for item in body["items"]] == [jobs[3].pk, jobs[2].pk]
+
+
 def test_listing_downloads_takes_the_same_queries_for_5_or_50_jobs(
     api_client, django_assert_max_num_queries
 ) -> None:
@@ -110,7 +119,7 @@ def test_candidates_are_ranked_then_rejected_with_reasons(api_client) -> None:
     )
     CandidateFactory(job=job, rank=2, score=50)
     CandidateFactory(job=job, rank=1, score=90, breakdown={"title": {"points": 40}})
-    body = api_client.get(f"/api/downloads/{job.pk}/candidates").json()
+    body = api_client.get(f"/api/downloads/{job.pk}/candidates").json()["items"]
     assert [c["rank"] for c in body] == [1, 2, None]
     assert body[0]["breakdown"] == {"title": {"points": 40}}
     assert body[2]["rejection_reason"] == "version mismatch: live"
@@ -210,7 +219,7 @@ def test_batch_create_retry_and_cancel_report_each_item(api_client) -> None:
 
 
 def test_quality_profiles_are_editable_and_validated(api_client) -> None:
-    listed = api_client.get("/api/downloads/quality-profiles").json()
+    listed = api_client.get("/api/downloads/quality-profiles").json()["items"]
     assert listed[0]["is_default"] and listed[0]["ladder"][0] == "flac_24"
     body = {
         "name": "Lossy ok",
@@ -224,6 +233,18 @@ def test_quality_profiles_are_editable_and_validated(api_client) -> None:
     bad = {**body, "name": "Broken", "ladder": ["mp3_999"], "cutoff": "flac"}
     response = _post(api_client, "/api/downloads/quality-profiles", bad)
     assert response.status_code == 400 and "Unknown quality 'mp3_999'" in response.json()["detail"]
+    assert not QualityProfile.objects.filter(name="Broken").exists()
+
+
+def test_a_second_profile_with_the_same_name_is_a_conflict(api_client) -> None:
+    body = {"name": "Lossy ok", "ladder": ["mp3_320"], "cutoff": "mp3_320"}
+    assert _post(api_client, "/api/downloads/quality-profiles", body).status_code == 201
+
+    response = _post(api_client, "/api/downloads/quality-profiles", body)
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "a profile named 'Lossy ok' already exists"}
+    assert QualityProfile.objects.filter(name="Lossy ok").count() == 1
 
 
 def test_candidates_take_the_same_queries_for_5_or_50(
@@ -235,4 +256,5 @@ def test_candidates_take_the_same_queries_for_5_or_50(
         api_client.get(f"/api/downloads/{job.pk}/candidates")
     CandidateFactory.create_batch(45, job=job)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert len(api_client.get(f"/api/downloads/{job.pk}/candidates").json()) == 50
+        body = api_client.get(f"/api/downloads/{job.pk}/candidates").json()
+    assert (body["count"], len(body["items"])) == (50, 50)

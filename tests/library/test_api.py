@@ -78,6 +78,22 @@ def test_tracks_come_in_pages_with_a_total(api_client: Client, tracks: dict) -> 
     assert body["count"] == 5 and len(body["items"]) == 2
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/library/tracks?artist_id=9223372036854775808",
+        "/api/library/tracks?album_id=-1",
+        "/api/library/albums?artist_id=9223372036854775808",
+        "/api/library/tracks?offset=9223372036854775808",
+    ],
+)
+def test_out_of_range_numbers_are_refused_with_422(api_client: Client, url: str) -> None:
+    response = api_client.get(url)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] in ("less_than_equal", "greater_than_equal")
+
+
 def test_a_track_comes_with_its_artist_album_and_files(api_client: Client, tracks: dict) -> None:
     track = tracks["flac"]
 

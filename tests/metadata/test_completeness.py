@@ -215,6 +215,7 @@ def test_the_api_checks_an_album_now(api_client, musicbrainz, night_drive) -> No
     unchecked = AlbumFactory()
     missing = api_client.post(f"/api/downloads/albums/{unchecked.pk}/want-missing")
     assert missing.status_code == 404
+    assert missing.json() == {"detail": "this album was never checked for completeness"}
 
 
 @pytest.mark.parametrize("url", ["/api/library/albums/incomplete", "/library/albums/incomplete/"])
