@@ -33,7 +33,7 @@ from .errors import (
     SlskdUnreachable,
     SlskdUserOffline,
 )
-from .records import (
+from .replies import (
     AppState,
     DirectoryFile,
     EnqueueFailure,

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from library.models import LibraryScan, ScanProblem, TrackFile
 from library.scanner import config, sql
-from library.scanner.catalogue import Catalogue
 from library.scanner.identity import identity_of
+from library.scanner.linking import CatalogueLinker
 from library.scanner.walk import display_path
 
 Kind = ScanProblem.Kind
@@ -58,12 +58,12 @@ class BatchWriter:
     def __init__(self, scan: LibraryScan | None) -> None:
         self.scan_id = scan.pk if scan else None
         self.guess_root = config.music_root()
-        self.catalogue = Catalogue()
+        self.linker = CatalogueLinker()
         self.tool_missing_reported = False
 
     def reset(self) -> None:
         """Forget cached ids after a rolled-back attempt (they may not exist)."""
-        self.catalogue = Catalogue()
+        self.linker = CatalogueLinker()
 
     def write(self, results: list[dict[str, Any]]) -> BatchCounts:
         counts = BatchCounts()
@@ -130,7 +130,7 @@ class BatchWriter:
             else:
                 idents[result["path"]] = identity_of(result, self.guess_root)
         healthy = {r["path"] for r in readable if not r["broken_reason"]}
-        track_ids.update(self.catalogue.link(idents, healthy))
+        track_ids.update(self.linker.link(idents, healthy))
         return track_ids
 
 

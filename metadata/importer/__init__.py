@@ -5,7 +5,7 @@ Entry points: `handoff` (the file of a DownloadJob in `importing`) and `adopt` (
 user already has). Both run `pipeline.prepare` — verify, `identify` (folders only), `enrich`
 (MusicBrainz via `merge`, cover art, lyrics), `naming`, `conflicts`, `describe` (the tags),
 `placement` (a tagged private copy) — and then `landing` (journal in `ImportItem`, safe move,
-`records`, `gaps`). `fillin` completes later what the providers could not give at import
+`library_records`, `gaps`). `fillin` completes later what the providers could not give at import
 time; `renamer` applies a changed naming scheme to the library. Callers use
 `metadata.services`, not these modules.
 """

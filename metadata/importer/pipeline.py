@@ -28,10 +28,10 @@ from metadata.importer import (
     enrich,
     identify,
     landing,
+    library_records,
     naming,
     paths,
     placement,
-    records,
 )
 from metadata.importer.enrich import Enrichment
 from metadata.importer.journal import Outcome, Request, State, conclude, give_up, save
@@ -169,11 +169,11 @@ def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label:
         f"the library already has this track as {keep.label} "
         f"({naming.relative(keep.path)}); this file is {new_label}"
     )
-    records.mark_owned(track)
+    library_records.mark_owned(track)
     set_aside = ""
     if not req.keep_source and req.source.exists():
         set_aside = str(placement.recycle(req.source, reason))
-        records.forget_file(paths.real(req.source))
+        library_records.forget_file(paths.real(req.source))
     return conclude(
         req,
         State.SKIPPED,

@@ -32,7 +32,7 @@ from downloads.slskd import (
     client_from_settings,
     is_configured,
 )
-from downloads.slskd.paths import expected_path
+from downloads.slskd.download_paths import expected_path
 
 BASE = "http://slskd.test:5030"
 API = "/api/v0"
