@@ -1,8 +1,8 @@
 """One file into the library: verify, identify, enrich, name, stage + tag, place, record.
 
-Shared by downloads (`handoff`) and files the user already has (`adopt`). Disk steps are
-ordered so that a crash anywhere leaves the source or a verified library file, never neither,
-and the `ImportItem` row is the journal a re-run resumes from:
+Shared by downloads (`downloads.engine.handoff`) and files the user already has (`adopt`).
+Disk steps are ordered so that a crash anywhere leaves the source or a verified library file,
+never neither, and the `ImportItem` row is the journal a re-run resumes from:
 
     started --(tagged copy sealed, destination chosen)--> staged --(linked into place,
     source removed, records written: see `landing`)--> imported
