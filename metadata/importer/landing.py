@@ -121,7 +121,16 @@ def resume(req: Request) -> Prepared | None:
         _restart(req, staged, dest)
         return None
     info = read_audio(staged if staged.is_file() else dest)
-    return Prepared(req, track, info, dest, item.sha256, staged, item.reason, resumed=True)
+    return Prepared(
+        req=req,
+        track=track,
+        info=info,
+        dest=dest,
+        sha256=item.sha256,
+        staged=staged,
+        problem=item.reason,
+        resumed=True,
+    )
 
 
 def same_file(a: Path, b: Path) -> bool:

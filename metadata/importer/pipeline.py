@@ -118,30 +118,27 @@ def _prepare_verified(
     _gather_extras(track, dest, result, req)
     tags = describe.tagset_for(track, info.tags, result.meta)
     previous = paths.real(req.source) if _in_library(req.source) else None
-    prepared = landing.Prepared(
-        req,
-        track,
-        info,
-        dest,
-        "",
-        None,
+    staged: Path | None = None
+    if landing.same_file(req.source, dest):  # adopting a library file already in its place
+        sha256, problem = placement.rewrite(dest, tags, result.cover, result.plain_lyrics)
+    else:
+        staged = placement.stage(req.source, extension)
+        problem = placement.write_file_tags(staged, tags, result.cover, result.plain_lyrics)
+        sha256 = placement.digest(staged)
+    _write_sidecars(track, dest, result)
+    return landing.Prepared(
+        req=req,
+        track=track,
+        info=info,
+        dest=dest,
+        sha256=sha256,
+        staged=staged,
+        problem=problem,
         new_track=new,
         rivals=decision.rivals,
         previous=previous,
         enrichment=result,
     )
-    if landing.same_file(req.source, dest):  # adopting a library file already in its place
-        prepared.sha256, prepared.problem = placement.rewrite(
-            dest, tags, result.cover, result.plain_lyrics
-        )
-    else:
-        prepared.staged = placement.stage(req.source, extension)
-        prepared.problem = placement.write_file_tags(
-            prepared.staged, tags, result.cover, result.plain_lyrics
-        )
-        prepared.sha256 = placement.digest(prepared.staged)
-    _write_sidecars(track, dest, result)
-    return prepared
 
 
 def _gather_extras(track: Track, dest: Path, result: Enrichment, req: Request) -> None:
