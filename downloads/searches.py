@@ -11,7 +11,7 @@ from downloads import services
 from downloads.engine.wants import candidate_row, context_for
 from downloads.matching import SearchFile, Want, files_from_responses, rank
 from downloads.models import Candidate, DownloadJob, ManualSearch
-from downloads.queries import build_queries
+from downloads.search_phrases import build_queries
 from downloads.slskd import SlskdError, client_from_settings
 from library import catalog
 from soulspot.lib.queue import enqueue

@@ -136,7 +136,7 @@ def _retag(admin_: admin.ModelAdmin, request: HttpRequest, file_ids: list[int]) 
     result = services.retag_files(file_ids)
     admin_.message_user(request, f"Wrote tags into {len(result.written)} files.")
     for failure in result.failed[:10]:
-        admin_.message_user(request, f"{failure['path']}: {failure['error']}", messages.ERROR)
+        admin_.message_user(request, f"{failure.path}: {failure.error}", messages.ERROR)
 
 
 def _resolve(admin_: admin.ModelAdmin, request: HttpRequest, group_ids: set[int]) -> None:
@@ -148,7 +148,7 @@ def _resolve(admin_: admin.ModelAdmin, request: HttpRequest, group_ids: set[int]
             admin_.message_user(request, str(exc), messages.WARNING)
             continue
         for failure in result.failed:
-            text = f"Could not move {failure['path']}: {failure['error']}"
+            text = f"Could not move {failure.path}: {failure.error}"
             admin_.message_user(request, text, messages.ERROR)
         if result.ok:
             admin_.message_user(request, f"Group #{group_id}: {len(result.moved)} recycled.")

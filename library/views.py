@@ -137,7 +137,7 @@ def _report_resolution(request: HttpRequest, result: services.Resolution) -> Non
         messages.success(request, f"Kept one file; {moved} moved to the recycle bin.")
         return
     for failure in result.failed:
-        messages.error(request, f"Could not move {failure['path']}: {failure['error']}")
+        messages.error(request, f"Could not move {failure.path}: {failure.error}")
 
 
 @require_POST

@@ -8,7 +8,9 @@ step reads slskd once per job and moves the job forward (see DownloadJob for the
     follow_transfers  downloading -> importing / queued (next candidate) / failed
 
 Because everything is re-read from the database and from slskd on every step, a crash of
-SoulSpot or of slskd loses nothing: the next pump simply continues (see reconcile.py).
+SoulSpot or of slskd loses nothing: the next pump simply continues. A dead worker's pump lease is
+taken over at once (`pump`); a search or transfer slskd forgot in a restart is run again or
+recovered from disk (`searching.follow_searches`, `transfers.follow_transfers`).
 """
 
 from downloads.engine.pump import pump, step

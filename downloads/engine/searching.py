@@ -15,7 +15,7 @@ from downloads.engine.context import EngineRun
 from downloads.engine.wants import context_for, next_candidate, save_ranked, want_for
 from downloads.matching import files_from_responses, rank
 from downloads.models import DownloadJob
-from downloads.queries import build_queries
+from downloads.search_phrases import build_queries
 from downloads.slskd import SearchBudgetExhausted, SlskdNotFound, SlskdProtocolError
 
 logger = logging.getLogger(__name__)

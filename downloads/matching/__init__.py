@@ -12,7 +12,7 @@ Weights and the reasoning behind them are documented in `downloads.matching.scor
 
 from __future__ import annotations
 
-from downloads.matching.albums import (
+from downloads.matching.album_folders import (
     AlbumFolder,
     ScoredFolder,
     group_album_folders,

@@ -26,7 +26,7 @@ from downloads.matching.text import (
     strip_the,
 )
 from downloads.matching.versions import MARKER_WORDS, TRIGGERS, count_markers, folder_markers
-from downloads.matching.wants import WantKeys
+from downloads.matching.want_keys import WantKeys
 from library.quality import StreamInfo, classify
 
 # Markers (the version gate judges them) and noise ("remastered", "320kbps") are not title.

@@ -18,7 +18,7 @@ from downloads.matching import scoring as s
 from downloads.matching.analysis import Analyser, FolderInfo, StemInfo
 from downloads.matching.candidates import MatchContext, Scored, SearchFile, Want
 from downloads.matching.versions import first_excess
-from downloads.matching.wants import WantKeys, prepare
+from downloads.matching.want_keys import WantKeys, prepare
 from library.quality import AUDIO_EXTENSIONS, QUALITIES
 
 

@@ -8,7 +8,8 @@
         ...
 
 Everything that can go wrong is a `SlskdError` subclass with a message fit for the user. The
-wire format this follows is described in /work/shared/specs/slskd-api.md.
+wire format this follows is described in docs/slskd-api.md; the "spec §N" references in this
+package are its sections.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .errors import (
     SlskdUnreachable,
     SlskdUserOffline,
 )
-from .records import (
+from .replies import (
     AppState,
     DirectoryFile,
     EnqueueFailure,

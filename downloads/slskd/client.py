@@ -14,13 +14,13 @@ from typing import Any
 
 import httpx
 
-from . import paths
+from . import download_paths
 from .base import DEFAULT_USER_AGENT, logger
 from .budget import SearchBudget
 from .errors import SlskdError, SlskdNotFound, SlskdUnauthorized, SlskdUnreachable
-from .records import AppState, Event, HealthResult, Transfer, as_datetime, as_int, as_str
-from .searching import SearchMixin
-from .transfers import TransferMixin
+from .replies import AppState, Event, HealthResult, Transfer, as_datetime, as_int, as_str
+from .search_api import SearchMixin
+from .transfer_api import TransferMixin
 
 HEALTH_TIMEOUT = 5.0
 EVENT_PAGE_SIZE = 100
@@ -167,12 +167,12 @@ class SlskdClient(SearchMixin, TransferMixin):
         from_event = self._path_from_event(root, transfer_id, filename, username or "")
         if from_event is not None:
             return from_event
-        return paths.find_downloaded_file(root, filename, size)
+        return download_paths.find_downloaded_file(root, filename, size)
 
     def expected_local_path(self, remote_filename: str) -> Path | None:
         """Where slskd would save `remote_filename` without a clash (no existence check)."""
         root = self.downloads_dir()
-        return paths.expected_path(root, remote_filename) if root is not None else None
+        return download_paths.expected_path(root, remote_filename) if root is not None else None
 
     def _path_from_event(
         self, root: Path, transfer_id: str | None, filename: str, username: str
@@ -187,7 +187,7 @@ class SlskdClient(SearchMixin, TransferMixin):
         local = as_str(event.data.get("localFilename")) if event else ""
         if not local:
             return None
-        mapped = paths.map_event_path(local, self._slskd_downloads_root(), root)
+        mapped = download_paths.map_event_path(local, self._slskd_downloads_root(), root)
         if mapped is None:
             logger.warning("ignoring slskd event path outside the downloads dir: %r", local)
         return mapped if mapped is not None and mapped.is_file() else None

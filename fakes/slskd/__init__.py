@@ -1,4 +1,4 @@
-"""A fake slskd 0.26 that speaks the real REST wire protocol (see /work/shared/specs/slskd-api.md).
+"""A fake slskd 0.26 that speaks the real REST wire protocol (see docs/slskd-api.md).
 
 Standard library only (plus mutagen to read real audio attributes). Searches and downloads run
 on background threads over a simulated network of peers sharing real audio files, and downloads

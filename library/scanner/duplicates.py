@@ -20,6 +20,7 @@ from django.utils import timezone
 from library.models import Album, DuplicateGroup, QualityProfile, TrackFile
 from library.quality import QUALITIES, rank_in_ladder
 from library.scanner import sql
+from library.scanner.failures import FailedFile
 from library.scanner.identity import normalize_name
 from library.scanner.recycle import recycle
 from soulspot.lib.errors import Conflict
@@ -248,7 +249,7 @@ class Resolution:
     group_id: int
     keeper_id: int
     moved: list[dict] = field(default_factory=list)  # {file_id, path, recycled_to}
-    failed: list[dict] = field(default_factory=list)  # {file_id, path, error}
+    failed: list[FailedFile] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -278,7 +279,7 @@ def resolve_group(group_id: int, keep_file_id: int | None = None) -> Resolution:
         keeper=keeper,
         status=Status.RESOLVED if result.ok else Status.OPEN,
         resolved_at=now if result.ok else None,
-        resolution=[*group.resolution, *result.moved, *result.failed],
+        resolution=[*group.resolution, *result.moved, *(f.as_json() for f in result.failed)],
     )
     return result
 
@@ -331,9 +332,10 @@ def _recycle_others(group: DuplicateGroup, keeper: TrackFile) -> Resolution:
     for file in group.files.all():
         if file.pk == keeper.pk or file.is_missing:
             continue
-        entry = {"file_id": file.pk, "path": file.path}
         try:
-            result.moved.append({**entry, "recycled_to": recycle(file, reason)})
+            recycled_to = recycle(file, reason)
         except OSError as exc:
-            result.failed.append({**entry, "error": exc.strerror or str(exc)})
+            result.failed.append(FailedFile(file.pk, file.path, exc.strerror or str(exc)))
+        else:
+            result.moved.append({"file_id": file.pk, "path": file.path, "recycled_to": recycled_to})
     return result

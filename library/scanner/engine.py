@@ -26,7 +26,7 @@ from library.models import LibraryScan, ScanProblem, TrackFile
 from library.scanner import completeness, config, duplicates
 from library.scanner.batch import BatchWriter
 from library.scanner.plan import Plan, make_plan
-from library.scanner.reader import read_many
+from library.scanner.reader import FileReading, read_many
 from library.scanner.walk import Problem, walk
 
 logger = logging.getLogger(__name__)
@@ -143,11 +143,11 @@ class ScanRun:
         workers = settings.SOULSPOT_SCAN_WORKERS
         results = read_many(paths, deep=self.scan.deep, workers=workers, ahead=2 * BATCH_FILES)
         try:
-            batch: list[dict] = []
+            batch: list[FileReading] = []
             size = 0
             for result in results:
                 batch.append(result)
-                size += result.get("size") or 0
+                size += result.size
                 if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
                     self.write(writer, batch)
                     batch, size = [], 0
@@ -160,7 +160,7 @@ class ScanRun:
             results.close()  # stops the worker pool when we leave early
         return True
 
-    def write(self, writer: BatchWriter, batch: list[dict]) -> None:
+    def write(self, writer: BatchWriter, batch: list[FileReading]) -> None:
         before = LibraryScan(**{f: getattr(self.scan, f) for f in _COUNTERS})
 
         def commit() -> None:  # counts from `before`, so a retried attempt does not add twice
@@ -172,7 +172,7 @@ class ScanRun:
                 files_removed=before.files_removed + counts.removed,
                 files_broken=before.files_broken + counts.broken,
                 problem_count=before.problem_count + counts.problems,
-                bytes_read=before.bytes_read + sum(r.get("size") or 0 for r in batch),
+                bytes_read=before.bytes_read + sum(r.size for r in batch),
             )
 
         config.retry_when_locked(commit, on_retry=writer.reset)

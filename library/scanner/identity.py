@@ -1,6 +1,6 @@
 """What a scanned file says it is: artist, album and title from its tags, else from its path.
 
-Pure functions over the reader's plain dicts, shared by the catalogue linker and the tests.
+Pure functions over the reader's `FileReading`s, shared by the catalogue linker and the tests.
 A file with no usable tags still gets an identity from the usual "Artist/Album/01 - Title.ext"
 layout, so even an unreadable file can be linked to a Track and re-downloaded.
 """
@@ -11,7 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from library.scanner.reader import FileReading
 
 UNKNOWN_ARTIST = "Unknown Artist"
 _LEADING_NUMBER = re.compile(r"^\s*(?:(\d{1,2})[-.])?(\d{1,3})\s*(?:[-._)]\s*|\s+)")
@@ -56,36 +59,36 @@ def normalize_name(text: str | None) -> str:
     return " ".join(words)
 
 
-def identity_of(result: dict[str, Any], root: str) -> FileIdentity:
+def identity_of(result: FileReading, root: str) -> FileIdentity:
     """The identity of one reader result; `root` is the folder the layout guess starts from."""
-    tags = result.get("tags") or {}
-    artist = _text(tags.get("artist"), 500)
-    album = _text(tags.get("album"), 500)
-    title = _text(tags.get("title"), 500)
-    number = _small(tags.get("track_number"))
+    tags = result.tags
+    artist = _text(tags.artist, 500)
+    album = _text(tags.album, 500)
+    title = _text(tags.title, 500)
+    number = _small(tags.track_number)
     if not (artist and album and title and number):  # well-tagged files skip the guesswork
-        guess = guess_from_path(result["path"], root)
+        guess = guess_from_path(result.path, root)
         artist, album = artist or guess["artist"], album or guess["album"]
         title, number = title or guess["title"], number or guess["number"]
     primary = artist.split("; ")[0].strip() or UNKNOWN_ARTIST
     return FileIdentity(
         artist=primary[:500],
         credit=artist[:1000],
-        album_artist=_text(tags.get("album_artist"), 500) or primary[:500],
+        album_artist=_text(tags.album_artist, 500) or primary[:500],
         album=album,
         title=title,
-        disc_number=_small(tags.get("disc_number")),
+        disc_number=_small(tags.disc_number),
         track_number=number,
-        disc_total=_small(tags.get("disc_total")),
-        track_total=_small(tags.get("track_total")),
-        year=_small(tags.get("year")),
-        duration_ms=result.get("duration_ms"),
-        isrc=_matching(_ISRC, (tags.get("isrc") or "").strip().upper().replace("-", "")),
-        recording_id=_mbid(tags.get("musicbrainz_recording_id")),
-        release_id=_mbid(tags.get("musicbrainz_release_id")),
-        release_group_id=_mbid(tags.get("musicbrainz_release_group_id")),
-        artist_mbid=_mbid(tags.get("musicbrainz_artist_id")),
-        spotify_id=_text(tags.get("spotify_id"), 64),
+        disc_total=_small(tags.disc_total),
+        track_total=_small(tags.track_total),
+        year=_small(tags.year),
+        duration_ms=result.duration_ms,
+        isrc=_matching(_ISRC, (tags.isrc or "").strip().upper().replace("-", "")),
+        recording_id=_mbid(tags.musicbrainz_recording_id),
+        release_id=_mbid(tags.musicbrainz_release_id),
+        release_group_id=_mbid(tags.musicbrainz_release_group_id),
+        artist_mbid=_mbid(tags.musicbrainz_artist_id),
+        spotify_id=_text(tags.spotify_id, 64),
     )
 
 

@@ -1,8 +1,8 @@
 """Read one file completely: stream info, tags, integrity, SHA-256 — in worker processes.
 
-`read_file` is pure (no Django, no database) and returns a plain dict, so it can run in a
-process pool and its result crosses the process boundary cheaply. `read_many` runs it on all
-cores and yields results in input order, keeping only a bounded number of files in flight.
+`read_file` is pure (no Django, no database) and returns a `FileReading`, a plain dataclass that
+pickles cheaply across the process boundary. `read_many` runs it on all cores and yields results
+in input order, keeping only a bounded number of files in flight.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from library.audio import AudioToolMissing, UnreadableAudio, check_integrity, deep_check, read_audio
 from library.quality import StreamInfo, classify
+from library.tagging import TagSet
 
 logger = logging.getLogger(__name__)
 
@@ -38,22 +40,6 @@ SCORED_TAGS = (
     "musicbrainz_release_id",
     "genre",
 )
-TAG_FIELDS = (
-    "title",
-    "artist",
-    "album",
-    "album_artist",
-    "track_number",
-    "track_total",
-    "disc_number",
-    "disc_total",
-    "isrc",
-    "musicbrainz_recording_id",
-    "musicbrainz_release_id",
-    "musicbrainz_release_group_id",
-    "musicbrainz_artist_id",
-    "spotify_id",
-)
 # TrackFile.format -> the extension library.quality.classify understands.
 _QUALITY_EXTENSION = {
     "flac": "flac",
@@ -67,71 +53,90 @@ _QUALITY_EXTENSION = {
 }
 
 
-def read_file(path: str, deep: bool = False) -> dict[str, Any]:
-    """Everything the scanner stores about `path`, as a plain dict.
+@dataclass(slots=True)
+class FileReading:
+    """Everything the scanner stores about one file, as read by `read_file`.
 
-    Keys: path, size, mtime, and then either `vanished` (the file is gone), `error` (it cannot
-    be read at all, e.g. permission denied) or the file's facts: sha256, format, quality,
-    bitrate, sample_rate, bit_depth, duration_ms, tags, tag_score, broken_reason (empty when the
-    file is fine), `changed` (its size or mtime moved while it was read) and `tool_missing`.
+    A file that is gone has `vanished` set; one that cannot be read at all (e.g. permission
+    denied) has `error`. Otherwise the rest is filled in: `broken_reason` is empty when the
+    audio is fine, `changed` says its size or mtime moved while it was read, and `tool_missing`
+    names the decoder a deep check could not run. Stream facts stay None when unparseable.
     """
+
+    path: str
+    vanished: bool = False
+    error: str = ""
+    size: int = 0
+    mtime: float = 0.0
+    sha256: str = ""
+    format: str = "other"
+    quality: str = ""
+    bitrate: int | None = None
+    sample_rate: int | None = None
+    bit_depth: int | None = None
+    duration_ms: int | None = None
+    tags: TagSet = field(default_factory=TagSet)
+    tag_score: int = 0
+    broken_reason: str = ""
+    changed: bool = False
+    tool_missing: str = ""
+
+
+def read_file(path: str, deep: bool = False) -> FileReading:
+    """Everything the scanner stores about `path` (see `FileReading`)."""
     try:
         before = os.stat(path)
         sha256 = hash_file(path) if before.st_size else ""
     except FileNotFoundError:
-        return {"path": path, "vanished": True}
+        return FileReading(path, vanished=True)
     except OSError as exc:
-        return {"path": path, "error": f"cannot read file: {exc.strerror or exc}"}
-    result: dict[str, Any] = {"path": path, "size": before.st_size, "mtime": before.st_mtime}
-    result.update(sha256=sha256, **_audio_facts(path, deep))
+        return FileReading(path, error=f"cannot read file: {exc.strerror or exc}")
+    result = FileReading(path, size=before.st_size, mtime=before.st_mtime, sha256=sha256)
+    _read_audio_facts(result, deep)
     try:
         after = os.stat(path)
     except FileNotFoundError:
-        return {"path": path, "vanished": True}
-    result["changed"] = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+        return FileReading(path, vanished=True)
+    result.changed = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
     return result
 
 
-def _audio_facts(path: str, deep: bool) -> dict[str, Any]:
-    facts: dict[str, Any] = {"format": "other", "quality": "", "tags": {}, "tag_score": 0}
+def _read_audio_facts(result: FileReading, deep: bool) -> None:
+    """Fill in the audio facts; a file that fails to parse keeps what was read before."""
     try:
-        return _parse(path, deep, facts)
+        _parse(result, deep)
     except UnreadableAudio as exc:
-        return {**facts, "broken_reason": exc.reason}
+        result.broken_reason = exc.reason
     except FileNotFoundError:
-        return {**facts, "broken_reason": "file vanished while being read"}
+        result.broken_reason = "file vanished while being read"
     except Exception as exc:  # a hostile file must not stop a library scan
-        logger.warning("unexpected error parsing %r", path, exc_info=True)
-        return {**facts, "broken_reason": f"cannot parse: {type(exc).__name__}: {exc}"[:500]}
+        logger.warning("unexpected error parsing %r", result.path, exc_info=True)
+        result.broken_reason = f"cannot parse: {type(exc).__name__}: {exc}"[:500]
 
 
-def _parse(name: str, deep: bool, facts: dict[str, Any]) -> dict[str, Any]:
-    path = Path(name)
+def _parse(result: FileReading, deep: bool) -> None:
+    path = Path(result.path)
     # One open file for the header parse and the tail check, rather than each of them
     # stat'ing and opening the file again.
     with _open(path) as f:
         info = read_audio(path, f)
-        facts["broken_reason"] = check_integrity(path, info, f) or ""
-    tags = {name: getattr(info.tags, name) for name in TAG_FIELDS}
-    tags["year"] = info.tags.year
-    facts.update(
-        format=info.format,
-        bitrate=info.bitrate,
-        sample_rate=info.sample_rate,
-        bit_depth=info.bit_depth,
-        duration_ms=info.duration_ms,
-        tags=tags,
-        tag_score=tag_score(info.tags),
-        quality=quality_of(
-            info.format, info.bitrate, info.bit_depth, info.sample_rate, info.is_vbr
-        ),
-    )
-    if deep and not facts["broken_reason"]:
+        result.broken_reason = check_integrity(path, info, f) or ""
+    # Both computed before any field is set: a file they fail on keeps none of its facts.
+    score = tag_score(info.tags)
+    quality = quality_of(info.format, info.bitrate, info.bit_depth, info.sample_rate, info.is_vbr)
+    result.format = info.format
+    result.quality = quality
+    result.bitrate = info.bitrate
+    result.sample_rate = info.sample_rate
+    result.bit_depth = info.bit_depth
+    result.duration_ms = info.duration_ms
+    result.tags = info.tags
+    result.tag_score = score
+    if deep and not result.broken_reason:
         try:
-            facts["broken_reason"] = deep_check(path) or ""
+            result.broken_reason = deep_check(path) or ""
         except AudioToolMissing as exc:
-            facts["tool_missing"] = str(exc)
-    return facts
+            result.tool_missing = str(exc)
 
 
 def _open(path: Path) -> BinaryIO:
@@ -144,7 +149,7 @@ def _open(path: Path) -> BinaryIO:
         raise UnreadableAudio(path, f"cannot read file: {exc.strerror or exc}") from exc
 
 
-def tag_score(tags: Any) -> int:
+def tag_score(tags: TagSet) -> int:
     """How many identifying tags a TagSet has (TrackFile.tag_score; the importer may use it)."""
     return sum(1 for name in SCORED_TAGS if getattr(tags, name))
 
@@ -170,13 +175,13 @@ def quality_of(
     return classify(info) or ""
 
 
-def _read_chunk(paths: list[str], deep: bool) -> list[dict[str, Any]]:
+def _read_chunk(paths: list[str], deep: bool) -> list[FileReading]:
     return [read_file(path, deep) for path in paths]
 
 
 def read_many(
     paths: Sequence[str], *, deep: bool = False, workers: int = 1, ahead: int = 512
-) -> Iterator[dict]:
+) -> Iterator[FileReading]:
     """`read_file` over `paths` on `workers` processes; results come back in input order.
 
     Up to `ahead` files are read in advance, so the workers keep going while the caller
@@ -195,7 +200,9 @@ def read_many(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pipeline(pool: Executor, paths: Iterable[str], deep: bool, in_flight: int) -> Iterator[dict]:
+def _pipeline(
+    pool: Executor, paths: Iterable[str], deep: bool, in_flight: int
+) -> Iterator[FileReading]:
     chunks = _chunked(paths, CHUNK)
     pending: deque[Future] = deque()
     for chunk in chunks:

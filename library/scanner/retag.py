@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from library.models import Track, TrackFile
+from library.scanner.failures import FailedFile
 from library.tagging import TaggingError, TagSet, write_tags
 
 
 @dataclass
 class RetagResult:
     written: list[int] = field(default_factory=list)
-    failed: list[dict] = field(default_factory=list)  # {file_id, path, error}
+    failed: list[FailedFile] = field(default_factory=list)
 
 
 def tagset_for(track: Track) -> TagSet:
@@ -50,7 +51,7 @@ def retag_files(file_ids: list[int]) -> RetagResult:
         try:
             write_tags(Path(file.path), tagset_for(file.track), clear_missing=False)
         except (TaggingError, OSError) as exc:
-            result.failed.append({"file_id": file.pk, "path": file.path, "error": str(exc)})
+            result.failed.append(FailedFile(file.pk, file.path, str(exc)))
         else:
             result.written.append(file.pk)
     return result

@@ -17,7 +17,7 @@ from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
 from library.safe_files import DestinationExists
 from library.tagging import TaggingError, read_cover
-from metadata.importer import conflicts, describe, enrich, gaps, naming, placement, records
+from metadata.importer import conflicts, describe, enrich, gaps, library_records, naming, placement
 from metadata.importer.enrich import Enrichment
 from metadata.importer.renamer import move_file, tidy_folder
 from metadata.models import MetadataGap
@@ -123,7 +123,7 @@ def _refresh(
         updated_at=timezone.now(),
     )
     if str(path) != row.path:
-        records.refresh_playlists([track.pk])
+        library_records.refresh_playlists([track.pk])
 
 
 def _cover(path: Path) -> bytes | None:

@@ -26,7 +26,7 @@ from library import paths as library_paths
 from library.audio import AudioInfo, read_audio
 from library.models import Track
 from library.safe_files import sha256_file
-from metadata.importer import conflicts, gaps, paths, placement, records
+from metadata.importer import conflicts, gaps, library_records, paths, placement
 from metadata.importer.enrich import Enrichment
 from metadata.importer.journal import Outcome, Request, State, save
 from metadata.models import ImportItem
@@ -122,7 +122,16 @@ def resume(req: Request) -> Prepared | None:
         _restart(req, staged, dest)
         return None
     info = read_audio(staged if staged.is_file() else dest)
-    return Prepared(req, track, info, dest, item.sha256, staged, item.reason, resumed=True)
+    return Prepared(
+        req=req,
+        track=track,
+        info=info,
+        dest=dest,
+        sha256=item.sha256,
+        staged=staged,
+        problem=item.reason,
+        resumed=True,
+    )
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -197,12 +206,12 @@ def _record(batch: list[Prepared]) -> list[Outcome]:
         if prepared.rivals or prepared.resumed:
             _retire_rivals(prepared)
     known = [p for p in batch if not p.new_track]
-    records.record_files(
+    library_records.record_files(
         [(p.track, p.dest, p.info, p.sha256, p.quality) for p in batch],
         previous={p.dest: p.previous for p in batch if p.previous},
     )
     gaps.record_many([(p.track, p.enrichment) for p in batch if p.enrichment is not None])
-    records.refresh_playlists([p.track.pk for p in known])
+    library_records.refresh_playlists([p.track.pk for p in known])
     for prepared in batch:
         prepared.req.step("import:recorded")
     return _conclude_all(batch)
@@ -214,7 +223,7 @@ def _retire_rivals(prepared: Prepared) -> None:
     rows = conflicts.other_files(prepared.track, exclude=exclude)
     for row in rows:
         placement.recycle(Path(row.path), f"replaced by a better file: {prepared.dest}")
-    records.forget_files([row.path for row in rows])
+    library_records.forget_files([row.path for row in rows])
 
 
 def _conclude_all(batch: list[Prepared]) -> list[Outcome]:

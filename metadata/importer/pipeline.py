@@ -1,8 +1,8 @@
 """One file into the library: verify, identify, enrich, name, stage + tag, place, record.
 
-Shared by downloads (`handoff`) and files the user already has (`adopt`). Disk steps are
-ordered so that a crash anywhere leaves the source or a verified library file, never neither,
-and the `ImportItem` row is the journal a re-run resumes from:
+Shared by downloads (`downloads.engine.handoff`) and files the user already has (`adopt`).
+Disk steps are ordered so that a crash anywhere leaves the source or a verified library file,
+never neither, and the `ImportItem` row is the journal a re-run resumes from:
 
     started --(tagged copy sealed, destination chosen)--> staged --(linked into place,
     source removed, records written: see `landing`)--> imported
@@ -29,10 +29,10 @@ from metadata.importer import (
     enrich,
     identify,
     landing,
+    library_records,
     naming,
     paths,
     placement,
-    records,
 )
 from metadata.importer.enrich import Enrichment
 from metadata.importer.journal import Outcome, Request, State, conclude, give_up, save
@@ -119,30 +119,27 @@ def _prepare_verified(
     _gather_extras(track, dest, result, req)
     tags = describe.tagset_for(track, info.tags, result.meta)
     previous = paths.real(req.source) if _in_library(req.source) else None
-    prepared = landing.Prepared(
-        req,
-        track,
-        info,
-        dest,
-        "",
-        None,
+    staged: Path | None = None
+    if landing.same_file(req.source, dest):  # adopting a library file already in its place
+        sha256, problem = placement.rewrite(dest, tags, result.cover, result.plain_lyrics)
+    else:
+        staged = placement.stage(req.source, extension)
+        problem = placement.write_file_tags(staged, tags, result.cover, result.plain_lyrics)
+        sha256 = placement.digest(staged)
+    _write_sidecars(track, dest, result)
+    return landing.Prepared(
+        req=req,
+        track=track,
+        info=info,
+        dest=dest,
+        sha256=sha256,
+        staged=staged,
+        problem=problem,
         new_track=new,
         rivals=decision.rivals,
         previous=previous,
         enrichment=result,
     )
-    if landing.same_file(req.source, dest):  # adopting a library file already in its place
-        prepared.sha256, prepared.problem = placement.rewrite(
-            dest, tags, result.cover, result.plain_lyrics
-        )
-    else:
-        prepared.staged = placement.stage(req.source, extension)
-        prepared.problem = placement.write_file_tags(
-            prepared.staged, tags, result.cover, result.plain_lyrics
-        )
-        prepared.sha256 = placement.digest(prepared.staged)
-    _write_sidecars(track, dest, result)
-    return prepared
 
 
 def _gather_extras(track: Track, dest: Path, result: Enrichment, req: Request) -> None:
@@ -170,11 +167,11 @@ def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label:
         f"the library already has this track as {keep.label} "
         f"({naming.relative(keep.path)}); this file is {new_label}"
     )
-    records.mark_owned(track)
+    library_records.mark_owned(track)
     set_aside = ""
     if not req.keep_source and req.source.exists():
         set_aside = str(placement.recycle(req.source, reason))
-        records.forget_file(paths.real(req.source))
+        library_records.forget_file(paths.real(req.source))
     return conclude(
         req,
         State.SKIPPED,

@@ -18,7 +18,7 @@ from library.models import TrackFile
 from library.naming import UnsafePath
 from library.quality import AUDIO_EXTENSIONS, StreamInfo, classify
 from library.safe_files import DestinationExists, safe_move
-from metadata.importer import enrich, naming, paths, placement, records
+from metadata.importer import enrich, library_records, naming, paths, placement
 
 DEFAULT_LIMIT = 500
 
@@ -82,7 +82,7 @@ def apply(plans: list[RenamePlan]) -> list[RenamePlan]:
             )
     for folder in old_folders:
         tidy_folder(folder)
-    records.refresh_playlists(moved_tracks)
+    library_records.refresh_playlists(moved_tracks)
     return done
 
 

@@ -292,8 +292,8 @@ def test_resolving_duplicates_on_a_full_disk_moves_nothing_and_keeps_the_group_o
 
     result = services.resolve_duplicate_group(group.pk)
 
-    assert not result.ok and result.failed[0]["path"] == str(copy)
-    assert "No space left" in result.failed[0]["error"]
+    assert not result.ok and result.failed[0].path == str(copy)
+    assert "No space left" in result.failed[0].error
     assert original.exists() and copy.exists()
     group.refresh_from_db()
     assert group.status == group.Status.OPEN

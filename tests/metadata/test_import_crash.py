@@ -118,7 +118,7 @@ def test_a_folder_import_killed_mid_chunk_resumes_without_loss_or_duplicates(
 
     from library.tagging import TagSet, write_tags
     from metadata import tasks
-    from metadata.importer import landing, placement, records
+    from metadata.importer import landing, library_records, placement
     from metadata.models import ImportBatch
 
     sources = []
@@ -129,7 +129,7 @@ def test_a_folder_import_killed_mid_chunk_resumes_without_loss_or_duplicates(
         write_tags(path, TagSet(title=f"Song {n}", artist="Band", album="Album", track_number=n))
         sources.append(path)
     calls = []
-    real_link, real_record = placement.link_into_place, records.record_files
+    real_link, real_record = placement.link_into_place, library_records.record_files
 
     def dying_link(*args, **kwargs):
         calls.append(1)
@@ -143,7 +143,7 @@ def test_a_folder_import_killed_mid_chunk_resumes_without_loss_or_duplicates(
     if where == "disk":
         monkeypatch.setattr(landing.placement, "link_into_place", dying_link)
     else:
-        monkeypatch.setattr(landing.records, "record_files", dying_record)
+        monkeypatch.setattr(landing.library_records, "record_files", dying_record)
     batch = ImportBatch.objects.create(path=str(dirs.downloads / "in"))
 
     with pytest.raises(Killed):
@@ -154,7 +154,7 @@ def test_a_folder_import_killed_mid_chunk_resumes_without_loss_or_duplicates(
         )
 
     monkeypatch.setattr(landing.placement, "link_into_place", real_link)
-    monkeypatch.setattr(landing.records, "record_files", real_record)
+    monkeypatch.setattr(landing.library_records, "record_files", real_record)
     tasks.resume_folder_import(batch.pk)
 
     batch.refresh_from_db()

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from downloads.slskd import Transfer
-from downloads.slskd.paths import expected_path
+from downloads.slskd.download_paths import expected_path
 from tests.downloads.slskd.support import SONG_1, js, make_client, transfer_record
 
 

@@ -24,7 +24,7 @@ from downloads.matching.candidates import (
 )
 from downloads.matching.tracks import best
 from downloads.matching.versions import first_excess
-from downloads.matching.wants import prepare
+from downloads.matching.want_keys import prepare
 from library.quality import QUALITIES
 
 # "Album/CD1", "Album/Disc 2", "Album/Artwork": parts of the album folder above them.

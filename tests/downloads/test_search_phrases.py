@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from downloads.matching import Want
-from downloads.queries import build_queries, clean_query
+from downloads.search_phrases import build_queries, clean_query
 
 
 def test_the_first_query_is_artist_and_title() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from .base import BaseClient, logger, segment
 from .budget import SearchBudget
 from .errors import SlskdError, SlskdNotFound, SlskdNotLoggedIn, SlskdRateLimited
-from .records import SearchResult, SearchState
+from .replies import SearchResult, SearchState
 
 # slskd handles one POST /searches at a time (429 otherwise, §3.1): don't race ourselves.
 _SEARCH_POST_LOCK = threading.Lock()

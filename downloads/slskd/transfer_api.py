@@ -22,7 +22,7 @@ from .errors import (
     SlskdRateLimited,
     SlskdUnreachable,
 )
-from .records import (
+from .replies import (
     DirectoryFile,
     EnqueueFailure,
     EnqueueResult,

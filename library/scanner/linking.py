@@ -74,7 +74,7 @@ class _TrackIndex:
         )
 
 
-class Catalogue:
+class CatalogueLinker:
     """Finds or creates catalogue rows for scanned files; one instance per scan run."""
 
     def __init__(self) -> None:
