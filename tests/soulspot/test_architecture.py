@@ -56,6 +56,8 @@ def test_the_lib_layer_imports_no_app_and_no_one_imports_tests(tmp_path: Path) -
             "soulspot/views.py": "from soulspot.lib import queue\nfrom library import models\n",
             "soulspot/management/commands/demo.py": "from tests.fakes import slskd\n",
             "fakes/slskd.py": "from soulspot.lib import env\n",
+            "soulspot/management/commands/demo2.py": "from fakes import slskd\n",
+            "downloads/engine.py": "from fakes.slskd import FakeSlskd\n",
         },
     )
 
@@ -65,6 +67,7 @@ def test_the_lib_layer_imports_no_app_and_no_one_imports_tests(tmp_path: Path) -
         "soulspot/lib/queue.py:1: soulspot.lib must not import accounts",
         "soulspot/management/commands/demo.py:1: soulspot must not import tests",
         "fakes/slskd.py:1: fakes must not import soulspot.lib",
+        "downloads/engine.py:1: downloads must not import fakes",
     }
 
 
