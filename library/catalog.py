@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from library.models import Album, Artist, Track
+from library.models import Album, Artist, Track, WantSource
 
 
 def _clean(text: str) -> str:
@@ -65,11 +65,13 @@ def find_or_create_track(
     return track
 
 
-def mark_wanted(track: Track, *, force: bool = False) -> Track:
-    """Wanted unless already owned (`force` re-wants an owned track, e.g. its file broke)."""
+def mark_wanted(track: Track, *, force: bool = False, source: str = WantSource.TYPED) -> Track:
+    """Monitored, and wanted unless already owned (`force` re-wants an owned track, e.g. its
+    file broke). A track keeps the first source that wanted it."""
+    now = timezone.now()
+    Track.objects.filter(pk=track.pk, want_source="").update(want_source=source)
+    Track.objects.filter(pk=track.pk).update(monitored=True)
     if force or track.status in (Track.Status.KNOWN, Track.Status.IGNORED):
-        Track.objects.filter(pk=track.pk).update(
-            status=Track.Status.WANTED, wanted_at=timezone.now()
-        )
-        track.refresh_from_db(fields=["status", "wanted_at"])
+        Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED, wanted_at=now)
+    track.refresh_from_db(fields=["status", "wanted_at", "monitored", "want_source"])
     return track

@@ -80,6 +80,8 @@ class Artist(TimeStamped):
         "MusicBrainz artist id", max_length=36, blank=True, db_index=True
     )
     spotify_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # The user wants this artist's wanted albums and tracks kept complete (Lidarr's "monitored").
+    monitored = models.BooleanField(default=False, db_default=False)
 
     objects = ArtistQuerySet.as_manager()
 
@@ -126,6 +128,7 @@ class Album(TimeStamped):
     musicbrainz_release_id = models.CharField(max_length=36, blank=True, db_index=True)
     musicbrainz_release_group_id = models.CharField(max_length=36, blank=True, db_index=True)
     spotify_id = models.CharField(max_length=64, blank=True, db_index=True)
+    monitored = models.BooleanField(default=False, db_default=False)
 
     objects = AlbumQuerySet.as_manager()
 
@@ -146,6 +149,33 @@ class TrackQuerySet(models.QuerySet):
 
     def owned(self) -> TrackQuerySet:
         return self.filter(status=Track.Status.OWNED)
+
+    def monitored(self) -> TrackQuerySet:
+        return self.filter(monitored=True)
+
+    def missing(self) -> TrackQuerySet:
+        """Monitored tracks without a healthy file: what the user wants and does not have."""
+        return self.monitored().without_files(is_broken=False, is_missing=False)
+
+    def cutoff_unmet(self) -> TrackQuerySet:
+        """Monitored tracks whose best healthy file ranks below their profile's cutoff.
+
+        A file whose quality is not on the profile's ladder at all is left alone: nothing says
+        what would be better than it.
+        """
+        default = QualityProfile.get_default()
+        unmet = models.Q(pk__in=[])
+        for profile in QualityProfile.objects.all():
+            good, below = quality.split_at_cutoff(profile.ladder, profile.cutoff)
+            of_profile = models.Q(quality_profile=profile)
+            if profile.pk == default.pk:
+                of_profile |= models.Q(quality_profile__isnull=True)
+            unmet |= (
+                of_profile
+                & models.Q(pk__in=_tracks_of({"quality__in": below, **_HEALTHY}))
+                & ~models.Q(pk__in=_tracks_of({"quality__in": good, **_HEALTHY}))
+            )
+        return self.monitored().filter(unmet)
 
     def with_files(self) -> TrackQuerySet:
         return self.with_relations().prefetch_related(
@@ -202,9 +232,24 @@ class TrackQuerySet(models.QuerySet):
         return tracks
 
 
+_HEALTHY = {"is_broken": False, "is_missing": False}
+
+
 def _tracks_of(conditions: dict) -> models.QuerySet:
     # Never NULL: "id NOT IN (…, NULL)" would match no track at all.
     return TrackFile.objects.filter(track__isnull=False, **conditions).values("track_id")
+
+
+class WantSource(models.TextChoices):
+    """Where a want came from (a track keeps the first source that wanted it)."""
+
+    TYPED = "typed", "Typed in"
+    ALBUM = "album", "Album want"
+    IMPORT = "import", "Imported file"
+    REDOWNLOAD = "redownload", "Re-download"
+    SPOTIFY = "spotify", "Spotify"
+    WATCHLIST = "watchlist", "Watched artist"
+    LIST = "list", "Imported list"
 
 
 class Track(TimeStamped):
@@ -237,6 +282,25 @@ class Track(TimeStamped):
         max_length=10, choices=Status.choices, default=Status.KNOWN, db_index=True
     )
     wanted_at = models.DateTimeField(null=True, blank=True)
+    # The user wants this track kept: missing while it has no healthy file, and upgraded while
+    # its best file is below its profile's cutoff. Unmonitored tracks get no automatic action.
+    monitored = models.BooleanField(default=False, db_default=False, db_index=True)
+    want_source = models.CharField(
+        max_length=12,
+        choices=WantSource.choices,
+        blank=True,
+        db_default="",
+        help_text="Where the want came from.",
+    )
+    quality_profile = models.ForeignKey(
+        QualityProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the default profile.",
+    )
+    last_searched_at = models.DateTimeField(null=True, blank=True)
 
     objects = TrackQuerySet.as_manager()
 
@@ -333,6 +397,50 @@ class TrackFile(TimeStamped):
 
     def __str__(self) -> str:
         return self.path
+
+
+class HistoryEventQuerySet(models.QuerySet):
+    def newest_first(self) -> HistoryEventQuerySet:
+        return self.order_by("-at", "-pk")
+
+
+class HistoryEvent(models.Model):
+    """One thing that happened to a want, appended and never changed (Lidarr's history).
+
+    `job_id` names the download job involved, if any, as a plain number: the library does not
+    know download jobs, and an event outlives the job it mentions.
+    """
+
+    class Type(models.TextChoices):
+        WANTED = "wanted", "Wanted"
+        SEARCHED = "searched", "Searched"
+        GRABBED = "grabbed", "Grabbed"
+        IMPORTED = "imported", "Imported"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+        UPGRADED = "upgraded", "Upgraded"
+        RECYCLED = "recycled", "Recycled"
+        UNMONITORED = "unmonitored", "Unmonitored"
+        MONITORED = "monitored", "Monitored"
+
+    type = models.CharField(max_length=12, choices=Type.choices, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    track = models.ForeignKey(
+        "Track", on_delete=models.SET_NULL, null=True, blank=True, related_name="history"
+    )
+    job_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # What happened, in words, and its facts (query, result counts, user, file, quality...).
+    message = models.CharField(max_length=1000, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = HistoryEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["track", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.type}: {self.message}"
 
 
 class Playlist(TimeStamped):

@@ -135,3 +135,18 @@ def validate_ladder(ladder: object, cutoff: str) -> list[str]:
     if cutoff and cutoff not in ladder:
         problems.append(f"The cutoff {cutoff!r} is not on the ladder.")
     return problems
+
+
+def split_at_cutoff(ladder: list[str], cutoff: str) -> tuple[list[str], list[str]]:
+    """The ladder's qualities at or above the cutoff, and those below it (best first)."""
+    if cutoff not in ladder:
+        return list(ladder), []
+    index = ladder.index(cutoff)
+    return ladder[: index + 1], ladder[index + 1 :]
+
+
+def is_upgrade(candidate: str | None, owned: str | None, ladder: list[str]) -> bool:
+    """True when `candidate` ranks strictly above `owned` on the ladder (an owned quality that
+    is off the ladder cannot be ranked, so nothing is an upgrade of it)."""
+    new, old = rank_in_ladder(candidate, ladder), rank_in_ladder(owned, ladder)
+    return new is not None and old is not None and new < old
