@@ -67,10 +67,18 @@ class DownloadJob(models.Model):
         TRACK = "track", "Track"
         ALBUM = "album", "Album"
 
+    class Purpose(models.TextChoices):
+        """Why the job runs: get a missing track, replace an owned file, or improve it."""
+
+        WANT = "want", "Get the track"
+        REDOWNLOAD = "redownload", "Download again"  # replaces the file even at equal quality
+        UPGRADE = "upgrade", "Upgrade"  # only a strictly better file is taken
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.SEARCHING, Status.DOWNLOADING, Status.IMPORTING)
     TERMINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.NOT_FOUND, Status.CANCELLED)
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TRACK)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.WANT)
     track = models.ForeignKey(
         "library.Track",
         on_delete=models.CASCADE,

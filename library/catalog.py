@@ -65,6 +65,29 @@ def find_or_create_track(
     return track
 
 
+def album_track(album: Album, title: str, *, artist: str = "") -> Track:
+    """The album's own track with this title, created when the album has none.
+
+    Never another album's track: a song the user owns on one album is a different track on
+    another, and its file stays where it is.
+    """
+    title = _clean(title).strip()
+    track = album.tracks.filter(title__iexact=title).order_by("pk").first()
+    if track is not None:
+        return track
+    loose = (
+        Track.objects.filter(artist=album.artist, title__iexact=title, album__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if loose is not None:  # a single want of this song, not on any album yet: it is this one
+        Track.objects.filter(pk=loose.pk).update(album=album)
+        loose.album = album
+        return loose
+    credit = _clean(artist).strip() or album.artist.name
+    return Track.objects.create(artist=album.artist, album=album, title=title, artist_credit=credit)
+
+
 def mark_wanted(track: Track, *, force: bool = False, source: str = WantSource.TYPED) -> Track:
     """Monitored, and wanted unless already owned (`force` re-wants an owned track, e.g. its
     file broke). A track keeps the first source that wanted it."""

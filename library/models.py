@@ -153,9 +153,13 @@ class TrackQuerySet(models.QuerySet):
     def monitored(self) -> TrackQuerySet:
         return self.filter(monitored=True)
 
+    def missing_from_library(self) -> TrackQuerySet:
+        """Tracks without a healthy file, monitored or not."""
+        return self.without_files(is_broken=False, is_missing=False)
+
     def missing(self) -> TrackQuerySet:
         """Monitored tracks without a healthy file: what the user wants and does not have."""
-        return self.monitored().without_files(is_broken=False, is_missing=False)
+        return self.monitored().missing_from_library()
 
     def cutoff_unmet(self) -> TrackQuerySet:
         """Monitored tracks whose best healthy file ranks below their profile's cutoff.

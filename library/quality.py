@@ -150,3 +150,9 @@ def is_upgrade(candidate: str | None, owned: str | None, ladder: list[str]) -> b
     is off the ladder cannot be ranked, so nothing is an upgrade of it)."""
     new, old = rank_in_ladder(candidate, ladder), rank_in_ladder(owned, ladder)
     return new is not None and old is not None and new < old
+
+
+def best_of(qualities: list[str], ladder: list[str]) -> str | None:
+    """The best of these qualities on the ladder (None when none of them is on it)."""
+    ranked = [key for key in qualities if key in ladder]
+    return min(ranked, key=ladder.index, default=None)

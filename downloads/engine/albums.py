@@ -28,7 +28,7 @@ from downloads.matching import (
 from downloads.models import Candidate, DownloadJob
 from downloads.slskd import SlskdError, SlskdUnreachable
 from library import catalog
-from library.models import Album, Track
+from library.models import Album, Track, WantSource
 
 logger = logging.getLogger(__name__)
 Status = DownloadJob.Status
@@ -112,11 +112,18 @@ def _start_children(job: DownloadJob, folder: AlbumFolder, alternatives: list[Al
     album = job.album
     tracks = list(album.tracks.order_by("disc_number", "track_number", "pk"))
     plan = _plan_from_tracks(album, tracks, folder) if tracks else _plan_from_files(album, folder)
+    owned = set(
+        album.tracks.exclude(pk__in=album.tracks.missing_from_library()).values_list(
+            "pk", flat=True
+        )
+    )
     created = 0
     for track, file in plan:
+        if track.pk in owned:
+            continue  # its file stays as it is: only missing tracks are downloaded
         try:
             child = services.queue_download_for_track(
-                track, priority=job.priority, parent=job, force=True
+                track, priority=job.priority, parent=job, source=WantSource.ALBUM
             )
         except services.AlreadyQueued:
             continue
@@ -125,6 +132,15 @@ def _start_children(job: DownloadJob, folder: AlbumFolder, alternatives: list[Al
     if album.track_count is None:
         Album.objects.filter(pk=album.pk).update(track_count=len(plan))
     chosen = job.candidates.filter(username=folder.username, filename=folder.path).first()
+    if not job.children.exists():
+        services.transition(
+            job.pk,
+            [Status.SEARCHING],
+            Status.COMPLETED,
+            candidate=chosen,
+            status_reason=f"already owned: all {len(plan)} tracks are in the library",
+        )
+        return
     services.transition(
         job.pk,
         [Status.SEARCHING],
@@ -149,12 +165,9 @@ def _plan_from_files(album: Album, folder: AlbumFolder) -> list[tuple[Track, Sea
         sorted(folder.audio_files, key=lambda f: f.filename.lower()), 1
     ):
         disc, number, title = parse_track_name(file.basename)
-        track = catalog.find_or_create_track(
-            artist=album.artist.name, title=title, album=album.title, year=album.year
-        )
+        track = catalog.album_track(album, title)
         Track.objects.filter(pk=track.pk).update(
-            album=album,
-            track_number=number or position,
+            track_number=track.track_number or number or position,
             disc_number=disc,
             duration_ms=track.duration_ms or ((file.length_s or 0) * 1000 or None),
         )

@@ -105,6 +105,7 @@ def _request(job: DownloadJob, item: ImportItem, hook: CrashHook | None) -> pipe
         expected_duration_ms=job.track.duration_ms,
         expected_size=job.candidate.size if job.candidate else None,
         quarantine_bad=True,
+        replace_equal=job.purpose == DownloadJob.Purpose.REDOWNLOAD,
         crash_hook=hook,
     )
 

@@ -28,8 +28,8 @@ Status = DownloadJob.Status
 def start_transfer(
     run: EngineRun, job: DownloadJob, candidate: Candidate, *, from_status: str = Status.QUEUED
 ) -> None:
-    """Hand one candidate to slskd, re-using a transfer slskd already has for that file."""
-    existing = _existing_transfer(run, candidate)
+    """Hand one candidate to slskd, re-using a transfer of this attempt slskd already has."""
+    existing = _transfer_of_this_attempt(run, job, candidate)
     try:
         transfer = (
             existing
@@ -73,17 +73,27 @@ def _mark_trying(job: DownloadJob, candidate: Candidate, from_status: str) -> No
     Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.TRYING)
 
 
-def _existing_transfer(run: EngineRun, candidate: Candidate) -> Transfer | None:
-    """A live or finished slskd transfer of this very file: never download a file twice.
+def _transfer_of_this_attempt(
+    run: EngineRun, job: DownloadJob, candidate: Candidate
+) -> Transfer | None:
+    """A transfer of this very file that belongs to this attempt: never download it twice.
 
-    Covers a crash between enqueueing and saving the transfer id, and a retried job whose
-    earlier transfer did finish after all.
+    A live transfer is always ours to follow (a crash between enqueueing and saving its id).
+    A finished one counts only if it was requested since the job last changed state and its
+    file is still in the downloads folder: slskd lists finished transfers until they are
+    removed, and an old one's file has long been moved into the library, so re-using it would
+    make "download again" and re-downloads fail.
     """
     for transfer in run.client.list_transfers(username=candidate.username):
-        if transfer.filename == candidate.filename and (
-            transfer.is_active or transfer.is_succeeded
-        ):
+        if transfer.filename != candidate.filename:
+            continue
+        if transfer.is_active:
             return transfer
+        requested = transfer.requested_at or transfer.enqueued_at
+        if transfer.is_succeeded and requested and requested >= job.state_changed_at:
+            path = run.client.local_path_for(transfer, candidate.username)
+            if path is not None and path.is_file() and path.stat().st_size == candidate.size:
+                return transfer
     return None
 
 
@@ -193,12 +203,22 @@ def _hand_over_file(
                 status_reason="waiting for slskd to move the file"
             )
         return
-    _to_importing(job, candidate, path, transfer_state=transfer.state)
+    if _to_importing(job, candidate, path, transfer_state=transfer.state):
+        _forget_in_slskd(run, candidate, transfer)
+
+
+def _forget_in_slskd(run: EngineRun, candidate: Candidate, transfer: Transfer) -> None:
+    """The file is ours now: take the finished transfer off slskd's list (the file stays), so
+    a later download of the same file starts a fresh transfer. Best effort."""
+    try:
+        run.client.cancel(candidate.username, transfer.id, remove=True)
+    except SlskdError as exc:
+        logger.warning("could not remove finished transfer %s: %s", transfer.id, exc)
 
 
 def _to_importing(
     job: DownloadJob, candidate: Candidate, path: Path, *, transfer_state: str
-) -> None:
+) -> bool:
     moved = services.transition(
         job.pk,
         [Status.DOWNLOADING],
@@ -213,3 +233,4 @@ def _to_importing(
         Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.DONE)
         services.record_peer_result(candidate.username, success=True)
         enqueue("downloads.tasks.import_download", job.pk)
+    return moved

@@ -7,8 +7,8 @@ from django.db.models import Max
 
 from downloads.matching import MatchContext, Scored, SearchFile, Want
 from downloads.models import Candidate, DownloadJob, Peer, RejectedFile
-from library.models import QualityProfile
-from library.quality import StreamInfo, classify
+from library.models import QualityProfile, TrackFile
+from library.quality import StreamInfo, best_of, classify
 
 # Rejected files are kept for the "why not this one?" view, but a big search has thousands.
 MAX_REJECTED_KEPT = 200
@@ -44,12 +44,26 @@ def context_for(job: DownloadJob) -> MatchContext:
         )
     peers = list(Peer.objects.values_list("username", "successes", "failures", "is_blocked"))
     return MatchContext(
+        upgrade_from=owned_quality(job, profile.ladder)
+        if job.purpose == DownloadJob.Purpose.UPGRADE
+        else None,
         ladder=list(profile.ladder),
         length_tolerance_s=settings.MATCH_LENGTH_TOLERANCE_SECONDS,
         blocked_users={name for name, _, _, blocked in peers if blocked},
         rejected=rejected,
         peer_history={name: (ok, bad) for name, ok, bad, _ in peers},
     )
+
+
+def owned_quality(job: DownloadJob, ladder: list[str]) -> str:
+    """The best quality among the track's healthy files: an upgrade must beat it.
+
+    A quality off the ladder (or no healthy file at all) cannot be beaten by ranking, so the
+    matcher then accepts nothing: an upgrade never replaces what it cannot compare.
+    """
+    rows = TrackFile.objects.healthy().filter(track_id=job.track_id)
+    qualities = list(rows.values_list("quality", flat=True))
+    return best_of(qualities, ladder) or next(iter(qualities), "")
 
 
 def candidate_row(job: DownloadJob, file: SearchFile, query: str) -> Candidate:

@@ -70,6 +70,8 @@ class MatchContext:
     rejected: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()  # (user, path)
     peer_history: dict[str, tuple[int, int]] = field(default_factory=dict)  # user -> (ok, failed)
     extra_album_tracks: int = 0  # album wants: how many bonus tracks a folder may have
+    # Upgrades: only files of a quality ranked strictly above this one (the owned file's) pass.
+    upgrade_from: str | None = None
 
 
 @dataclass(slots=True)

@@ -133,11 +133,22 @@ class TrackJudge:
             quality, rung = self.analyser.quality(ext, *stream[1:])  # type: ignore[arg-type]
         if rung is None:
             found = (quality, -1, _format_reason(ext, quality), 0.0)
+        elif self._not_an_upgrade(rung):
+            owned = QUALITIES.get(self.ctx.upgrade_from or "", self.ctx.upgrade_from)
+            found = (quality, rung, f"not better than the file you have ({owned})", 0.0)
         else:
             points = s.quality_value(rung, self.keys.ladder_len) * self._quality_weight
             found = (quality, rung, None, points)
         self._streams[stream] = found
         return found
+
+    def _not_an_upgrade(self, rung: int) -> bool:
+        owned = self.ctx.upgrade_from
+        if owned is None:
+            return False
+        owned_rung = self.keys.ladder_index.get(owned)
+        # An owned quality off the ladder cannot be ranked: nothing counts as better.
+        return owned_rung is None or rung >= owned_rung
 
     def _length(self, file: SearchFile) -> tuple[float | None, str | None, float]:
         """Length verdict for one reported length (lengths repeat across rips)."""

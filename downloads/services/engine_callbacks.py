@@ -109,7 +109,9 @@ def settle_jobs_for_owned_track(
     Queued, searching and paused jobs are completed with the library path; a running transfer
     is cancelled. A job that is importing is left alone: its own import will find this file.
     """
-    jobs = DownloadJob.objects.filter(track=track, kind=DownloadJob.Kind.TRACK)
+    jobs = DownloadJob.objects.filter(
+        track=track, kind=DownloadJob.Kind.TRACK, purpose=DownloadJob.Purpose.WANT
+    )
     jobs = jobs.filter(status__in=[*_SETTLE_AS_DONE, Status.DOWNLOADING]).exclude(pk=except_job)
     settled = 0
     for job in jobs:
@@ -143,6 +145,7 @@ def settle_jobs_of_owned_tracks() -> int:
     """
     jobs = DownloadJob.objects.filter(
         kind=DownloadJob.Kind.TRACK,
+        purpose=DownloadJob.Purpose.WANT,  # re-downloads and upgrades are for owned tracks
         status__in=[*_SETTLE_AS_DONE, Status.DOWNLOADING],
         track__status=Track.Status.OWNED,
     ).select_related("candidate")

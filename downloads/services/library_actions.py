@@ -7,10 +7,11 @@ library never imports downloads.
 
 from __future__ import annotations
 
+from downloads.models import DownloadJob
 from downloads.services.errors import DownloadError
 from downloads.services.queueing import queue_download_for_track
 from library import services as library_services
-from library.models import AlbumCompleteness, Track, TrackFile
+from library.models import AlbumCompleteness, Track, TrackFile, WantSource
 from library.services import ActionResult
 from soulspot.lib.results import Skipped
 
@@ -79,7 +80,9 @@ def want_tracks_again(track_ids: list[int]) -> ActionResult:
 
 def _queue(track: Track, label: str, result: ActionResult) -> None:
     try:
-        job = queue_download_for_track(track, force=True)
+        job = queue_download_for_track(
+            track, purpose=DownloadJob.Purpose.REDOWNLOAD, source=WantSource.REDOWNLOAD
+        )
     except DownloadError as exc:  # AlreadyQueued included
         result.skipped.append(Skipped(label, str(exc)))
     else:

@@ -10,26 +10,43 @@ from downloads.services.errors import AlreadyQueued, DownloadError
 from downloads.services.transitions import (
     one_live_job_per_track,
     refuse_if_already_wanted,
+    transition,
     wake_engine,
 )
 from library import catalog
-from library.models import Album, Track
+from library.models import Album, Track, WantSource
+
+Purpose = DownloadJob.Purpose
+Status = DownloadJob.Status
+ALREADY_OWNED = "already owned: every track of this album is in the library"
 
 
 @transaction.atomic
 def queue_download_for_track(
-    track: Track, *, priority: int = 0, parent: DownloadJob | None = None, force: bool = False
+    track: Track,
+    *,
+    priority: int = 0,
+    parent: DownloadJob | None = None,
+    purpose: str = Purpose.WANT,
+    source: str = WantSource.TYPED,
 ) -> DownloadJob:
-    """A new job for `track`; refuses when one is already active for it."""
+    """A new job for `track`; refuses when one is already live for it.
+
+    The track becomes monitored. A re-download wants an owned track again (its file is
+    replaced once the new one verifies); an upgrade leaves the owned track as it is until a
+    better file has replaced its file.
+    """
     refuse_if_already_wanted(track.pk)
-    catalog.mark_wanted(track, force=force)
+    catalog.mark_wanted(track, force=purpose == Purpose.REDOWNLOAD, source=source)
+    profile = parent.quality_profile if parent else track.quality_profile
     with one_live_job_per_track(track.pk):
         job = DownloadJob.objects.create(
             kind=DownloadJob.Kind.TRACK,
+            purpose=purpose,
             track=track,
             priority=priority,
             parent=parent,
-            quality_profile=parent.quality_profile if parent else None,
+            quality_profile=profile,
             max_attempts=settings.DOWNLOAD_ATTEMPTS,
         )
     transaction.on_commit(wake_engine)
@@ -73,15 +90,20 @@ def queue_album_download(
     if active is not None:
         raise AlreadyQueued(active)
     for number, title in enumerate(tracks or [], start=1):
-        track = catalog.find_or_create_track(artist=artist, title=title, album=album, year=year)
+        track = catalog.album_track(album_row, title, artist=artist)
         Track.objects.filter(pk=track.pk, track_number__isnull=True).update(track_number=number)
     if tracks:
         Album.objects.filter(pk=album_row.pk).update(track_count=len(tracks))
+    Album.objects.filter(pk=album_row.pk).update(monitored=True)
     job = DownloadJob.objects.create(
         kind=DownloadJob.Kind.ALBUM,
         album=album_row,
         priority=priority,
         max_attempts=settings.DOWNLOAD_ATTEMPTS,
     )
+    if tracks and not album_row.tracks.missing_from_library().exists():
+        # Every track is in the library already: nothing to search for.
+        transition(job.pk, [Status.QUEUED], Status.COMPLETED, status_reason=ALREADY_OWNED)
+        return DownloadJob.objects.get(pk=job.pk)
     transaction.on_commit(wake_engine)
     return job

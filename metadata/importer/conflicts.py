@@ -1,7 +1,8 @@
 """One file per track: when the library already has the track, the better file wins.
 
 "Better" is the quality ladder of the job's profile (the default profile for adopted files);
-a tie keeps the file already in the library, so re-importing never churns. A file of another
+a tie keeps the file already in the library, so re-importing never churns, unless the user
+asked for a fresh copy (`replace_equal`: download again). A file of another
 recording sitting at the destination is never touched: the new file gets "name (2).ext".
 """
 
@@ -63,6 +64,7 @@ def decide(
     source: Path,
     *,
     new_track: bool = False,
+    replace_equal: bool = False,
 ) -> Decision:
     """Compare the new file with the track's files already in the library.
 
@@ -76,7 +78,7 @@ def decide(
         else:
             dest = naming.free_variant(dest)
     best = min(rivals, key=lambda r: r.rank, default=None)
-    if best is not None and best.rank <= new_rank:
+    if best is not None and (best.rank < new_rank or (best.rank == new_rank and not replace_equal)):
         return Decision(dest, keep=best)
     return Decision(dest, rivals=rivals)
 

@@ -29,6 +29,9 @@ class Request:
     expected_duration_ms: int | None = None
     expected_size: int | None = None
     quarantine_bad: bool = False  # downloads: a bad file goes to quarantine
+    # A fresh copy the user asked for ("download again", a broken file): it replaces a library
+    # file of the same quality too. Otherwise only a strictly better file replaces one.
+    replace_equal: bool = False
     crash_hook: CrashHook | None = None
     lookup: Lookup | None = None  # a batch shares its memory of wants, artists and albums
     scheme: dict[str, str] | None = None  # naming templates, read once per batch

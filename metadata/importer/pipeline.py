@@ -112,7 +112,9 @@ def _prepare_verified(
     except UnsafePath as exc:  # the library's own layout (a symlink) points outside it
         return conclude(req, State.FAILED, f"unsafe library path: {exc}", track=track)
     rank = conflicts.rank(quality, req.ladder)
-    decision = conflicts.decide(track, dest, rank, req.ladder, req.source, new_track=new)
+    decision = conflicts.decide(
+        track, dest, rank, req.ladder, req.source, new_track=new, replace_equal=req.replace_equal
+    )
     if decision.keep is not None:
         return _keep_existing(req, track, decision.keep, conflicts.label(quality))
     dest = decision.dest
