@@ -1,11 +1,14 @@
-"""The rules for library files: quality profiles."""
+"""The rules for library files: quality profiles and the naming scheme (a single row)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 
 from library import services
-from library.models import QualityProfile
+from library.models import NamingScheme, QualityProfile
+from library.naming import services as naming_services
 
 
 @admin.register(QualityProfile)
@@ -28,3 +31,27 @@ class QualityProfileAdmin(admin.ModelAdmin):
             )
         except services.ProfileError as exc:
             self.message_user(request, str(exc), level=messages.ERROR)
+
+
+@admin.register(NamingScheme)
+class NamingSchemeAdmin(admin.ModelAdmin):
+    """One row; `NamingScheme.clean` validates every template before it is saved."""
+
+    list_display = ["__str__", "standard", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not NamingScheme.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponseRedirect:
+        scheme = NamingScheme.load()  # straight to the one row
+        return HttpResponseRedirect(reverse("admin:library_namingscheme_change", args=[scheme.pk]))
+
+    def save_model(self, request, obj: NamingScheme, form, change: bool) -> None:
+        # Through the service, as the naming page and the API save it.
+        obj.pk = naming_services.save_naming_scheme(obj.templates()).pk
