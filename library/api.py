@@ -16,9 +16,11 @@ from library.models import (
     Artist,
     DuplicateGroup,
     LibraryScan,
+    NamingScheme,
     Track,
     TrackFile,
 )
+from library.naming import services as naming_services
 from library.schemas import (
     AlbumDetailOut,
     AlbumOut,
@@ -27,7 +29,12 @@ from library.schemas import (
     BrokenFileOut,
     DuplicateGroupOut,
     IncompleteAlbumOut,
+    NamingIn,
+    NamingOut,
     ProblemOut,
+    RenameApplyIn,
+    RenameOut,
+    RenamePreviewIn,
     ResolutionOut,
     ResolveIn,
     ScanConflictOut,
@@ -234,3 +241,41 @@ def dismiss_duplicates(request: HttpRequest, group_id: int) -> Status:
 def list_broken_files(request: HttpRequest) -> QuerySet:
     """Unreadable, empty, truncated or undecodable files that are still on disk."""
     return TrackFile.objects.broken_listing().order_by("path")
+
+
+# --- naming -------------------------------------------------------------------------------------
+
+
+@router.get("/naming", response=NamingOut, summary="Naming templates")
+def get_naming(request: HttpRequest) -> NamingScheme:
+    """The naming templates (Lidarr-style tokens) and their defaults."""
+    return NamingScheme.load()
+
+
+@router.put("/naming", response={200: NamingOut, **errors(400)}, summary="Change naming templates")
+def update_naming(request: HttpRequest, payload: NamingIn) -> NamingScheme:
+    """Change templates; existing files keep their names until a rename is applied."""
+    return naming_services.save_naming_scheme(payload.changes())
+
+
+@router.post(
+    "/naming/preview", response={200: list[RenameOut], **errors(400)}, summary="Preview renames"
+)
+def preview_naming(
+    request: HttpRequest, payload: RenamePreviewIn
+) -> list[naming_services.RenamePlan]:
+    """Old -> new path for the chosen files (default: all) under the given templates."""
+    return naming_services.preview_renames(
+        payload.track_file_ids,
+        payload.template_changes(),
+        limit=payload.limit,
+        only_changed=payload.only_changed,
+    )
+
+
+@router.post(
+    "/naming/apply", response={200: list[RenameOut], **errors(400)}, summary="Rename files"
+)
+def apply_naming(request: HttpRequest, payload: RenameApplyIn) -> list[naming_services.RenamePlan]:
+    """Save the templates (when given) and rename the chosen files with safe moves."""
+    return naming_services.apply_renames(payload.track_file_ids, payload.template_changes())

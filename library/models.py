@@ -1,4 +1,5 @@
-"""The music catalogue (Artist, Album, Track), the files on disk (TrackFile) and playlists."""
+"""The music catalogue (Artist, Album, Track), the files on disk (TrackFile), playlists, and the
+rules for those files: quality profiles and the naming scheme."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from library import quality
+from library.naming import DEFAULT_TEMPLATES, validate_template
 from soulspot.lib.fields import NameField
 
 
@@ -46,6 +48,54 @@ class QualityProfile(models.Model):
                 name="Lossless first", defaults={"is_default": True}
             )
         return profile
+
+
+class NamingScheme(models.Model):
+    """The library's file naming templates (a single row, pk=1), Lidarr-style tokens.
+
+    Paths are always rendered through `library.naming`, which keeps them inside the music dir
+    whatever the tags say; validation here only rejects templates that cannot work.
+    """
+
+    TEMPLATE_FIELDS = ("standard", "multi_disc", "various_artists", "various_artists_multi_disc")
+
+    standard = models.CharField(max_length=1000, default=DEFAULT_TEMPLATES["standard"])
+    multi_disc = models.CharField(
+        "multi-disc albums", max_length=1000, default=DEFAULT_TEMPLATES["multi_disc"]
+    )
+    various_artists = models.CharField(
+        "various-artists albums", max_length=1000, default=DEFAULT_TEMPLATES["various_artists"]
+    )
+    various_artists_multi_disc = models.CharField(
+        "multi-disc various-artists albums",
+        max_length=1000,
+        default=DEFAULT_TEMPLATES["various_artists_multi_disc"],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "naming scheme"
+        verbose_name_plural = "naming scheme"
+
+    def __str__(self) -> str:
+        return "Naming scheme"
+
+    def clean(self) -> None:
+        problems = {
+            name: validate_template(getattr(self, name))
+            for name in self.TEMPLATE_FIELDS
+            if validate_template(getattr(self, name))
+        }
+        if problems:
+            raise ValidationError(problems)
+
+    def templates(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.TEMPLATE_FIELDS}
+
+    @classmethod
+    def load(cls) -> NamingScheme:
+        scheme, _ = cls.objects.get_or_create(pk=1)
+        return scheme
 
 
 class TimeStamped(models.Model):

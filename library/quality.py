@@ -118,6 +118,11 @@ def _tier(rate: int | None, tiers: list[tuple[int, str]], fallback: str) -> str:
     return fallback
 
 
+def quality_extension(audio_format: str) -> str:
+    """The extension `classify` expects for a `read_audio` format ("m4a" for AAC)."""
+    return {"aac": "m4a", "wav": "wav", "aiff": "aiff"}.get(audio_format, audio_format)
+
+
 def rank_in_ladder(quality: str | None, ladder: list[str]) -> int | None:
     """0 for the best rung; None when the profile does not allow this quality."""
     if quality is None or quality not in ladder:

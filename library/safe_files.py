@@ -297,6 +297,18 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def prune_empty_dirs(start: Path, stop_at: Path) -> None:
+    """Remove `start` and its parents while they are empty, never `stop_at` or above it."""
+    stop = stop_at.absolute()
+    current = start.absolute()
+    while current != stop and current.is_relative_to(stop):
+        try:
+            current.rmdir()  # fails (and we stop) when the folder is not empty
+        except OSError:
+            return
+        current = current.parent
+
+
 # --- recycle bin and quarantine ---------------------------------------------------------------
 
 

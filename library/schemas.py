@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from soulspot.lib.schemas import ErrorOut
+from library.naming import DEFAULT_TEMPLATES
+from soulspot.lib.schemas import MAX_ID, ErrorOut
 
 # --- scans --------------------------------------------------------------------------------------
 
@@ -254,3 +256,61 @@ class StatsOut(Schema):
     duplicate_files: int
     incomplete_albums: int
     last_scan: dict | None
+
+
+# --- naming -------------------------------------------------------------------------------------
+
+TEMPLATE_MAX = 1000  # the NamingScheme columns' max_length
+
+
+class NamingOut(Schema):
+    standard: str
+    multi_disc: str
+    various_artists: str
+    various_artists_multi_disc: str
+    defaults: dict[str, str]
+
+    @staticmethod
+    def resolve_defaults(scheme: object) -> dict[str, str]:
+        return dict(DEFAULT_TEMPLATES)
+
+
+class NamingIn(Schema):
+    standard: str | None = Field(None, max_length=TEMPLATE_MAX)
+    multi_disc: str | None = Field(None, max_length=TEMPLATE_MAX)
+    various_artists: str | None = Field(None, max_length=TEMPLATE_MAX)
+    various_artists_multi_disc: str | None = Field(None, max_length=TEMPLATE_MAX)
+
+    def changes(self) -> dict[str, str]:
+        return {name: value for name, value in self.dict().items() if value is not None}
+
+
+TrackFileId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class RenamePreviewIn(Schema):
+    templates: NamingIn | None = Field(None, description="Templates to try (default: current).")
+    track_file_ids: list[TrackFileId] | None = Field(
+        None, max_length=1000, description="Files to show (default: all)."
+    )
+    limit: int = Field(200, ge=1, le=1000)
+    only_changed: bool = True
+
+    def template_changes(self) -> dict[str, str] | None:
+        return self.templates.changes() if self.templates else None
+
+
+class RenameApplyIn(Schema):
+    templates: NamingIn | None = Field(None, description="Saved first when given.")
+    track_file_ids: list[TrackFileId] = Field(..., min_length=1, max_length=1000)
+
+    def template_changes(self) -> dict[str, str] | None:
+        return self.templates.changes() if self.templates else None
+
+
+class RenameOut(Schema):
+    track_file_id: int
+    old: str
+    new: str
+    changed: bool
+    problem: str

@@ -14,4 +14,7 @@ urlpatterns = [
     path("broken/", views.broken, name="broken"),
     path("broken/<int:file_id>/recycle/", views.broken_recycle, name="broken-recycle"),
     path("albums/incomplete/", views.incomplete, name="incomplete"),
+    path("naming/", views.naming, name="naming"),
+    path("naming/preview/", views.naming_preview, name="naming-preview"),
+    path("naming/apply/", views.naming_apply, name="naming-apply"),
 ]

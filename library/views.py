@@ -1,4 +1,5 @@
-"""Library pages: tracks, scans with live progress, duplicates, broken files, incomplete albums.
+"""Library pages: tracks, scans with live progress, duplicates, broken files, incomplete albums,
+file naming with a preview of the renames.
 
 Each page and its HTMX fragments come from one template (django-template-partials). Actions
 are POSTs that call a service, flash a message and redirect back to the page they came from.
@@ -6,20 +7,30 @@ are POSTs that call a service, flash a message and redirect back to the page the
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from library import services
-from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, Track, TrackFile
+from library.models import (
+    AlbumCompleteness,
+    DuplicateGroup,
+    LibraryScan,
+    NamingScheme,
+    Track,
+    TrackFile,
+)
+from library.naming import services as naming_services
 from library.quality import QUALITIES
 from soulspot.lib.redirects import redirect_back
 
 PAGE_SIZE = 50
+PREVIEW_LIMIT = 200
 _FLAGS = {"1": True, "0": False}
 
 
@@ -177,3 +188,50 @@ def incomplete(request: HttpRequest) -> HttpResponse:
     rows = AlbumCompleteness.objects.incomplete().select_related("album__artist")
     rows = rows.order_by("album__artist__name", "album__title", "pk")
     return render(request, "library/incomplete.html", {"page": _page(request, rows, 20)})
+
+
+# --- naming -------------------------------------------------------------------------------------
+
+
+class NamingForm(forms.ModelForm):
+    class Meta:
+        model = NamingScheme
+        fields = list(NamingScheme.TEMPLATE_FIELDS)
+        widgets = {name: forms.TextInput() for name in NamingScheme.TEMPLATE_FIELDS}
+
+    def templates(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in NamingScheme.TEMPLATE_FIELDS}
+
+
+@require_GET
+def naming(request: HttpRequest) -> HttpResponse:
+    """The naming templates, with a preview of what renaming the library would do."""
+    form = NamingForm(instance=NamingScheme.load())
+    return render(request, "library/naming.html", {"form": form})
+
+
+@require_POST
+def naming_preview(request: HttpRequest) -> HttpResponse:
+    """Old -> new paths under the templates in the form (nothing is saved or moved)."""
+    form = NamingForm(request.POST, instance=NamingScheme.load())
+    plans = []
+    if form.is_valid():
+        plans = naming_services.preview_renames(None, form.templates(), limit=PREVIEW_LIMIT)
+    context = {"form": form, "plans": plans, "limit": PREVIEW_LIMIT, "previewed": form.is_valid()}
+    template = "library/naming.html#preview" if request.htmx else "library/naming.html"
+    return render(request, template, context)
+
+
+@require_POST
+def naming_apply(request: HttpRequest) -> HttpResponse:
+    """Save the templates and rename the files ticked in the preview."""
+    form = NamingForm(request.POST, instance=NamingScheme.load())
+    if not form.is_valid():
+        return render(request, "library/naming.html", {"form": form}, status=400)
+    ids = [int(v) for v in request.POST.getlist("track_file") if v.isdigit()]
+    results = naming_services.apply_renames(ids, form.templates())
+    moved = sum(1 for r in results if r.changed)
+    messages.success(request, f"Naming saved; {moved} files renamed.")
+    for problem in [f"{r.old}: {r.problem}" for r in results if r.problem][:20]:
+        messages.error(request, problem)
+    return redirect("library:naming")

@@ -1,34 +1,13 @@
-"""Admin for the import pipeline: naming (a single row), imports, per-file records, gaps, covers."""
+"""Admin for the import pipeline: imports, per-file records, gaps, covers."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 
 from metadata import services
-from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap, NamingScheme
-
-
-@admin.register(NamingScheme)
-class NamingSchemeAdmin(admin.ModelAdmin):
-    """One row; `NamingScheme.clean` validates every template before it is saved."""
-
-    list_display = ["__str__", "standard", "updated_at"]
-    readonly_fields = ["updated_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not NamingScheme.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict | None = None
-    ) -> HttpResponseRedirect:
-        scheme = NamingScheme.load()  # straight to the one row
-        return HttpResponseRedirect(reverse("admin:metadata_namingscheme_change", args=[scheme.pk]))
+from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap
 
 
 class ImportItemInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""REST endpoints for imports, metadata gaps and naming (mounted at /api/metadata).
+"""REST endpoints for imports, metadata gaps and album checks (mounted at /api/metadata).
 
 No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
 """
@@ -10,22 +10,15 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from library.models import Album, AlbumCompleteness
-from library.naming import DEFAULT_TEMPLATES
 from library.schemas import IncompleteAlbumOut
 from metadata import services
-from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+from metadata.models import ImportBatch, ImportItem, MetadataGap
 from metadata.schemas import (
     GapOut,
     ImportBatchDetailOut,
     ImportBatchOut,
     ImportIn,
     ImportItemOut,
-    NamingIn,
-    NamingOut,
-    ProblemOut,
-    RenameApplyIn,
-    RenameOut,
-    RenamePreviewIn,
     RetryOut,
 )
 from soulspot.lib.pagination import Page
@@ -79,63 +72,6 @@ def list_gaps(request: HttpRequest) -> QuerySet:
 def retry_gaps(request: HttpRequest) -> dict:
     """Retry every open gap now instead of at its scheduled time."""
     return {"count": services.retry_gaps_now()}
-
-
-@router.get("/naming", response=NamingOut)
-def get_naming(request: HttpRequest) -> dict:
-    """The naming templates (Lidarr-style tokens) and their defaults."""
-    return _naming_out(NamingScheme.load())
-
-
-@router.put("/naming", response={200: NamingOut, 400: ProblemOut})
-def update_naming(request: HttpRequest, payload: NamingIn) -> Status:
-    """Change templates; existing files keep their names until a rename is applied."""
-    try:
-        scheme = services.save_naming_scheme(payload.changes())
-    except services.InvalidTemplate as exc:
-        return Status(400, {"detail": str(exc)})
-    return Status(200, _naming_out(scheme))
-
-
-@router.post("/naming/preview", response={200: list[RenameOut], 400: ProblemOut})
-def preview_naming(request: HttpRequest, payload: RenamePreviewIn) -> Status:
-    """Old -> new path for the chosen files (default: all) under the given templates."""
-    templates = payload.templates.changes() if payload.templates else None
-    try:
-        plans = services.preview_renames(
-            payload.track_file_ids,
-            templates,
-            limit=payload.limit,
-            only_changed=payload.only_changed,
-        )
-    except services.InvalidTemplate as exc:
-        return Status(400, {"detail": str(exc)})
-    return Status(200, [_rename_out(plan) for plan in plans])
-
-
-@router.post("/naming/apply", response={200: list[RenameOut], 400: ProblemOut})
-def apply_naming(request: HttpRequest, payload: RenameApplyIn) -> Status:
-    """Save the templates (when given) and rename the chosen files with safe moves."""
-    templates = payload.templates.changes() if payload.templates else None
-    try:
-        plans = services.apply_renames(payload.track_file_ids, templates)
-    except services.InvalidTemplate as exc:
-        return Status(400, {"detail": str(exc)})
-    return Status(200, [_rename_out(plan) for plan in plans])
-
-
-def _naming_out(scheme: NamingScheme) -> dict:
-    return {**scheme.templates(), "defaults": dict(DEFAULT_TEMPLATES)}
-
-
-def _rename_out(plan: services.RenamePlan) -> dict:
-    return {
-        "track_file_id": plan.track_file_id,
-        "old": plan.old,
-        "new": plan.new,
-        "changed": plan.changed,
-        "problem": plan.problem,
-    }
 
 
 @router.post(

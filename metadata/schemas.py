@@ -1,4 +1,4 @@
-"""Request and response shapes of the import and naming API."""
+"""Request and response shapes of the import API."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from metadata.models import MetadataGap
-from soulspot.lib.schemas import ErrorOut
 
 
 class ImportIn(Schema):
@@ -68,45 +67,3 @@ class GapOut(Schema):
 
 class RetryOut(Schema):
     count: int
-
-
-class NamingOut(Schema):
-    standard: str
-    multi_disc: str
-    various_artists: str
-    various_artists_multi_disc: str
-    defaults: dict[str, str]
-
-
-class NamingIn(Schema):
-    standard: str | None = None
-    multi_disc: str | None = None
-    various_artists: str | None = None
-    various_artists_multi_disc: str | None = None
-
-    def changes(self) -> dict[str, str]:
-        return {name: value for name, value in self.dict().items() if value is not None}
-
-
-class RenamePreviewIn(Schema):
-    templates: NamingIn | None = Field(None, description="Templates to try (default: current).")
-    track_file_ids: list[int] | None = Field(None, description="Files to show (default: all).")
-    limit: int = Field(200, ge=1, le=1000)
-    only_changed: bool = True
-
-
-class RenameApplyIn(Schema):
-    templates: NamingIn | None = Field(None, description="Saved first when given.")
-    track_file_ids: list[int] = Field(..., min_length=1, max_length=1000)
-
-
-class RenameOut(Schema):
-    track_file_id: int
-    old: str
-    new: str
-    changed: bool
-    problem: str
-
-
-# The naming endpoints' refusals: the shared error answer under its old name.
-ProblemOut = ErrorOut

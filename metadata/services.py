@@ -13,13 +13,11 @@ from django.utils import timezone
 
 from library import paths as library_paths
 from library.models import AlbumCompleteness
-from library.naming import InvalidTemplate, validate_template
 from library.safe_files import TEMP_PREFIX
 from metadata import completeness
-from metadata.importer import adopt, fillin, renamer
+from metadata.importer import adopt, fillin
 from metadata.importer.adopt import ImportRefused, Progress
-from metadata.importer.renamer import RenamePlan
-from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+from metadata.models import ImportBatch, ImportItem, MetadataGap
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
@@ -28,17 +26,12 @@ STAGING_MAX_AGE = timedelta(days=1)
 
 __all__ = [
     "ImportRefused",
-    "InvalidTemplate",
-    "RenamePlan",
-    "apply_renames",
     "check_album_completeness",
     "check_due_albums",
     "fill_metadata_gaps",
     "fill_track_gaps",
-    "preview_renames",
     "resume_stalled_imports",
     "run_folder_import",
-    "save_naming_scheme",
     "start_folder_import",
 ]
 
@@ -110,61 +103,6 @@ def retry_gaps_now(gap_ids: list[int] | None = None) -> int:
     count = gaps.update(next_attempt_at=timezone.now())
     transaction.on_commit(lambda: enqueue("metadata.tasks.fill_metadata_gaps"))
     return count
-
-
-# --- naming -------------------------------------------------------------------------------
-
-
-def save_naming_scheme(templates: dict[str, str]) -> NamingScheme:
-    """Validate and store naming templates; raises InvalidTemplate listing every problem."""
-    check_templates(templates)
-    scheme = NamingScheme.load()
-    for name, template in templates.items():
-        setattr(scheme, name, template)
-    scheme.save()
-    return scheme
-
-
-def merged_templates(changes: dict[str, str] | None) -> dict[str, str]:
-    """The current templates with `changes` applied (validated), without saving them."""
-    current = NamingScheme.load().templates()
-    if changes:
-        check_templates(changes)
-    return {**current, **(changes or {})}
-
-
-def check_templates(templates: dict[str, str]) -> None:
-    """Raise InvalidTemplate naming every problem (unknown names, invalid templates)."""
-    problems = []
-    for name, template in templates.items():
-        if name not in NamingScheme.TEMPLATE_FIELDS:
-            problems.append(f"Unknown template {name!r}.")
-        else:
-            problems += [f"{name}: {problem}" for problem in validate_template(template)]
-    if problems:
-        raise InvalidTemplate(" ".join(problems))
-
-
-def preview_renames(
-    track_file_ids: list[int] | None = None,
-    templates: dict[str, str] | None = None,
-    *,
-    limit: int = renamer.DEFAULT_LIMIT,
-    only_changed: bool = True,
-) -> list[RenamePlan]:
-    """Old -> new path for the chosen files under the given (or current) templates."""
-    scheme = merged_templates(templates)
-    return renamer.plan(track_file_ids, scheme, limit=limit, only_changed=only_changed)
-
-
-def apply_renames(
-    track_file_ids: list[int], templates: dict[str, str] | None = None
-) -> list[RenamePlan]:
-    """Save the templates (when given) and rename the chosen files with safe moves."""
-    if templates:
-        save_naming_scheme(merged_templates(templates))
-    plans = renamer.plan(track_file_ids, NamingScheme.load().templates(), limit=len(track_file_ids))
-    return renamer.apply(plans)
 
 
 # --- keeping imports going after a restart ------------------------------------------------

@@ -9,7 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.batch_detail, name="batch"),
     path("gaps/retry/", views.retry_gaps, name="retry-gaps"),
     path("albums/check/", views.albums_check, name="albums-check"),
-    path("naming/", views.naming, name="naming"),
-    path("naming/preview/", views.naming_preview, name="naming-preview"),
-    path("naming/apply/", views.naming_apply, name="naming-apply"),
 ]

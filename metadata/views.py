@@ -1,4 +1,4 @@
-"""Import pages: start and follow folder imports, see gaps, edit naming and preview renames."""
+"""Import pages: start and follow folder imports, see gaps."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from metadata import services
-from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
+from metadata.models import ImportBatch, ImportItem, MetadataGap
 
 RECENT = 20
-PREVIEW_LIMIT = 200
 
 
 class ImportForm(forms.Form):
@@ -23,13 +22,6 @@ class ImportForm(forms.Form):
         max_length=4096, help_text="Absolute folder on the server, e.g. slskd's download folder."
     )
     copy = forms.BooleanField(required=False)
-
-
-class NamingForm(forms.ModelForm):
-    class Meta:
-        model = NamingScheme
-        fields = list(NamingScheme.TEMPLATE_FIELDS)
-        widgets = {name: forms.TextInput() for name in NamingScheme.TEMPLATE_FIELDS}
 
 
 @require_GET
@@ -72,43 +64,6 @@ def retry_gaps(request: HttpRequest) -> HttpResponse:
     count = services.retry_gaps_now()
     messages.success(request, f"{count} gaps will be retried in a moment.")
     return redirect("metadata:imports")
-
-
-@require_GET
-def naming(request: HttpRequest) -> HttpResponse:
-    """The naming templates, with a preview of what renaming the library would do."""
-    form = NamingForm(instance=NamingScheme.load())
-    return render(request, "metadata/naming.html", {"form": form})
-
-
-@require_POST
-def naming_preview(request: HttpRequest) -> HttpResponse:
-    """Old -> new paths under the templates in the form (nothing is saved or moved)."""
-    form = NamingForm(request.POST, instance=NamingScheme.load())
-    plans = []
-    if form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in NamingScheme.TEMPLATE_FIELDS}
-        plans = services.preview_renames(None, changes, limit=PREVIEW_LIMIT)
-    context = {"form": form, "plans": plans, "limit": PREVIEW_LIMIT, "previewed": form.is_valid()}
-    template = "metadata/naming.html#preview" if request.htmx else "metadata/naming.html"
-    return render(request, template, context)
-
-
-@require_POST
-def naming_apply(request: HttpRequest) -> HttpResponse:
-    """Save the templates and rename the files ticked in the preview."""
-    form = NamingForm(request.POST, instance=NamingScheme.load())
-    if not form.is_valid():
-        return render(request, "metadata/naming.html", {"form": form}, status=400)
-    form.save()
-    ids = [int(v) for v in request.POST.getlist("track_file") if v.isdigit()]
-    results = services.apply_renames(ids) if ids else []
-    moved = sum(1 for r in results if r.changed)
-    problems = [f"{r.old}: {r.problem}" for r in results if r.problem]
-    messages.success(request, f"Naming saved; {moved} files renamed.")
-    for problem in problems[:20]:
-        messages.error(request, problem)
-    return redirect("metadata:naming")
 
 
 def _index_context(form: ImportForm) -> dict:

@@ -15,7 +15,7 @@ NAV = [
     ("Broken", "library:broken"),
     ("Incomplete", "library:incomplete"),
     ("Imports", "metadata:imports"),
-    ("Naming", "metadata:naming"),
+    ("Naming", "library:naming"),
 ]
 
 

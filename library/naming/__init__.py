@@ -1,6 +1,9 @@
 """Library file naming: Lidarr-style templates rendered into paths that are safe everywhere.
 
-Pure functions without Django, shared by the importer, the renamer and benchmarks.
+This package's top level is pure functions without Django, shared by the importer, the renamer
+and benchmarks. The submodules that use the database: `scheme` (the stored templates, where a
+track's file belongs), `renamer` (moving library files to a changed scheme) and `services`
+(what the page, the API and the admin call).
 """
 
 from __future__ import annotations

@@ -20,9 +20,10 @@ from library import paths as library_paths
 from library.audio import UnreadableAudio
 from library.models import QualityProfile
 from library.naming import UnsafePath
+from library.naming import scheme as naming_scheme
 from library.quality import AUDIO_EXTENSIONS
 from library.tagging import TaggingError
-from metadata.importer import identify, landing, naming, paths, pipeline
+from metadata.importer import identify, landing, paths, pipeline
 from metadata.models import ImportBatch, ImportItem
 from soulspot.lib.errors import SoulSpotError
 
@@ -94,7 +95,7 @@ def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
         "root": root,
         "ladder": list(QualityProfile.get_default().ladder),
         "lookup": identify.Lookup(),
-        "scheme": naming.templates(),
+        "scheme": naming_scheme.templates(),
     }
     with landing.Lander() as lander:
         chunk = _Chunk(batch, progress, lander)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
-from library.quality import QUALITIES, StreamInfo, classify, rank_in_ladder
-from metadata.importer import identify, naming, paths
+from library.naming import scheme as naming_scheme
+from library.quality import QUALITIES, StreamInfo, classify, quality_extension, rank_in_ladder
+from metadata.importer import identify, paths
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Decision:
 def quality_of(info: AudioInfo) -> str | None:
     return classify(
         StreamInfo(
-            extension=paths.quality_extension(info.format),
+            extension=quality_extension(info.format),
             bitrate=info.bitrate,
             bit_depth=info.bit_depth,
             sample_rate=info.sample_rate,
@@ -76,7 +77,7 @@ def decide(
         if _holds_same_track(dest, track):
             rivals.append(_rival(dest, ladder))
         else:
-            dest = naming.free_variant(dest)
+            dest = naming_scheme.free_variant(dest)
     best = min(rivals, key=lambda r: r.rank, default=None)
     if best is not None and (best.rank < new_rank or (best.rank == new_rank and not replace_equal)):
         return Decision(dest, keep=best)

@@ -1,8 +1,8 @@
-"""What the library says about a track, as tags and as a naming context.
+"""What the library says about a track, as the tags to write into its file.
 
 The database is the source for every field it holds (user edits in the admin included); a
 field the database does not hold (genre, the ARTISTS list, a full release date) is kept from
-the file's own tags.
+the file's own tags. The naming context lives in `library.naming.scheme`.
 """
 
 from __future__ import annotations
@@ -11,50 +11,10 @@ import dataclasses
 import re
 
 from library.models import Album, Track
-from library.naming import NamingContext
-from library.quality import QUALITIES
 from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
 
-VARIOUS_ARTISTS_MBID = "89ad4ac3-39f7-470e-963a-56509c546377"
-_VARIOUS_NAMES = {"various artists", "various", "va"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def is_various_artists(album: Album | None) -> bool:
-    if album is None:
-        return False
-    artist = album.artist
-    return (
-        artist.musicbrainz_id == VARIOUS_ARTISTS_MBID
-        or artist.name.strip().casefold() in _VARIOUS_NAMES
-    )
-
-
-def naming_context(
-    track: Track, *, extension: str, quality_key: str | None = None, original_filename: str = ""
-) -> NamingContext:
-    """Everything a naming template can refer to, for one file of `track`."""
-    album = track.album
-    folder_artist = album.artist if album else track.artist
-    return NamingContext(
-        artist_name=folder_artist.name,
-        artist_sort_name=folder_artist.sort_name,
-        album_title=album.title if album else "",
-        album_type=album.get_release_type_display() if album else "",
-        release_year=album.year if album else None,
-        track_title=track.title,
-        track_artist_name=track.credit,
-        track_number=track.track_number,
-        disc_number=track.disc_number,
-        disc_count=album.disc_count if album else None,
-        quality_title=QUALITIES.get(quality_key or "", ""),
-        original_filename=original_filename,
-        extension=extension,
-        artist_mbid=folder_artist.musicbrainz_id,
-        album_mbid=album.musicbrainz_release_id if album else "",
-        is_various_artists=is_various_artists(album),
-    )
 
 
 def tagset_for(track: Track, current: TagSet, meta: TrackMetadata | None = None) -> TagSet:

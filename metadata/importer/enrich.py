@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 from library.models import Track
+from library.naming.scheme import COVER_NAME
 from library.tagging import InvalidImage, prepare_cover
 from metadata.importer import merge
 from metadata.models import AlbumCover, MetadataGap
@@ -27,7 +28,6 @@ from metadata.providers.musicbrainz import TrackMetadata
 
 logger = logging.getLogger(__name__)
 Kind = MetadataGap.Kind
-COVER_NAME = "cover.jpg"
 FOLDER_IMAGES = ("cover.jpg", "folder.jpg", "front.jpg", "album.jpg", "cover.png", "folder.png")
 MAX_FOLDER_IMAGE_BYTES = 15 * 1024 * 1024
 _LRC_STAMP = re.compile(r"^\s*(\[[0-9:.]+\]\s*)+", re.M)

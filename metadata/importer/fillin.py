@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
+from library.naming import scheme as naming_scheme
+from library.naming.renamer import move_file, tidy_folder
 from library.safe_files import DestinationExists
 from library.tagging import TaggingError, read_cover
-from metadata.importer import conflicts, describe, enrich, gaps, library_records, naming, placement
+from metadata.importer import conflicts, describe, enrich, gaps, library_records, placement
 from metadata.importer.enrich import Enrichment
-from metadata.importer.renamer import move_file, tidy_folder
 from metadata.models import MetadataGap
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def _decorate(track: Track, row: TrackFile, kinds: set[str], result: Enrichment)
     except (UnreadableAudio, OSError) as exc:
         logger.warning("cannot refresh %s: %s", path, exc)
         return
-    dest = naming.destination(
+    dest = naming_scheme.destination(
         track,
         extension=path.suffix.lower(),
         quality_key=conflicts.quality_of(info),

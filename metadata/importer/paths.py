@@ -1,4 +1,4 @@
-"""File names and paths for the importer: extensions, resolved paths, hidden files, pruning.
+"""File names and paths for the importer: extensions, resolved paths, hidden files.
 
 The folders themselves (library, staging, quarantine, recycle) come from `library.paths`.
 """
@@ -31,26 +31,9 @@ def extension_for(audio_format: str, fallback: str = "") -> str:
     return EXTENSIONS.get(audio_format) or (fallback.lower() if fallback else ".audio")
 
 
-def quality_extension(audio_format: str) -> str:
-    """The extension `library.quality.classify` expects for a `read_audio` format."""
-    return {"aac": "m4a", "wav": "wav", "aiff": "aiff"}.get(audio_format, audio_format)
-
-
 def is_ignored(relative: Path) -> bool:
     """Hidden files, our own temporary files and anything in a hidden folder.
 
     `relative` is relative to the folder being walked, so a hidden folder above it is fine.
     """
     return any(part.startswith(".") for part in relative.parts)
-
-
-def prune_empty_dirs(start: Path, stop_at: Path) -> None:
-    """Remove `start` and its parents while they are empty, never `stop_at` or above it."""
-    stop = stop_at.absolute()
-    current = start.absolute()
-    while current != stop and current.is_relative_to(stop):
-        try:
-            current.rmdir()  # fails (and we stop) when the folder is not empty
-        except OSError:
-            return
-        current = current.parent

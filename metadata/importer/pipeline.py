@@ -22,6 +22,7 @@ from library import paths as library_paths
 from library.audio import AudioInfo, verify_download
 from library.models import Track
 from library.naming import UnsafePath
+from library.naming import scheme as naming_scheme
 from library.tagging import TaggingError, read_cover
 from metadata.importer import (
     conflicts,
@@ -30,7 +31,6 @@ from metadata.importer import (
     identify,
     landing,
     library_records,
-    naming,
     paths,
     placement,
 )
@@ -102,7 +102,7 @@ def _prepare_verified(
     quality = conflicts.quality_of(info)
     extension = paths.extension_for(info.format, req.source.suffix)
     try:
-        dest = naming.destination(
+        dest = naming_scheme.destination(
             track,
             extension=extension,
             quality_key=quality,
@@ -167,7 +167,7 @@ def _write_sidecars(track: Track, dest: Path, result: Enrichment) -> None:
 def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label: str) -> Outcome:
     reason = (
         f"the library already has this track as {keep.label} "
-        f"({naming.relative(keep.path)}); this file is {new_label}"
+        f"({naming_scheme.relative(keep.path)}); this file is {new_label}"
     )
     library_records.mark_owned(track)
     set_aside = ""

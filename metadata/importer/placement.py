@@ -22,11 +22,11 @@ from library.safe_files import (
     fsync_dir,
     move_to_quarantine,
     move_to_recycle,
+    prune_empty_dirs,
     safe_move,
     sha256_file,
 )
 from library.tagging import TagSet, UnsupportedFormat, write_tags
-from metadata.importer import paths
 
 # Filesystems without hard links (some network shares, FAT) answer with one of these.
 _NO_HARDLINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
@@ -154,4 +154,4 @@ def remove_source(source: Path, prune_up_to: Path | None) -> None:
     """
     source.unlink(missing_ok=True)
     if prune_up_to is not None:
-        paths.prune_empty_dirs(source.parent.resolve(), prune_up_to)
+        prune_empty_dirs(source.parent.resolve(), prune_up_to)

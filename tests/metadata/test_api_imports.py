@@ -1,4 +1,4 @@
-"""The import, gap and naming endpoints."""
+"""The import and gap endpoints."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from library.models import TrackFile
 from library.tagging import TagSet, write_tags
 from metadata import services
-from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
-from tests.factories import TrackFactory, TrackFileFactory
+from metadata.models import ImportBatch, ImportItem, MetadataGap
+from tests.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,6 @@ def put(client, url: str, data: object):
 def test_the_endpoints_need_authentication(client) -> None:
     assert client.get("/api/metadata/imports").status_code == 401
     assert post(client, "/api/metadata/imports", {"path": "/tmp"}).status_code == 401
-    assert client.get("/api/naming").status_code == 401
 
 
 def test_starting_an_import_queues_a_batch(api_client, dirs, monkeypatch) -> None:
@@ -147,94 +145,3 @@ def test_retrying_gaps_makes_them_due(api_client, monkeypatch) -> None:
     MetadataGap.objects.create(track=TrackFactory(), kind="lyrics")
 
     assert post(api_client, "/api/metadata/gaps/retry", {}).json() == {"count": 1}
-
-
-def test_the_naming_templates_can_be_read_and_changed(api_client) -> None:
-    body = api_client.get("/api/naming").json()
-    assert body["standard"] == body["defaults"]["standard"]
-
-    response = put(api_client, "/api/naming", {"standard": "{Artist Name}/{Track Title}"})
-
-    assert response.status_code == 200
-    assert NamingScheme.load().standard == "{Artist Name}/{Track Title}"
-    assert response.json()["multi_disc"] == body["multi_disc"]
-
-
-@pytest.mark.parametrize(
-    ("template", "problem"),
-    [
-        ("{Artist Name}/{Nope}", "Unknown token"),
-        ("/etc/{Track Title}", "relative"),
-        ("{Artist Name}/../{Track Title}", "'..'"),
-        ("{Artist Name}/{Album Title}", "tell tracks apart"),
-    ],
-)
-def test_an_invalid_template_is_refused_with_the_reason(api_client, template, problem) -> None:
-    response = put(api_client, "/api/naming", {"standard": template})
-
-    assert response.status_code == 400
-    assert problem in response.json()["detail"]
-    assert NamingScheme.load().standard != template
-
-
-def library_files(dirs, audio_sources, count: int, folder: str = "old") -> list[TrackFile]:
-    rows = []
-    for n in range(count):
-        track = TrackFactory(title=f"Song {n}", track_number=n + 1)
-        path = dirs.music / folder / f"{n}.flac"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(audio_sources["flac"], path)
-        rows.append(TrackFileFactory(track=track, path=str(path)))
-    return rows
-
-
-def test_a_rename_preview_shows_old_and_new_paths(api_client, dirs, audio_sources) -> None:
-    rows = library_files(dirs, audio_sources, 2)
-
-    response = post(
-        api_client,
-        "/api/naming/preview",
-        {
-            "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
-            "track_file_ids": [rows[0].pk],
-        },
-    )
-
-    [plan] = response.json()
-    assert plan["old"] == rows[0].path and plan["changed"] is True
-    assert plan["new"] == str(dirs.music / rows[0].track.artist.name / "01 Song 0.flac")
-    assert NamingScheme.load().standard != "{Artist Name}/{track:00} {Track Title}"
-
-
-def test_a_rename_preview_costs_the_same_queries_for_many_files(
-    api_client, dirs, audio_sources
-) -> None:
-    library_files(dirs, audio_sources, 2)
-    NamingScheme.load()  # the first read creates the row
-    with CaptureQueriesContext(connection) as few:
-        post(api_client, "/api/naming/preview", {})
-    library_files(dirs, audio_sources, 12, folder="more")
-    with CaptureQueriesContext(connection) as many:
-        assert len(post(api_client, "/api/naming/preview", {}).json()) == 14
-    assert len(many) == len(few)
-
-
-def test_applying_a_rename_moves_the_chosen_files(api_client, dirs, audio_sources) -> None:
-    rows = library_files(dirs, audio_sources, 2)
-
-    response = post(
-        api_client,
-        "/api/naming/apply",
-        {
-            "templates": {"standard": "{Artist Name}/{track:00} {Track Title}"},
-            "track_file_ids": [rows[1].pk],
-        },
-    )
-
-    [result] = response.json()
-    assert result["problem"] == "" and result["changed"] is True
-    moved = TrackFile.objects.get(pk=rows[1].pk)
-    assert moved.path == result["new"] and (dirs.music / moved.path).is_file()
-    assert not (dirs.music / "old" / "1.flac").exists()
-    assert (dirs.music / "old" / "0.flac").exists()  # not chosen: left alone
-    assert NamingScheme.load().standard == "{Artist Name}/{track:00} {Track Title}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap, NamingScheme
+from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap
 from tests.factories import AlbumFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,28 +21,6 @@ def test_changelists_load(logged_in_client, model) -> None:
     response = logged_in_client.get(reverse(f"admin:metadata_{model}_changelist"))
 
     assert response.status_code == 200
-
-
-def test_the_naming_scheme_opens_its_single_row(logged_in_client) -> None:
-    response = logged_in_client.get(reverse("admin:metadata_namingscheme_changelist"))
-
-    assert response.status_code == 302
-    assert response.url == reverse("admin:metadata_namingscheme_change", args=[1])
-    assert logged_in_client.get(response.url).status_code == 200
-
-
-def test_the_admin_refuses_an_invalid_template(logged_in_client) -> None:
-    scheme = NamingScheme.load()
-    data = scheme.templates() | {"multi_disc": "{Artist Name}/../{Track Title}"}
-
-    response = logged_in_client.post(
-        reverse("admin:metadata_namingscheme_change", args=[scheme.pk]), data
-    )
-
-    assert response.status_code == 200  # the form comes back with the error
-    assert "are not allowed" in response.content.decode()
-    scheme.refresh_from_db()
-    assert ".." not in scheme.multi_disc
 
 
 def test_the_fill_in_action_retries_the_chosen_gaps(logged_in_client) -> None:

@@ -1,19 +1,15 @@
-"""The import pages: start a folder import, follow it, see gaps, edit naming, preview renames."""
+"""The import pages: start a folder import, follow it, see gaps."""
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from library.models import TrackFile
-from library.tagging import TagSet, write_tags
 from metadata import services
-from metadata.models import ImportBatch, ImportItem, MetadataGap, NamingScheme
-from tests.factories import TrackFactory, TrackFileFactory
+from metadata.models import ImportBatch, ImportItem, MetadataGap
+from tests.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -108,63 +104,6 @@ def test_retrying_gaps_from_the_page(logged_in_client, monkeypatch) -> None:
     assert response.status_code == 302
 
 
-def test_the_naming_page_shows_the_templates(logged_in_client) -> None:
-    html = logged_in_client.get(reverse("metadata:naming")).content.decode()
-    assert NamingScheme.load().standard.replace("'", "&#x27;") in html
-
-
-def test_a_preview_shows_old_and_new_paths_without_moving_anything(
-    logged_in_client, dirs, audio_sources
-) -> None:
-    path = dirs.music / "flat" / "song.flac"
-    path.parent.mkdir()
-    shutil.copyfile(audio_sources["flac"], path)
-    row = TrackFileFactory(track=TrackFactory(title="Song", track_number=1), path=str(path))
-    form = NamingScheme.load().templates() | {"standard": "{Artist Name}/{track:00} {Track Title}"}
-
-    response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
-
-    html = response.content.decode()
-    assert str(path) in html and f"{row.track.artist.name}/01 Song.flac" in html
-    assert f'value="{row.pk}" checked' in html and "<html" not in html
-    assert path.exists() and NamingScheme.load().standard != form["standard"]
-
-
-def test_an_invalid_template_is_explained_in_the_preview(logged_in_client) -> None:
-    form = NamingScheme.load().templates() | {"standard": "{Bogus}"}
-
-    response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
-
-    assert "Unknown token {Bogus}" in response.content.decode()
-
-
-def test_applying_saves_the_templates_and_renames_ticked_files(
-    logged_in_client, dirs, audio_sources
-) -> None:
-    paths = []
-    for n in range(2):
-        path = dirs.music / "flat" / f"{n}.flac"
-        path.parent.mkdir(exist_ok=True)
-        shutil.copyfile(audio_sources["flac"], path)
-        write_tags(path, TagSet(title=f"Song {n}"))
-        paths.append(path)
-    rows = [
-        TrackFileFactory(track=TrackFactory(title=f"Song {n}"), path=str(p))
-        for n, p in enumerate(paths)
-    ]
-    form = NamingScheme.load().templates() | {"standard": "{Artist Name}/{Track Title}"}
-
-    response = logged_in_client.post(
-        reverse("metadata:naming-apply"), form | {"track_file": [str(rows[0].pk)]}
-    )
-
-    assert response.status_code == 302
-    assert NamingScheme.load().standard == "{Artist Name}/{Track Title}"
-    moved = TrackFile.objects.get(pk=rows[0].pk)
-    assert moved.path == str(dirs.music / rows[0].track.artist.name / "Song 0.flac")
-    assert not paths[0].exists() and paths[1].exists()
-
-
 def test_an_import_page_costs_the_same_queries_for_many_problem_files(logged_in_client) -> None:
     batch = ImportBatch.objects.create(path="/in", status="completed")
     url = reverse("metadata:batch", args=[batch.pk])
@@ -175,27 +114,5 @@ def test_an_import_page_costs_the_same_queries_for_many_problem_files(logged_in_
         ImportItem.objects.create(batch=batch, source_path=f"/in/{n}.mp3", state="skipped")
     with CaptureQueriesContext(connection) as many:
         logged_in_client.get(url)
-    # <=: a worker's first page request also checks once that setup is done.
-    assert len(many) <= len(few)
-
-
-def test_a_rename_preview_costs_the_same_queries_for_many_files(
-    logged_in_client, dirs, audio_sources
-) -> None:
-    def add(count: int, folder: str) -> None:
-        for n in range(count):
-            path = dirs.music / folder / f"{n}.flac"
-            path.parent.mkdir(exist_ok=True)
-            shutil.copyfile(audio_sources["flac"], path)
-            TrackFileFactory(track=TrackFactory(title=f"S{folder}{n}"), path=str(path))
-
-    form = NamingScheme.load().templates()
-    add(1, "a")
-    with CaptureQueriesContext(connection) as few:
-        logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
-    add(12, "b")
-    with CaptureQueriesContext(connection) as many:
-        response = logged_in_client.post(reverse("metadata:naming-preview"), form, headers=HTMX)
-    assert response.content.decode().count('name="track_file"') == 13
     # <=: a worker's first page request also checks once that setup is done.
     assert len(many) <= len(few)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from library.models import Album, TrackFile
-from library.naming import DEFAULT_TEMPLATES, NamingContext, render_path
-from metadata import services
-from metadata.importer import naming
-from metadata.models import NamingScheme
+from library.models import Album, NamingScheme, TrackFile
+from library.naming import DEFAULT_TEMPLATES, NamingContext, render_path, scheme, services
+from soulspot.lib.errors import SoulSpotError
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, TrackFileFactory
+from tests.library.support import audio_file
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +21,12 @@ def test_the_scheme_starts_with_the_default_templates() -> None:
 
 
 def test_every_invalid_template_is_reported() -> None:
-    scheme = NamingScheme.load()
-    scheme.standard = "{Artist Name}/{Album Title}"
-    scheme.various_artists = "/abs/{Track Title}"
+    naming = NamingScheme.load()
+    naming.standard = "{Artist Name}/{Album Title}"
+    naming.various_artists = "/abs/{Track Title}"
 
     with pytest.raises(ValidationError) as caught:
-        scheme.clean()
+        naming.clean()
 
     assert set(caught.value.message_dict) == {"standard", "various_artists"}
 
@@ -39,6 +37,11 @@ def test_saving_unknown_or_invalid_templates_changes_nothing() -> None:
     with pytest.raises(services.InvalidTemplate, match="standard: Unknown token"):
         services.save_naming_scheme({"standard": "{Nope} {Track Title}"})
     assert NamingScheme.load().templates() == DEFAULT_TEMPLATES
+
+
+def test_an_invalid_template_is_a_domain_error_with_status_400() -> None:
+    assert issubclass(services.InvalidTemplate, SoulSpotError)
+    assert services.InvalidTemplate.http_status == 400
 
 
 def test_an_empty_token_leaves_no_dangling_separator() -> None:
@@ -56,12 +59,12 @@ def test_multi_disc_and_various_artists_albums_use_their_templates(dirs) -> None
     Album.objects.filter(pk=album.pk).update(disc_count=2)
     track.album.refresh_from_db()
 
-    dest = naming.destination(track, extension=".mp3")
+    dest = scheme.destination(track, extension=".mp3")
 
     assert dest == dirs.music / "Various Artists" / "Hits (2010)" / "02-04 - Band - Song.mp3"
 
 
-def test_a_changed_scheme_is_previewed_then_applied_with_sidecars(dirs, audio_sources) -> None:
+def test_a_changed_scheme_is_previewed_then_applied_with_sidecars(dirs) -> None:
     album = AlbumFactory(title="Night Drive", artist__name="Neon Harbor", year=2024)
     old_dir = dirs.music / "Neon Harbor" / "Night Drive (2024)"
     rows = []
@@ -69,9 +72,7 @@ def test_a_changed_scheme_is_previewed_then_applied_with_sidecars(dirs, audio_so
         track = TrackFactory(
             title=f"Song {number}", artist=album.artist, album=album, track_number=number
         )
-        path = old_dir / f"{number:02d} - Song {number}.flac"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(audio_sources["flac"], path)
+        path = audio_file(old_dir / f"{number:02d} - Song {number}.flac")
         rows.append(TrackFileFactory(track=track, path=str(path)))
     (old_dir / "cover.jpg").write_bytes(b"\xff\xd8\xffcover")
     (old_dir / "01 - Song 1.lrc").write_text("[00:01.00] la")
@@ -102,10 +103,9 @@ def test_a_changed_scheme_is_previewed_then_applied_with_sidecars(dirs, audio_so
     assert NamingScheme.load().standard == new_template["standard"]
 
 
-def test_a_rename_never_overwrites_a_file(dirs, audio_sources) -> None:
+def test_a_rename_never_overwrites_a_file(dirs) -> None:
     track = TrackFactory(title="Song", artist__name="Band")
-    old = dirs.music / "old.flac"
-    shutil.copyfile(audio_sources["flac"], old)
+    old = audio_file(dirs.music / "old.flac")
     row = TrackFileFactory(track=track, path=str(old))
     taken = dirs.music / "Band" / "Unknown Album" / "Song.flac"
     taken.parent.mkdir(parents=True)
@@ -118,12 +118,16 @@ def test_a_rename_never_overwrites_a_file(dirs, audio_sources) -> None:
     assert result.problem and old.exists() and taken.read_bytes() == b"someone else's file"
 
 
-def test_two_files_that_would_get_the_same_name_are_flagged(dirs, audio_sources) -> None:
+def test_two_files_that_would_get_the_same_name_are_flagged(dirs) -> None:
     for n in range(2):
-        path = dirs.music / f"{n}.flac"
-        shutil.copyfile(audio_sources["flac"], path)
+        path = audio_file(dirs.music / f"{n}.flac")
         TrackFileFactory(track=TrackFactory(title="Same", artist__name="Band"), path=str(path))
 
     plans = services.preview_renames()
 
     assert [p.problem for p in plans] == ["", "another file would get the same name"]
+
+
+def test_a_path_outside_the_music_dir_is_shown_as_it_is(dirs) -> None:
+    assert scheme.relative(dirs.music / "Band" / "Song.flac") == "Band/Song.flac"
+    assert scheme.relative("/elsewhere/Song.flac") == "/elsewhere/Song.flac"

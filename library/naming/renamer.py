@@ -14,11 +14,12 @@ from pathlib import Path
 from django.utils import timezone
 
 from library import paths as library_paths
+from library import playlists
 from library.models import TrackFile
-from library.naming import UnsafePath
-from library.quality import AUDIO_EXTENSIONS, StreamInfo, classify
-from library.safe_files import DestinationExists, safe_move
-from metadata.importer import enrich, library_records, naming, paths, placement
+from library.naming import UnsafePath, scheme
+from library.naming.scheme import COVER_NAME
+from library.quality import AUDIO_EXTENSIONS, StreamInfo, classify, quality_extension
+from library.safe_files import DestinationExists, move_to_recycle, prune_empty_dirs, safe_move
 
 DEFAULT_LIMIT = 500
 
@@ -39,12 +40,12 @@ class RenamePlan:
 
 def plan(
     track_file_ids: list[int] | None = None,
-    scheme: dict[str, str] | None = None,
+    templates: dict[str, str] | None = None,
     *,
     limit: int = DEFAULT_LIMIT,
     only_changed: bool = False,
 ) -> list[RenamePlan]:
-    """Where each chosen file (default: every file) would go under `scheme`."""
+    """Where each chosen file (default: every file) would go under `templates`."""
     rows = (
         TrackFile.objects.present()
         .filter(track__isnull=False)
@@ -52,11 +53,11 @@ def plan(
     )
     if track_file_ids is not None:
         rows = rows.filter(pk__in=track_file_ids)
-    scheme = scheme if scheme is not None else naming.templates()
+    templates = templates if templates is not None else scheme.templates()
     plans: list[RenamePlan] = []
     claimed: set[str] = set()
     for row in rows.order_by("path").iterator(chunk_size=500):
-        one = _plan_one(row, scheme, claimed)
+        one = _plan_one(row, templates, claimed)
         if one.changed or one.problem or not only_changed:
             plans.append(one)
         if len(plans) >= limit:
@@ -82,7 +83,7 @@ def apply(plans: list[RenamePlan]) -> list[RenamePlan]:
             )
     for folder in old_folders:
         tidy_folder(folder)
-    library_records.refresh_playlists(moved_tracks)
+    playlists.regenerate_for_tracks(moved_tracks)
     return done
 
 
@@ -92,9 +93,9 @@ def move_file(old: Path, new: Path) -> None:
     lrc = old.with_suffix(".lrc")
     if lrc.is_file() and not os.path.lexists(new.with_suffix(".lrc")):
         safe_move(lrc, new.with_suffix(".lrc"))
-    cover = old.parent / enrich.COVER_NAME
-    if cover.is_file() and not os.path.lexists(new.parent / enrich.COVER_NAME):
-        safe_move(cover, new.parent / enrich.COVER_NAME, keep_source=True)
+    cover = old.parent / COVER_NAME
+    if cover.is_file() and not os.path.lexists(new.parent / COVER_NAME):
+        safe_move(cover, new.parent / COVER_NAME, keep_source=True)
 
 
 def tidy_folder(folder: Path) -> None:
@@ -105,20 +106,22 @@ def tidy_folder(folder: Path) -> None:
         return
     if any(Path(n).suffix[1:].lower() in AUDIO_EXTENSIONS for n in names):
         return
-    if names == [enrich.COVER_NAME]:
-        placement.recycle(folder / enrich.COVER_NAME, "album folder emptied by a rename")
-    paths.prune_empty_dirs(folder, library_paths.music_dir())
+    root = library_paths.music_dir()
+    if names == [COVER_NAME]:
+        reason = "album folder emptied by a rename"
+        move_to_recycle(folder / COVER_NAME, library_paths.recycle_dir(), reason, library_root=root)
+    prune_empty_dirs(folder, root)
 
 
-def _plan_one(row: TrackFile, scheme: dict[str, str], claimed: set[str]) -> RenamePlan:
+def _plan_one(row: TrackFile, templates: dict[str, str], claimed: set[str]) -> RenamePlan:
     old = Path(row.path)
     try:
-        new = naming.destination(
+        new = scheme.destination(
             row.track,
             extension=old.suffix.lower(),
             quality_key=_quality(row),
             original_filename=old.name,
-            scheme=scheme,
+            scheme=templates,
         )
     except UnsafePath as exc:
         return RenamePlan(row.pk, row.path, row.path, f"unsafe destination: {exc}")
@@ -147,7 +150,7 @@ def _apply_one(item: RenamePlan) -> RenamePlan:
 def _quality(row: TrackFile) -> str | None:
     return classify(
         StreamInfo(
-            extension=paths.quality_extension(row.format),
+            extension=quality_extension(row.format),
             bitrate=row.bitrate,
             bit_depth=row.bit_depth,
             sample_rate=row.sample_rate,

@@ -1,0 +1,155 @@
+"""Artists, albums, tracks and playlists."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from library.admin import actions
+from library.admin.files import TrackFileInline
+from library.admin.filters import (
+    BrokenFilter,
+    CompletenessFilter,
+    DuplicateFilter,
+    FormatFilter,
+    MissingFilter,
+    QualityFilter,
+)
+from library.models import (
+    Album,
+    AlbumCompleteness,
+    Artist,
+    Playlist,
+    PlaylistEntry,
+    Track,
+    TrackFile,
+)
+
+
+@admin.register(Artist)
+class ArtistAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_name", "musicbrainz_id", "spotify_id", "created_at"]
+    search_fields = ["name", "sort_name", "musicbrainz_id", "spotify_id"]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    actions = ["rescan"]
+
+    @admin.action(description="Rescan the files of these artists")
+    def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
+        files = TrackFile.objects.present().filter(track__artist__in=queryset)
+        actions.rescan(self, request, list(files.values_list("pk", flat=True)))
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    fields = ["disc_number", "track_number", "title", "status", "duration_ms"]
+    extra = 0
+    show_change_link = True
+
+
+class CompletenessInline(admin.StackedInline):
+    model = AlbumCompleteness
+    fields = [
+        "source",
+        "release_id",
+        "owned_count",
+        "expected_count",
+        "missing",
+        "checked_at",
+        "error",
+    ]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+
+@admin.register(Album)
+class AlbumAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "artist",
+        "release_type",
+        "year",
+        "track_count",
+        "musicbrainz_release_id",
+    ]
+    list_filter = ["release_type", CompletenessFilter]
+    search_fields = [
+        "title",
+        "artist__name",
+        "musicbrainz_release_id",
+        "musicbrainz_release_group_id",
+        "spotify_id",
+    ]
+    list_select_related = ["artist"]
+    autocomplete_fields = ["artist"]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    inlines = [CompletenessInline, TrackInline]
+    # More actions (check completeness, want missing) are added by soulspot/admin.py.
+    actions = ["rescan"]
+
+    @admin.action(description="Rescan the files of these albums")
+    def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
+        files = TrackFile.objects.present().filter(track__album__in=queryset)
+        actions.rescan(self, request, list(files.values_list("pk", flat=True)))
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["title", "artist", "album", "disc_number", "track_number", "status", "isrc"]
+    list_filter = [
+        "status",
+        FormatFilter,
+        QualityFilter,
+        BrokenFilter,
+        MissingFilter,
+        DuplicateFilter,
+    ]
+    search_fields = [
+        "title",
+        "artist__name",
+        "album__title",
+        "isrc",
+        "musicbrainz_recording_id",
+        "spotify_id",
+    ]
+    list_select_related = ["artist", "album", "album__artist"]
+    autocomplete_fields = ["artist", "album"]
+    readonly_fields = ["status", "wanted_at", "created_at", "updated_at"]
+    show_full_result_count = False
+    inlines = [TrackFileInline]
+    actions = ["rescan", "retag", "resolve_duplicates"]  # + "want again": soulspot/admin.py
+
+    def _file_ids(self, queryset: QuerySet) -> list[int]:
+        files = TrackFile.objects.present().filter(track__in=queryset)
+        return list(files.values_list("pk", flat=True))
+
+    @admin.action(description="Rescan their files")
+    def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
+        actions.rescan(self, request, self._file_ids(queryset))
+
+    @admin.action(description="Write tags from the catalogue into their files")
+    def retag(self, request: HttpRequest, queryset: QuerySet) -> None:
+        actions.retag(self, request, self._file_ids(queryset))
+
+    @admin.action(description="Resolve their duplicates (keep the proposed file)")
+    def resolve_duplicates(self, request: HttpRequest, queryset: QuerySet) -> None:
+        files = TrackFile.objects.in_open_duplicate_group().filter(track__in=queryset)
+        actions.resolve(self, request, set(files.values_list("duplicate_group", flat=True)))
+
+
+class PlaylistEntryInline(admin.TabularInline):
+    model = PlaylistEntry
+    raw_id_fields = ["track"]
+    extra = 0
+
+
+@admin.register(Playlist)
+class PlaylistAdmin(admin.ModelAdmin):
+    list_display = ["name", "source", "spotify_id", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["name", "spotify_id"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [PlaylistEntryInline]
