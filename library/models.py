@@ -232,9 +232,9 @@ class TrackQuerySet(models.QuerySet):
         return self.monitored().filter(unmet)
 
     def with_files(self) -> TrackQuerySet:
-        return self.with_relations().prefetch_related(
-            models.Prefetch("files", queryset=TrackFile.objects.order_by("pk"))
-        )
+        """With their files, except those SoulSpot moved to the recycle bin on purpose."""
+        files = TrackFile.objects.exclude(recycled_to__gt="").order_by("pk")
+        return self.with_relations().prefetch_related(models.Prefetch("files", queryset=files))
 
     def search(self, text: str) -> TrackQuerySet:
         if not text:

@@ -1,16 +1,25 @@
-"""Helpers for tests that drive the download engine against an in-process fake slskd."""
+"""Helpers for tests that drive the download engine against an in-process fake slskd, in this
+process (`run_engine_until`) or through a real django-q2 worker (`start_worker`)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
 
 from downloads.engine import step
 from downloads.models import DownloadJob
 from fakes.slskd import FakeSlskd
 
 API_KEY = "engine-test-key-0123456789"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def point_settings_at(settings, fake: FakeSlskd, data_dir: Path) -> None:
@@ -47,3 +56,41 @@ def all_settled() -> bool:
         ]
     )
     return not unsettled.exists()
+
+
+def start_worker(fake, data_dir: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
+    env.update(
+        SOULSPOT_DATA_DIR=str(data_dir),
+        SOULSPOT_SECRET_KEY=settings.SECRET_KEY,  # tasks are signed with it
+        SOULSPOT_DATABASE_NAME=str(connection.settings_dict["NAME"]),
+        SLSKD_URL=fake.url,
+        SLSKD_API_KEY=API_KEY,
+        SLSKD_DOWNLOADS_DIR=str(fake.downloads_dir),
+        SLSKD_SEARCH_TIMEOUT_MS="2000",
+        SOULSPOT_METADATA_PROVIDERS="false",
+        SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
+    )
+    log = (data_dir / "worker.log").open("a")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def kill_hard(worker: subprocess.Popen) -> None:
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+
+
+def wait_for(predicate, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(list(DownloadJob.objects.values_list("status", "status_reason", "error")))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from downloads.models import Candidate, DownloadJob
+from downloads.models import Candidate, DownloadJob, RejectedFile
 from downloads.services.engine_callbacks import fail_candidate
-from downloads.services.errors import InvalidTransition
+from downloads.services.errors import DownloadError, InvalidTransition
 from downloads.services.transitions import (
     cancel_remote_transfer,
     one_live_job_per_track,
@@ -14,6 +14,10 @@ from downloads.services.transitions import (
     transition,
     wake_engine,
 )
+from library import catalog, history
+from library import services as library_services
+from library.models import TrackFile
+from metadata.models import ImportItem
 
 Status = DownloadJob.Status
 
@@ -59,13 +63,19 @@ def cancel_job(job: DownloadJob) -> DownloadJob:
 
 
 def retry_job(job: DownloadJob) -> DownloadJob:
-    """Start a finished job again from a fresh search, with a fresh set of attempts."""
+    """Start a finished job again, with a fresh set of attempts.
+
+    A completed track job is downloaded again (see `download_again`); any other finished job
+    starts over from a fresh search.
+    """
     if job.status not in DownloadJob.TERMINAL_STATUSES:
         raise InvalidTransition(f"job #{job.pk} is {job.status}; only finished jobs can be retried")
     if job.track_id:
         refuse_if_already_wanted(job.track_id, other_than=job.pk)
     if job.kind == DownloadJob.Kind.ALBUM and job.children.exists():
         return _retry_album_children(job)
+    if job.status == Status.COMPLETED and job.kind == DownloadJob.Kind.TRACK:
+        return download_again(job)
     with one_live_job_per_track(job.track_id, other_than=job.pk):
         moved = transition(
             job.pk,
@@ -112,11 +122,109 @@ def set_priority(job: DownloadJob, priority: int) -> DownloadJob:
 
 
 def reject_candidate(job: DownloadJob, reason: str = "marked wrong by you") -> DownloadJob:
-    """ "Wrong file": remember (want, user, path) for good and move on to the next candidate."""
+    """ "Wrong file", at any state: remember (want, user, path) for good, cancel its transfer,
+    take it out of the library if it got there, and move on to the next candidate."""
+    if job.status == Status.COMPLETED:
+        return wrong_file_in_library(job, reason)
+    if job.status == Status.IMPORTING:
+        raise InvalidTransition(f"job #{job.pk} is being imported; try again in a moment")
     if job.candidate_id is None or job.track_id is None:
         raise InvalidTransition(f"job #{job.pk} has no chosen file to reject")
+    if job.status == Status.DOWNLOADING:
+        cancel_remote_transfer(job)
     fail_candidate(job.pk, reason, wrong_file=True, count_attempt=False)
     return _refetch(job)
+
+
+def wrong_file_in_library(job: DownloadJob, reason: str) -> DownloadJob:
+    """A completed job's file is wrong: recycle it (with the reason beside it, never deleted),
+    never offer it again for this track, and look for the right one."""
+    candidate = job.candidate
+    if candidate is None or job.track_id is None:
+        raise InvalidTransition(f"job #{job.pk} has no downloaded file to reject")
+    remember_wrong_file(job, candidate, reason)
+    ours = imported_file(job)
+    if ours is None:
+        # The library kept a file of its own; this one never got in: nothing to take out.
+        DownloadJob.objects.filter(pk=job.pk).update(
+            status_reason=f"wrong file remembered; the library keeps its own file ({reason})"
+        )
+        return _refetch(job)
+    recycled = library_services.recycle_files([ours.pk], f"wrong file: {reason}")
+    if recycled.skipped:
+        raise DownloadError(f"could not take the file out of the library: {recycled.skipped[0]}")
+    catalog.mark_wanted(job.track, force=True)
+    restart(job, "wrong file: looking for another")
+    return _refetch(job)
+
+
+def download_again(job: DownloadJob) -> DownloadJob:
+    """A fresh transfer of the job's file (or the best candidate): the new copy replaces the
+    library file once it verifies, and the old one goes to the recycle bin."""
+    done = job.candidates.filter(state=Candidate.State.DONE)
+    done.update(state=Candidate.State.PENDING)
+    DownloadJob.objects.filter(pk=job.pk).update(purpose=DownloadJob.Purpose.REDOWNLOAD)
+    restart(job, "downloading again", keep_queries=True)
+    return _refetch(job)
+
+
+def remember_wrong_file(job: DownloadJob, candidate: Candidate, reason: str) -> None:
+    Candidate.objects.filter(pk=candidate.pk).update(
+        state=Candidate.State.WRONG, rejection_reason=reason[:500]
+    )
+    RejectedFile.objects.get_or_create(
+        track_id=job.track_id,
+        username=candidate.username,
+        filename=candidate.filename,
+        defaults={"reason": reason[:500]},
+    )
+    history.record(
+        history.Type.REJECTED,
+        f"wrong file: {candidate.username}: {candidate.filename} ({reason})",
+        track=job.track_id,
+        job_id=job.pk,
+        by="user",
+        username=candidate.username,
+        filename=candidate.filename,
+        reason=reason,
+    )
+
+
+def imported_file(job: DownloadJob) -> TrackFile | None:
+    """The library file this job's import put there, if it is still the one at its path."""
+    item = job.import_item
+    if item is None or item.state != ImportItem.State.IMPORTED or not item.sha256:
+        return None
+    rows = TrackFile.objects.present().filter(path=item.library_path, track_id=job.track_id)
+    return rows.filter(sha256=item.sha256).first()
+
+
+def restart(job: DownloadJob, reason: str, *, keep_queries: bool = False) -> None:
+    """A completed job back to the queue with a fresh set of attempts."""
+    has_more = job.candidates.filter(state=Candidate.State.PENDING, rank__isnull=False).exists()
+    with one_live_job_per_track(job.track_id, other_than=job.pk):
+        moved = transition(
+            job.pk,
+            [Status.COMPLETED],
+            Status.QUEUED,
+            attempts=0,
+            error="",
+            status_reason=reason,
+            next_attempt_at=None,
+            finished_at=None,
+            candidate=None,
+            transfer_id="",
+            transfer_state="",
+            progress=0,
+            bytes_transferred=0,
+            search_id="",
+            local_path="",
+            library_path="",
+            tried_queries=job.tried_queries if (has_more or keep_queries) else [],
+        )
+    if not moved:
+        raise InvalidTransition(f"job #{job.pk} changed meanwhile; try again")
+    wake_engine()
 
 
 def _refetch(job: DownloadJob) -> DownloadJob:

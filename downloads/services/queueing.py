@@ -37,6 +37,8 @@ def queue_download_for_track(
     better file has replaced its file.
     """
     refuse_if_already_wanted(track.pk)
+    if purpose == Purpose.UPGRADE and not Track.objects.cutoff_unmet().filter(pk=track.pk).exists():
+        raise DownloadError(f"{track} is not below its quality cutoff: nothing to upgrade")
     catalog.mark_wanted(track, force=purpose == Purpose.REDOWNLOAD, source=source)
     profile = parent.quality_profile if parent else track.quality_profile
     with one_live_job_per_track(track.pk):

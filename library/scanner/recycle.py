@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from library import paths as library_paths
 from library.models import TrackFile
-from library.safe_files import move_to_recycle
+from library.naming.scheme import COVER_NAME
+from library.safe_files import move_to_recycle, prune_empty_dirs
 
 
 def recycle(file: TrackFile, reason: str) -> str:
@@ -30,4 +31,24 @@ def recycle(file: TrackFile, reason: str) -> str:
     TrackFile.objects.filter(pk=file.pk).update(
         is_missing=True, recycled_to=recycled_to, updated_at=timezone.now()
     )
+    if moved is not None:
+        _tidy_after(Path(file.path), reason)
     return recycled_to
+
+
+def _tidy_after(path: Path, reason: str) -> None:
+    """The file's own sidecar (synced lyrics) follows it; a folder left holding only its cover
+    loses the cover too (to the recycle bin as well); then emptied folders are removed."""
+    root = Path(library_paths.music_root())
+    recycle_dir = library_paths.recycle_dir()
+    lyrics = path.with_suffix(".lrc")
+    if lyrics.is_file():
+        move_to_recycle(lyrics, recycle_dir, reason, library_root=root)
+    folder = path.parent
+    try:
+        left = [entry.name for entry in folder.iterdir()]
+    except OSError:
+        return
+    if left == [COVER_NAME]:
+        move_to_recycle(folder / COVER_NAME, recycle_dir, "album folder emptied", library_root=root)
+    prune_empty_dirs(folder, root)
