@@ -13,11 +13,14 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from library.models import Album, DuplicateGroup, QualityProfile, TrackFile
+from library.naming import UnsafePath
+from library.naming.scheme import destination, templates
 from library.quality import QUALITIES, rank_in_ladder
 from library.scanner import sql
 from library.scanner.failures import FailedFile
@@ -151,9 +154,12 @@ class _Links:
         ]
 
 
-def keep_order(candidate: Candidate, ladder: list[str]) -> tuple:
-    """Sort key, best first: quality ladder, complete tags, bitrate, album over single, then
-    the shorter file name ("Song.flac" over "Song (1).flac" or "Song copy.flac"), oldest."""
+def keep_order(
+    candidate: Candidate, ladder: list[str], at_home: frozenset[int] = frozenset()
+) -> tuple:
+    """Sort key, best first: quality ladder, the file already at its templated library path
+    (over a stray copy), complete tags, bitrate, album over single, then the shorter file
+    name ("Song.flac" over "Song (1).flac" or "Song copy.flac"), oldest."""
     rank = rank_in_ladder(candidate.quality or None, ladder)
     if rank is None:  # not allowed by the profile: after every allowed quality
         known = candidate.quality in QUALITIES
@@ -162,6 +168,7 @@ def keep_order(candidate: Candidate, ladder: list[str]) -> tuple:
     name_length = len(os.path.basename(candidate.path))
     return (
         rank,
+        candidate.pk not in at_home,
         -candidate.tag_score,
         -(candidate.bitrate or 0),
         not on_album,
@@ -170,8 +177,34 @@ def keep_order(candidate: Candidate, ladder: list[str]) -> tuple:
     )
 
 
-def proposed_keeper(members: list[Candidate], ladder: list[str]) -> Candidate:
-    return min(members, key=lambda c: keep_order(c, ladder))
+def proposed_keeper(
+    members: list[Candidate], ladder: list[str], at_home: frozenset[int] | None = None
+) -> Candidate:
+    if at_home is None:
+        at_home = files_at_their_templated_path([member.pk for member in members])
+    return min(members, key=lambda c: keep_order(c, ladder, at_home))
+
+
+def files_at_their_templated_path(file_ids: list[int]) -> frozenset[int]:
+    """The files that sit exactly where the naming scheme puts them (the organised copies)."""
+    scheme = templates()
+    rows = TrackFile.objects.with_track().select_related("track__album__artist")
+    home = set()
+    for row in rows.filter(pk__in=file_ids, track__isnull=False):
+        path = Path(row.path)
+        try:
+            dest = destination(
+                row.track,
+                extension=path.suffix.lower(),
+                quality_key=row.quality or None,
+                original_filename=path.name,
+                scheme=scheme,
+            )
+        except UnsafePath:
+            continue
+        if os.path.realpath(dest) == os.path.realpath(path):
+            home.add(row.pk)
+    return frozenset(home)
 
 
 def default_ladder() -> list[str]:
@@ -183,6 +216,7 @@ def refresh_groups() -> int:
     """Recompute every duplicate group and store what changed; returns how many are open."""
     ladder = default_ladder()
     found = {group.key: group for group in find_groups(load_candidates())}
+    at_home = files_at_their_templated_path([pk for group in found.values() for pk in group.ids])
     live = [DuplicateGroup.Status.OPEN, DuplicateGroup.Status.DISMISSED]
     existing = {g.key: g for g in DuplicateGroup.objects.filter(status__in=live)}
     gone = [group.pk for key, group in existing.items() if key not in found]
@@ -190,7 +224,7 @@ def refresh_groups() -> int:
     groups, changed = [], []
     for key, group in found.items():
         row = existing.get(key) or DuplicateGroup(key=key)
-        if _apply(row, group, ladder) and row.pk is not None:
+        if _apply(row, group, ladder, at_home) and row.pk is not None:
             changed.append(row)
         groups.append(row)
     DuplicateGroup.objects.bulk_create([group for group in groups if group.pk is None])
@@ -200,7 +234,9 @@ def refresh_groups() -> int:
     return DuplicateGroup.objects.open().count()
 
 
-def _apply(group: DuplicateGroup, found: FoundGroup, ladder: list[str]) -> bool:
+def _apply(
+    group: DuplicateGroup, found: FoundGroup, ladder: list[str], at_home: frozenset[int]
+) -> bool:
     """Bring a stored group up to date with what was found; True if anything changed."""
     status = group.status
     if status == DuplicateGroup.Status.DISMISSED and group.signature != found.signature:
@@ -210,7 +246,7 @@ def _apply(group: DuplicateGroup, found: FoundGroup, ladder: list[str]) -> bool:
         "kind": found.kind,
         "signature": found.signature,
         "reasons": ", ".join(REASONS[r] for r in REASONS if r in found.reasons),
-        "keeper_id": proposed_keeper(found.members, ladder).pk,
+        "keeper_id": proposed_keeper(found.members, ladder, at_home).pk,
     }
     if all(getattr(group, name) == value for name, value in values.items()):
         return False

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import connection
@@ -26,6 +26,7 @@ from library import paths as library_paths
 from library.audio import AudioInfo, read_audio
 from library.models import Track
 from library.safe_files import sha256_file
+from library.tagging import TagSet
 from metadata.importer import conflicts, gaps, library_records, paths, placement
 from metadata.importer.enrich import Enrichment
 from metadata.importer.journal import Outcome, Request, State, save
@@ -53,11 +54,18 @@ class Prepared:
     resumed: bool = False  # already journalled by an earlier run
     previous: Path | None = None  # the source's own path when it was already in the library
     enrichment: Enrichment | None = None  # what the providers said (gaps are recorded on landing)
+    # The tags written into the staged copy (None when writing failed or on resume, where
+    # `info` was read from the tagged copy): the TrackFile's tag score comes from these.
+    written: TagSet | None = None
     error: str = ""
 
     @property
     def quality(self) -> str | None:
         return conflicts.quality_of(self.info)
+
+    def as_landed(self) -> AudioInfo:
+        """The file as it is in the library: its stream, and the tags we wrote into it."""
+        return replace(self.info, tags=self.written) if self.written else self.info
 
 
 def land(batch: list[Prepared], *, isolate: bool = False) -> list[Outcome]:
@@ -207,7 +215,7 @@ def _record(batch: list[Prepared]) -> list[Outcome]:
             _retire_rivals(prepared)
     known = [p for p in batch if not p.new_track]
     library_records.record_files(
-        [(p.track, p.dest, p.info, p.sha256, p.quality) for p in batch],
+        [(p.track, p.dest, p.as_landed(), p.sha256, p.quality) for p in batch],
         previous={p.dest: p.previous for p in batch if p.previous},
     )
     gaps.record_many([(p.track, p.enrichment) for p in batch if p.enrichment is not None])

@@ -141,6 +141,7 @@ def _prepare_verified(
         rivals=decision.rivals,
         previous=previous,
         enrichment=result,
+        written=None if problem else tags,
     )
 
 
