@@ -67,10 +67,19 @@ class DownloadJob(models.Model):
         TRACK = "track", "Track"
         ALBUM = "album", "Album"
 
+    class Purpose(models.TextChoices):
+        """Why the job exists: a missing want, a fresh copy of an owned file, or an upgrade
+        (only candidates strictly better than the owned file are acceptable)."""
+
+        WANT = "want", "Want"
+        REDOWNLOAD = "redownload", "Re-download"
+        UPGRADE = "upgrade", "Upgrade"
+
     ACTIVE_STATUSES = (Status.QUEUED, Status.SEARCHING, Status.DOWNLOADING, Status.IMPORTING)
     TERMINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.NOT_FOUND, Status.CANCELLED)
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TRACK)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.WANT)
     track = models.ForeignKey(
         "library.Track",
         on_delete=models.CASCADE,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from downloads import services as download_services
 from downloads.models import DownloadJob
+from library import history
 from library.models import QualityProfile
 from library.safe_files import CrashHook
 from metadata.importer import pipeline
@@ -116,11 +117,20 @@ def _default_ladder() -> list[str]:
 def _report(job: DownloadJob, outcome: pipeline.Outcome) -> str:
     """Record the importer's outcome on the job; the engine takes it from there."""
     if outcome.state in (State.IMPORTED, State.SKIPPED):
-        download_services.complete_job(job.pk, outcome.library_path)
+        completed = download_services.complete_job(job.pk, outcome.library_path)
         download_services.settle_jobs_for_owned_track(
             job.track, outcome.library_path, except_job=job.pk
         )
         verb = "imported to" if outcome.state == State.IMPORTED else "kept the library's"
+        if completed:  # once, however often the task runs
+            history.record(
+                history.Type.IMPORTED,
+                f"{verb.capitalize()} {outcome.library_path}",
+                track=job.track,
+                job_id=job.pk,
+                path=outcome.library_path,
+                outcome=outcome.state,
+            )
         return f"job #{job.pk}: {verb} {outcome.library_path}"
     if outcome.state == State.QUARANTINED:
         reason = f"quarantined: {outcome.reason}"

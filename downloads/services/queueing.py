@@ -18,18 +18,27 @@ from library.models import Album, Track
 
 @transaction.atomic
 def queue_download_for_track(
-    track: Track, *, priority: int = 0, parent: DownloadJob | None = None, force: bool = False
+    track: Track,
+    *,
+    priority: int = 0,
+    parent: DownloadJob | None = None,
+    force: bool = False,
+    purpose: str = DownloadJob.Purpose.WANT,
 ) -> DownloadJob:
-    """A new job for `track`; refuses when one is already active for it."""
+    """A new job for `track`; refuses when one is already active for it.
+
+    The job follows the track's quality profile (an album child: its album job's).
+    """
     refuse_if_already_wanted(track.pk)
     catalog.mark_wanted(track, force=force)
     with one_live_job_per_track(track.pk):
         job = DownloadJob.objects.create(
             kind=DownloadJob.Kind.TRACK,
             track=track,
+            purpose=purpose,
             priority=priority,
             parent=parent,
-            quality_profile=parent.quality_profile if parent else None,
+            quality_profile_id=parent.quality_profile_id if parent else track.quality_profile_id,
             max_attempts=settings.DOWNLOAD_ATTEMPTS,
         )
     transaction.on_commit(wake_engine)

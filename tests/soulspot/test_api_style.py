@@ -135,6 +135,7 @@ PREFIXES = {
     "/library": "library",
     "/metadata": "metadata",
     "/history": "library",
+    "/wanted": "downloads",
 }
 
 
