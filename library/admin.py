@@ -17,6 +17,7 @@ from library.models import (
     AlbumCompleteness,
     Artist,
     DuplicateGroup,
+    HistoryEvent,
     LibraryScan,
     Playlist,
     PlaylistEntry,
@@ -157,13 +158,32 @@ def _resolve(admin_: admin.ModelAdmin, request: HttpRequest, group_ids: set[int]
 # --- catalogue ----------------------------------------------------------------------------------
 
 
+def _set_monitored(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, monitored: bool
+) -> None:
+    changed = sum(len(services.set_monitored(obj, monitored)) for obj in queryset)
+    verb = "Monitoring" if monitored else "Stopped monitoring"
+    model_admin.message_user(request, f"{verb} {changed} more tracks.")
+
+
+@admin.action(description="Monitor (want them kept; albums and artists: all their tracks)")
+def monitor(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_monitored(model_admin, request, queryset, True)
+
+
+@admin.action(description="Unmonitor (no automatic action touches them; files stay)")
+def unmonitor(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_monitored(model_admin, request, queryset, False)
+
+
 @admin.register(Artist)
 class ArtistAdmin(admin.ModelAdmin):
-    list_display = ["name", "sort_name", "musicbrainz_id", "spotify_id", "created_at"]
+    list_display = ["name", "sort_name", "monitored", "musicbrainz_id", "spotify_id", "created_at"]
+    list_filter = ["monitored"]
     search_fields = ["name", "sort_name", "musicbrainz_id", "spotify_id"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["monitored", "created_at", "updated_at"]
     show_full_result_count = False
-    actions = ["rescan"]
+    actions = ["rescan", monitor, unmonitor]
 
     @admin.action(description="Rescan the files of these artists")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -202,9 +222,10 @@ class AlbumAdmin(admin.ModelAdmin):
         "release_type",
         "year",
         "track_count",
+        "monitored",
         "musicbrainz_release_id",
     ]
-    list_filter = ["release_type", CompletenessFilter]
+    list_filter = ["release_type", "monitored", CompletenessFilter]
     search_fields = [
         "title",
         "artist__name",
@@ -214,11 +235,11 @@ class AlbumAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["artist"]
     autocomplete_fields = ["artist"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["monitored", "created_at", "updated_at"]
     show_full_result_count = False
     inlines = [CompletenessInline, TrackInline]
     # More actions (check completeness, want missing) are added by soulspot/admin.py.
-    actions = ["rescan"]
+    actions = ["rescan", monitor, unmonitor]
 
     @admin.action(description="Rescan the files of these albums")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -251,9 +272,20 @@ class TrackFileInline(admin.TabularInline):
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "album", "disc_number", "track_number", "status", "isrc"]
+    list_display = [
+        "title",
+        "artist",
+        "album",
+        "disc_number",
+        "track_number",
+        "status",
+        "monitored",
+        "isrc",
+    ]
     list_filter = [
         "status",
+        "monitored",
+        "want_source",
         FormatFilter,
         QualityFilter,
         BrokenFilter,
@@ -270,10 +302,19 @@ class TrackAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["artist", "album", "album__artist"]
     autocomplete_fields = ["artist", "album"]
-    readonly_fields = ["status", "wanted_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "monitored",
+        "want_source",
+        "wanted_at",
+        "last_searched_at",
+        "created_at",
+        "updated_at",
+    ]
     show_full_result_count = False
     inlines = [TrackFileInline]
-    actions = ["rescan", "retag", "resolve_duplicates"]  # + "want again": soulspot/admin.py
+    # + "want again": soulspot/admin.py
+    actions = ["rescan", "retag", "resolve_duplicates", monitor, unmonitor]
 
     def _file_ids(self, queryset: QuerySet) -> list[int]:
         files = TrackFile.objects.present().filter(track__in=queryset)
@@ -486,6 +527,27 @@ class AlbumCompletenessAdmin(admin.ModelAdmin):
         "error",
     ]
     show_full_result_count = False
+
+
+@admin.register(HistoryEvent)
+class HistoryEventAdmin(admin.ModelAdmin):
+    """The want history is append-only: readable here, never added to or changed."""
+
+    list_display = ["at", "type", "track", "job_id", "message"]
+    list_filter = ["type"]
+    search_fields = ["message", "track__title", "track__artist__name"]
+    list_select_related = ["track", "track__artist"]
+    readonly_fields = ["at", "type", "track", "job_id", "message", "detail"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 # --- playlists ----------------------------------------------------------------------------------
