@@ -13,7 +13,7 @@ from downloads.services.transitions import (
     wake_engine,
 )
 from library import catalog
-from library.models import Album, Track
+from library.models import Album, Track, WantSource
 
 
 @transaction.atomic
@@ -24,13 +24,15 @@ def queue_download_for_track(
     parent: DownloadJob | None = None,
     force: bool = False,
     purpose: str = DownloadJob.Purpose.WANT,
+    source: str = WantSource.TYPED,
 ) -> DownloadJob:
     """A new job for `track`; refuses when one is already active for it.
 
-    The job follows the track's quality profile (an album child: its album job's).
+    `source` is where the want came from (kept only if the track had none). The job follows
+    the track's quality profile (an album child: its album job's).
     """
     refuse_if_already_wanted(track.pk)
-    catalog.mark_wanted(track, force=force)
+    catalog.mark_wanted(track, force=force, source=source)
     with one_live_job_per_track(track.pk):
         job = DownloadJob.objects.create(
             kind=DownloadJob.Kind.TRACK,
