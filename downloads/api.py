@@ -26,15 +26,21 @@ from downloads.schemas import (
     QualityProfileIn,
     QualityProfileOut,
     RejectIn,
+    WantedOut,
+    WantedSearchIn,
+    WantedSearchOut,
+    WantedSort,
 )
 from library import services as library_services
-from library.models import Album, QualityProfile
+from library.models import Album, QualityProfile, Track
 from library.schemas import ActionOut, FileIdsIn
 from library.services import ActionResult
 from soulspot.lib.pagination import Page
 from soulspot.lib.schemas import errors
 
 router = Router(tags=["downloads"])
+# Mounted at /api/wanted: the library's wanted lists, searched from here (creating jobs is ours).
+wanted_router = Router(tags=["wanted"])
 
 
 def _job(job_id: int) -> DownloadJob:
@@ -214,3 +220,32 @@ def redownload_broken(request: HttpRequest, payload: FileIdsIn | None = None) ->
 
 def _action(result: ActionResult) -> dict:
     return {"summary": result.summary(), "queued": result.queued, "skipped": result.skipped}
+
+
+# --- wanted lists (mounted at /api/wanted) -------------------------------------------------------
+
+
+@wanted_router.get("/missing", response=list[WantedOut], summary="Missing tracks")
+@paginate(Page)
+def list_missing(request: HttpRequest, sort: WantedSort = "artist") -> QuerySet:
+    """Monitored tracks without a healthy file; `sort` by a column, `-` first for descending."""
+    return Track.objects.missing().wanted_rows().in_wanted_order(sort)
+
+
+@wanted_router.get("/cutoff-unmet", response=list[WantedOut], summary="Tracks below cutoff")
+@paginate(Page)
+def list_cutoff_unmet(request: HttpRequest, sort: WantedSort = "artist") -> QuerySet:
+    """Monitored tracks whose best healthy file (`quality`) is below their profile's cutoff."""
+    return Track.objects.cutoff_unmet().wanted_rows().in_wanted_order(sort)
+
+
+@wanted_router.post("/search", response={202: WantedSearchOut}, summary="Search wanted tracks")
+def search_wanted(request: HttpRequest, payload: WantedSearchIn) -> Status:
+    """Queue a search for each track (`track_ids`) or a whole list (`all`): a missing track
+    gets a download job, a track below cutoff an upgrade job. Never a second live job for a
+    track; unmonitored tracks are never searched. Each track left out is in `skipped`."""
+    if payload.all:
+        result = services.search_all_wanted(payload.all)
+    else:
+        result = services.search_wanted_tracks(payload.track_ids)
+    return Status(202, {"jobs": result.jobs, "skipped": result.skipped})

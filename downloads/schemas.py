@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
+
+from library.quality import QUALITIES
+from library.schemas import SkippedOut
+from soulspot.lib.schemas import MAX_ID
 
 
 class DownloadIn(Schema):
@@ -136,3 +141,81 @@ class QualityProfileIn(Schema):
 
 class QualityProfileOut(QualityProfileIn):
     id: int
+
+
+# --- wanted lists -------------------------------------------------------------------------------
+
+WantedSort = Literal[
+    "artist",
+    "-artist",
+    "album",
+    "-album",
+    "title",
+    "-title",
+    "last_searched",
+    "-last_searched",
+    "wanted_at",
+    "-wanted_at",
+]
+MAX_SEARCH_IDS = 1000
+
+
+class QualityOut(Schema):
+    key: str = Field(description="A quality key of the ladder (flac, mp3_320...).")
+    label: str
+
+
+class WantedOut(Schema):
+    track_id: int
+    artist: str
+    album: str | None
+    title: str
+    quality: QualityOut | None = Field(
+        description="The best healthy file's quality (cutoff unmet); null when missing."
+    )
+    monitored_source: str = Field(description="Where the want came from (typed, album...).")
+    last_searched_at: datetime | None
+    wanted_at: datetime | None
+
+    @staticmethod
+    def resolve_track_id(track) -> int:
+        return track.pk
+
+    @staticmethod
+    def resolve_artist(track) -> str:
+        return track.credit
+
+    @staticmethod
+    def resolve_album(track) -> str | None:
+        return track.album.title if track.album_id else None
+
+    @staticmethod
+    def resolve_quality(track) -> dict | None:
+        key = track.best_quality
+        return {"key": key, "label": QUALITIES.get(key, key)} if key else None
+
+    @staticmethod
+    def resolve_monitored_source(track) -> str:
+        return track.want_source
+
+
+class WantedSearchIn(Schema):
+    """Either `track_ids` or `all`, not both."""
+
+    track_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, min_length=1, max_length=MAX_SEARCH_IDS
+    )
+    all: Literal["missing", "cutoff_unmet"] | None = Field(
+        None, description="Search every track of this list."
+    )
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> WantedSearchIn:
+        if (self.track_ids is None) == (self.all is None):
+            raise ValueError("give either track_ids or all")
+        return self
+
+
+class WantedSearchOut(Schema):
+    jobs: list[int] = Field(description="Ids of the download jobs created.")
+    skipped: list[SkippedOut]

@@ -1,4 +1,5 @@
-"""HTMX pages for downloads: the queue, one job, and the manual search. Views stay thin."""
+"""HTMX pages for downloads: the queue, one job, the manual search and the wanted lists.
+Views stay thin."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from django_htmx.http import HttpResponseStopPolling
 
 from downloads import searches, services
 from downloads.models import DownloadJob, EngineSettings, ManualSearch
-from library.models import AlbumCompleteness
+from downloads.schemas import MAX_SEARCH_IDS
+from library.models import WANTED_SORTS, AlbumCompleteness, Track
+from library.quality import QUALITIES
 from soulspot.lib.redirects import redirect_back
 
 JOB_ACTIONS = {
@@ -165,3 +168,72 @@ def album_want_missing(request: HttpRequest, album_id: int) -> HttpResponse:
     for skip in result.skipped[:10]:
         messages.warning(request, f"{skip.item}: {skip.reason}")
     return redirect_back(request, reverse("library:incomplete"))
+
+
+# --- the wanted lists: what the library wants, searched from here -----------------------------
+
+# Tab (URL) -> the list's title, its tracks, and the list's name for "search all".
+WANTED_TABS = {
+    "missing": ("Missing", Track.objects.missing, "missing"),
+    "cutoff-unmet": ("Cutoff unmet", Track.objects.cutoff_unmet, "cutoff_unmet"),
+}
+
+
+def wanted(request: HttpRequest, tab: str = "missing") -> HttpResponse:
+    """Monitored tracks without a healthy file, or below their cutoff; select and search."""
+    title, tracks, list_name = WANTED_TABS[tab]
+    sort = request.GET.get("sort", "artist")
+    if sort.removeprefix("-") not in WANTED_SORTS:
+        sort = "artist"
+    rows = tracks().wanted_rows().in_wanted_order(sort)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for track in page:
+        track.quality_label = QUALITIES.get(track.best_quality or "", track.best_quality)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "tab": tab,
+        "title": title,
+        "list_name": list_name,
+        "page": page,
+        "columns": _sort_columns(sort),
+        "query": query,
+    }
+    return render(request, "downloads/wanted.html", context)
+
+
+def _sort_columns(sort: str) -> list[dict]:
+    """Each sortable column with the sort its header link asks for (a second click reverses)."""
+    labels = {
+        "artist": "Artist",
+        "album": "Album",
+        "title": "Title",
+        "last_searched": "Last searched",
+        "wanted_at": "Wanted",
+    }
+    return [
+        {
+            "label": label,
+            "sort": f"-{key}" if sort == key else key,
+            "arrow": {key: "▲", f"-{key}": "▼"}.get(sort, ""),
+        }
+        for key, label in labels.items()
+    ]
+
+
+@require_POST
+def wanted_search(request: HttpRequest) -> HttpResponse:
+    """Search the selected tracks, or every track of one list ("search all")."""
+    which = request.POST.get("all", "")
+    if which in ("missing", "cutoff_unmet"):
+        result = services.search_all_wanted(which)
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("track") if pk.isdigit()]
+        if not ids:
+            messages.error(request, "Select the tracks to search, or search them all.")
+            return redirect_back(request, reverse("downloads:wanted"))
+        result = services.search_wanted_tracks(ids[:MAX_SEARCH_IDS])
+    messages.success(request, f"Search: {result.summary()}.")
+    for skip in result.skipped[:10]:
+        messages.warning(request, f"{skip.item}: {skip.reason}")
+    return redirect_back(request, reverse("downloads:wanted"))

@@ -15,6 +15,7 @@ from library.models import (
     AlbumCompleteness,
     Artist,
     DuplicateGroup,
+    HistoryEvent,
     LibraryScan,
     NamingScheme,
     Track,
@@ -28,7 +29,9 @@ from library.schemas import (
     ArtistOut,
     BrokenFileOut,
     DuplicateGroupOut,
+    HistoryOut,
     IncompleteAlbumOut,
+    MonitorPatch,
     NamingIn,
     NamingOut,
     ProblemOut,
@@ -47,6 +50,8 @@ from soulspot.lib.pagination import Page
 from soulspot.lib.schemas import MAX_ID, errors
 
 router = Router(tags=["library"])
+# Mounted at /api/history: the want history every app records into (see `library.history`).
+history_router = Router(tags=["history"])
 
 
 def _action(result: services.ActionResult) -> dict:
@@ -132,6 +137,18 @@ def get_track(request: HttpRequest, track_id: int) -> Track:
     return get_object_or_404(Track.objects.with_files(), pk=track_id)
 
 
+@router.patch(
+    "/tracks/{track_id}", response={200: TrackOut, **errors(404)}, summary="Monitor a track"
+)
+def update_track(request: HttpRequest, track_id: int, payload: MonitorPatch) -> Track:
+    """`{"monitored": false}` stops every automatic action on it (a wanted track is no longer
+    wanted); `true` makes a track without a healthy file wanted. Files are never touched."""
+    track = get_object_or_404(Track, pk=track_id)
+    if payload.monitored is not None:
+        services.set_monitored(track, payload.monitored)
+    return get_track(request, track_id)
+
+
 @router.get("/albums", response=list[AlbumOut], summary="Albums")
 @paginate(Page)
 def list_albums(
@@ -161,6 +178,19 @@ def get_album(request: HttpRequest, album_id: int) -> dict:
     return {**_fields(album, AlbumOut), "tracks": list(tracks), "completeness": completeness}
 
 
+@router.patch(
+    "/albums/{album_id}",
+    response={200: AlbumDetailOut, **errors(404)},
+    summary="Monitor an album",
+)
+def update_album(request: HttpRequest, album_id: int, payload: MonitorPatch) -> dict:
+    """`monitored` applies to the album and every one of its tracks."""
+    album = get_object_or_404(Album, pk=album_id)
+    if payload.monitored is not None:
+        services.set_monitored(album, payload.monitored)
+    return get_album(request, album_id)
+
+
 @router.get("/artists", response=list[ArtistOut], summary="Artists")
 @paginate(Page)
 def list_artists(request: HttpRequest, q: str = "") -> QuerySet:
@@ -174,6 +204,19 @@ def get_artist(request: HttpRequest, artist_id: int) -> dict:
     artist = get_object_or_404(Artist.objects.with_counts(), pk=artist_id)
     albums = artist.albums.order_by("year", "title")
     return {**_fields(artist, ArtistOut), "albums": list(albums)}
+
+
+@router.patch(
+    "/artists/{artist_id}",
+    response={200: ArtistDetailOut, **errors(404)},
+    summary="Monitor an artist",
+)
+def update_artist(request: HttpRequest, artist_id: int, payload: MonitorPatch) -> dict:
+    """`monitored` applies to the artist, its albums and every one of their tracks."""
+    artist = get_object_or_404(Artist, pk=artist_id)
+    if payload.monitored is not None:
+        services.set_monitored(artist, payload.monitored)
+    return get_artist(request, artist_id)
 
 
 def _fields(obj: object, schema: type[Schema]) -> dict:
@@ -279,3 +322,20 @@ def preview_naming(
 def apply_naming(request: HttpRequest, payload: RenameApplyIn) -> list[naming_services.RenamePlan]:
     """Save the templates (when given) and rename the chosen files with safe moves."""
     return naming_services.apply_renames(payload.track_file_ids, payload.template_changes())
+
+
+# --- history (mounted at /api/history) ----------------------------------------------------------
+
+
+class HistoryFilters(Schema):
+    track_id: int | None = Field(None, ge=1, le=MAX_ID)
+    job_id: int | None = Field(None, ge=1, le=MAX_ID)
+    type: HistoryEvent.Type | None = None
+
+
+@history_router.get("", response=list[HistoryOut], summary="Want history")
+@paginate(Page)
+def list_history(request: HttpRequest, filters: Query[HistoryFilters]) -> QuerySet:
+    """What happened to each want, newest first: wanted, searched, grabbed, imported,
+    rejected, failed, upgraded, recycled, monitored, unmonitored."""
+    return HistoryEvent.objects.filtered(**filters.dict()).newest_first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from library import history
 from library.models import Album, Artist, Track, WantSource
 
 
@@ -90,11 +91,16 @@ def album_track(album: Album, title: str, *, artist: str = "") -> Track:
 
 def mark_wanted(track: Track, *, force: bool = False, source: str = WantSource.TYPED) -> Track:
     """Monitored, and wanted unless already owned (`force` re-wants an owned track, e.g. its
-    file broke). A track keeps the first source that wanted it."""
+    file broke). A track keeps the first source that wanted it. A new want (the track was not
+    monitored, or was not wanted) is recorded in the history."""
     now = timezone.now()
+    before = Track.objects.filter(pk=track.pk).values("status", "monitored").first() or {}
     Track.objects.filter(pk=track.pk, want_source="").update(want_source=source)
     Track.objects.filter(pk=track.pk).update(monitored=True)
     if force or track.status in (Track.Status.KNOWN, Track.Status.IGNORED):
         Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED, wanted_at=now)
     track.refresh_from_db(fields=["status", "wanted_at", "monitored", "want_source"])
+    if not before.get("monitored") or before.get("status") != track.status:
+        again = " again" if before.get("status") == Track.Status.OWNED else ""
+        history.record(history.Type.WANTED, f"Wanted {track}{again}", track=track, source=source)
     return track

@@ -217,9 +217,9 @@ class TrackQuerySet(models.QuerySet):
         A file whose quality is not on the profile's ladder at all is left alone: nothing says
         what would be better than it.
         """
-        default = QualityProfile.get_default()
+        profiles, default = _profiles_and_default()
         unmet = models.Q(pk__in=[])
-        for profile in QualityProfile.objects.all():
+        for profile in profiles:
             good, below = quality.split_at_cutoff(profile.ladder, profile.cutoff)
             of_profile = models.Q(quality_profile=profile)
             if profile.pk == default.pk:
@@ -230,6 +230,24 @@ class TrackQuerySet(models.QuerySet):
                 & ~models.Q(pk__in=_tracks_of({"quality__in": good, **_HEALTHY}))
             )
         return self.monitored().filter(unmet)
+
+    def wanted_rows(self) -> TrackQuerySet:
+        """The wanted lists' rows: names joined in, and `best_quality`, the quality key of the
+        track's best healthy file by its own profile's ladder (None when it has none)."""
+        return self.with_relations().annotate(best_quality=_best_healthy_quality())
+
+    def in_wanted_order(self, sort: str) -> TrackQuerySet:
+        """Order by one of `WANTED_SORTS` ("-" first: descending); no value is ever NULL-last
+        on one database and NULL-first on another: NULL sorts as the smallest."""
+        descending, key = sort.startswith("-"), sort.removeprefix("-")
+        fields = WANTED_SORTS[key]
+        order = [
+            models.F(name).desc(nulls_last=True)
+            if descending
+            else models.F(name).asc(nulls_first=True)
+            for name in fields
+        ]
+        return self.order_by(*order, "-pk" if descending else "pk")
 
     def with_files(self) -> TrackQuerySet:
         """With their files, except those SoulSpot moved to the recycle bin on purpose."""
@@ -287,11 +305,51 @@ class TrackQuerySet(models.QuerySet):
 
 
 _HEALTHY = {"is_broken": False, "is_missing": False}
+# The wanted lists' sort keys and the columns each one orders by.
+WANTED_SORTS: dict[str, list[str]] = {
+    "artist": ["artist__name", "album__title", "disc_number", "track_number", "title"],
+    "album": ["album__title", "disc_number", "track_number", "title"],
+    "title": ["title", "artist__name"],
+    "last_searched": ["last_searched_at"],
+    "wanted_at": ["wanted_at"],
+}
 
 
 def _tracks_of(conditions: dict) -> models.QuerySet:
     # Never NULL: "id NOT IN (…, NULL)" would match no track at all.
     return TrackFile.objects.filter(track__isnull=False, **conditions).values("track_id")
+
+
+def _profiles_and_default() -> tuple[list[QualityProfile], QualityProfile]:
+    """Every quality profile and the default one, in one query once the default exists."""
+    profiles = list(QualityProfile.objects.all())
+    default = next((p for p in profiles if p.is_default), None)
+    if default is None:
+        default = QualityProfile.get_default()
+        profiles = list(QualityProfile.objects.all())
+    return profiles, default
+
+
+def _best_healthy_quality() -> models.Subquery:
+    """A correlated subquery: the quality of the track's best healthy file, ranked on the
+    ladder of the track's profile (a quality off the ladder ranks below every rung)."""
+    profiles, default = _profiles_and_default()
+    rungs = []
+    for profile in profiles:
+        of_profile = models.Q(track__quality_profile=profile)
+        if profile.pk == default.pk:
+            of_profile |= models.Q(track__quality_profile__isnull=True)
+        rungs += [
+            models.When(of_profile & models.Q(quality=key), then=models.Value(rung))
+            for rung, key in enumerate(profile.ladder)
+        ]
+    ranked = TrackFile.objects.healthy().filter(track=models.OuterRef("pk"))
+    ranked = ranked.annotate(
+        rung=models.Case(
+            *rungs, default=models.Value(len(quality.QUALITIES)), output_field=models.IntegerField()
+        )
+    )
+    return models.Subquery(ranked.order_by("rung", "pk").values("quality")[:1])
 
 
 class WantSource(models.TextChoices):
@@ -456,6 +514,16 @@ class TrackFile(TimeStamped):
 class HistoryEventQuerySet(models.QuerySet):
     def newest_first(self) -> HistoryEventQuerySet:
         return self.order_by("-at", "-pk")
+
+    def filtered(
+        self, *, track_id: int | None = None, job_id: int | None = None, type: str | None = None
+    ) -> HistoryEventQuerySet:
+        """The history list's filters; None means "any"."""
+        wanted = {"track_id": track_id, "job_id": job_id, "type": type}
+        return self.filter(**{name: value for name, value in wanted.items() if value is not None})
+
+    def with_track(self) -> HistoryEventQuerySet:
+        return self.select_related("track", "track__artist")
 
 
 class HistoryEvent(models.Model):

@@ -109,6 +109,11 @@ class TrackOut(Schema):
     musicbrainz_recording_id: str
     spotify_id: str
     status: str
+    monitored: bool = Field(description="The user wants it kept (searched when missing).")
+    want_source: str = Field(description="Where the want came from (typed, album, ...).")
+    quality_profile_id: int | None = Field(description="Null: the default profile.")
+    wanted_at: datetime | None
+    last_searched_at: datetime | None
     files: list[FileOut]
 
 
@@ -144,6 +149,7 @@ class AlbumOut(Schema):
     tracks_known: int = Field(description="Tracks of this album in the catalogue.")
     musicbrainz_release_id: str
     spotify_id: str
+    monitored: bool
 
 
 class AlbumDetailOut(AlbumOut):
@@ -167,10 +173,32 @@ class ArtistOut(Schema):
     spotify_id: str
     albums_known: int
     tracks_known: int
+    monitored: bool
 
 
 class ArtistDetailOut(ArtistOut):
     albums: list[AlbumRef]
+
+
+class MonitorPatch(Schema):
+    monitored: bool | None = Field(
+        None,
+        description="Monitor (keep it wanted, searched when missing) or unmonitor; an album or "
+        "an artist passes it on to its tracks. Files are never touched.",
+    )
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+class HistoryOut(Schema):
+    id: int
+    type: str = Field(description="wanted, searched, grabbed, imported, rejected, failed, ...")
+    at: datetime
+    track_id: int | None
+    job_id: int | None = Field(description="The download job involved, if any.")
+    message: str
+    detail: dict = Field(description="The event's facts: query, counts, user, file, path...")
 
 
 # --- health -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Library services: scans, duplicates, broken files, album completeness, re-tagging, stats.
+"""Library services: scans, duplicates, broken files, album completeness, re-tagging, stats,
+monitoring.
 
 The REST API, the HTMX views, the admin actions, the `scan` command and the tasks all call
 these functions; the machinery lives in `library.scanner`.
@@ -11,18 +12,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from library import catalog, quality
+from library import catalog, history, quality
 from library import paths as library_paths
 from library.models import (
     Album,
+    Artist,
     LibraryScan,
     QualityProfile,
     Track,
     TrackFile,
+    WantSource,
 )
 from library.scanner import completeness, config, duplicates, engine, stats
 from library.scanner.batch import BatchCounts, BatchWriter
@@ -223,6 +226,62 @@ def track_for_missing_entry(album: Album, expected: dict) -> Track:
             musicbrainz_recording_id=expected["recording_id"],
         )
     return track
+
+
+# --- monitoring ---------------------------------------------------------------------------------
+
+Monitorable = Track | Album | Artist
+# Where a want comes from when a track is monitored through its album or its artist.
+_CASCADE_SOURCE = {Track: WantSource.TYPED, Album: WantSource.ALBUM, Artist: WantSource.WATCHLIST}
+
+
+@transaction.atomic
+def set_monitored(target: Monitorable, monitored: bool) -> list[int]:
+    """Monitor (the user wants it kept) or unmonitor a track, an album or an artist; returns
+    the ids of the tracks whose flag changed, each recorded in the history.
+
+    An album cascades to its tracks, an artist to its albums and tracks. A monitored track
+    without a healthy file becomes wanted; an unmonitored wanted track becomes known again, so
+    no search, upgrade or other automatic action picks it up. Files are never touched.
+    """
+    tracks = _tracks_under(target)
+    if not isinstance(target, Track):
+        type(target).objects.filter(pk=target.pk).update(monitored=monitored)
+        if isinstance(target, Artist):
+            target.albums.update(monitored=monitored)
+    changing = list(tracks.exclude(monitored=monitored).select_related("artist").order_by("pk"))
+    now = timezone.now()
+    tracks.exclude(monitored=monitored).update(monitored=monitored, updated_at=now)
+    if monitored:
+        tracks.filter(want_source="").update(want_source=_CASCADE_SOURCE[type(target)])
+        unowned = tracks.filter(status__in=[Track.Status.KNOWN, Track.Status.IGNORED])
+        unowned.without_files(is_broken=False, is_missing=False).update(
+            status=Track.Status.WANTED, wanted_at=now, updated_at=now
+        )
+    else:
+        tracks.filter(status=Track.Status.WANTED).update(status=Track.Status.KNOWN, updated_at=now)
+    _record_monitoring(target, changing, monitored)
+    target.refresh_from_db()
+    return [track.pk for track in changing]
+
+
+def _tracks_under(target: Monitorable) -> models.QuerySet:
+    if isinstance(target, Track):
+        return Track.objects.filter(pk=target.pk)
+    if isinstance(target, Album):
+        return Track.objects.filter(album=target)
+    return Track.objects.filter(Q(artist=target) | Q(album__artist=target))
+
+
+def _record_monitoring(target: Monitorable, tracks: list[Track], monitored: bool) -> None:
+    verb = "Monitored" if monitored else "Unmonitored"
+    kind = type(target).__name__.lower()
+    via = "" if isinstance(target, Track) else f" with the {kind} {target}"
+    scope = {"via": kind, "via_id": target.pk}
+    history.record_many(
+        history.Type.MONITORED if monitored else history.Type.UNMONITORED,
+        [history.Event(f"{verb} {track}{via}", track.pk, detail=scope) for track in tracks],
+    )
 
 
 # --- tags ---------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from library import views
 app_name = "library"
 urlpatterns = [
     path("", views.tracks, name="tracks"),
+    path("tracks/<int:track_id>/monitor/", views.track_monitor, name="track-monitor"),
+    path("history/", views.history, name="history"),
     path("scans/", views.scans, name="scans"),
     path("scans/<int:scan_id>/", views.scan_detail, name="scan"),
     path("scans/<int:scan_id>/cancel/", views.scan_cancel, name="scan-cancel"),

@@ -1,5 +1,5 @@
-"""Library pages: tracks, scans with live progress, duplicates, broken files, incomplete albums,
-file naming with a preview of the renames.
+"""Library pages: tracks (with monitor toggles), scans with live progress, duplicates, broken
+files, incomplete albums, the want history, file naming with a preview of the renames.
 
 Each page and its HTMX fragments come from one template (django-template-partials). Actions
 are POSTs that call a service, flash a message and redirect back to the page they came from.
@@ -20,6 +20,7 @@ from library import services
 from library.models import (
     AlbumCompleteness,
     DuplicateGroup,
+    HistoryEvent,
     LibraryScan,
     NamingScheme,
     Track,
@@ -68,6 +69,20 @@ def tracks(request: HttpRequest) -> HttpResponse:
     }
     template = "library/tracks.html#results" if request.htmx else "library/tracks.html"
     return render(request, template, context)
+
+
+@require_POST
+def track_monitor(request: HttpRequest, track_id: int) -> HttpResponse:
+    """Monitor or unmonitor one track (`monitored` = 1 or 0); HTMX gets the row back."""
+    track = get_object_or_404(Track, pk=track_id)
+    services.set_monitored(track, request.POST.get("monitored") == "1")
+    if request.htmx:
+        row = Track.objects.with_files().get(pk=track_id)
+        context = {"track": row, "next": request.POST.get("next", "")}
+        return render(request, "library/_track_row.html", context)
+    verb = "Monitoring" if track.monitored else "No longer monitoring"
+    messages.success(request, f"{verb} {track}.")
+    return redirect_back(request, reverse("library:tracks"))
 
 
 # --- scans --------------------------------------------------------------------------------------
@@ -235,3 +250,43 @@ def naming_apply(request: HttpRequest) -> HttpResponse:
     for problem in [f"{r.old}: {r.problem}" for r in results if r.problem][:20]:
         messages.error(request, problem)
     return redirect("library:naming")
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def history_filters(request: HttpRequest) -> dict:
+    """The history page's filters from the query string (unknown values are ignored)."""
+    get = request.GET
+    return {
+        "type": get.get("type") if get.get("type") in HistoryEvent.Type.values else None,
+        "track_id": _positive(get.get("track", "")),
+        "job_id": _positive(get.get("job", "")),
+    }
+
+
+def _positive(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 2**63 else None
+
+
+def history(request: HttpRequest) -> HttpResponse:
+    """What happened to each want, newest first; filter by type, track or job."""
+    filters = history_filters(request)
+    events = HistoryEvent.objects.filtered(**filters).with_track().newest_first()
+    context = {
+        "page": _page(request, events),
+        "filters": filters,
+        "types": HistoryEvent.Type.choices,
+        "query": _without_page(request),
+        "track": Track.objects.with_relations().filter(pk=filters["track_id"]).first()
+        if filters["track_id"]
+        else None,
+    }
+    return render(request, "library/history.html", context)
+
+
+def _without_page(request: HttpRequest) -> object:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query

@@ -69,5 +69,7 @@ def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
 
 
 api.add_router("/downloads", "downloads.api.router")
+api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")
 api.add_router("/metadata", "metadata.api.router")
+api.add_router("/wanted", "downloads.api.wanted_router")

@@ -8,12 +8,14 @@ from django.urls import NoReverseMatch, reverse
 NAV = [
     ("Dashboard", "dashboard"),
     ("Downloads", "downloads:list"),
+    ("Wanted", "downloads:wanted"),
     ("Search", "downloads:search"),
     ("Library", "library:tracks"),
     ("Scans", "library:scans"),
     ("Duplicates", "library:duplicates"),
     ("Broken", "library:broken"),
     ("Incomplete", "library:incomplete"),
+    ("History", "library:history"),
     ("Imports", "metadata:imports"),
     ("Naming", "library:naming"),
 ]

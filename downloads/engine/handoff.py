@@ -17,8 +17,11 @@ from pathlib import Path
 from django.utils import timezone
 
 from downloads import services as download_services
+from downloads.engine.wants import owned_quality
 from downloads.models import DownloadJob
+from library import history
 from library.models import QualityProfile
+from library.quality import QUALITIES
 from library.safe_files import CrashHook
 from metadata.importer import pipeline
 from metadata.models import ImportItem
@@ -26,6 +29,7 @@ from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
 State = ImportItem.State
+Purpose = DownloadJob.Purpose
 # An import that crashed this many times is not retried again for the same file: the engine
 # gets it back and tries another candidate (or gives up), so nothing loops forever.
 MAX_ATTEMPTS = 3
@@ -62,11 +66,19 @@ def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
         return earlier
     ImportItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
     try:
-        outcome = pipeline.import_file(_request(job, item, crash_hook))
+        request = _request(job, item, crash_hook)
+        replaced = _owned_quality(job, request.ladder)  # before the new file replaces it
+        outcome = pipeline.import_file(request)
     except Exception as exc:  # kept for the attempt counter's message, then raised as is
         ImportItem.objects.filter(pk=item.pk).update(reason=f"{type(exc).__name__}: {exc}"[:1000])
         raise
-    return _report(job, outcome)
+    return _report(job, outcome, replaced=replaced)
+
+
+def _owned_quality(job: DownloadJob, ladder: list[str]) -> str | None:
+    if job.purpose != DownloadJob.Purpose.UPGRADE:
+        return None
+    return owned_quality(job, ladder) or None
 
 
 def _item_for(job: DownloadJob) -> ImportItem:
@@ -114,14 +126,25 @@ def _default_ladder() -> list[str]:
     return QualityProfile.get_default().ladder
 
 
-def _report(job: DownloadJob, outcome: pipeline.Outcome) -> str:
+def _report(job: DownloadJob, outcome: pipeline.Outcome, *, replaced: str | None = None) -> str:
     """Record the importer's outcome on the job; the engine takes it from there."""
     if outcome.state in (State.IMPORTED, State.SKIPPED):
-        download_services.complete_job(job.pk, outcome.library_path)
+        completed = download_services.complete_job(job.pk, outcome.library_path)
         download_services.settle_jobs_for_owned_track(
             job.track, outcome.library_path, except_job=job.pk
         )
         verb = "imported to" if outcome.state == State.IMPORTED else "kept the library's"
+        if completed:  # once, however often the task runs
+            history.record(
+                history.Type.IMPORTED,
+                f"{verb.capitalize()} {outcome.library_path}",
+                track=job.track,
+                job_id=job.pk,
+                path=outcome.library_path,
+                outcome=outcome.state,
+            )
+        if completed and outcome.state == State.IMPORTED and job.purpose == Purpose.UPGRADE:
+            _record_upgrade(job, outcome, replaced)
         return f"job #{job.pk}: {verb} {outcome.library_path}"
     if outcome.state == State.QUARANTINED:
         reason = f"quarantined: {outcome.reason}"
@@ -129,6 +152,20 @@ def _report(job: DownloadJob, outcome: pipeline.Outcome) -> str:
         return f"job #{job.pk}: {reason}"
     download_services.fail_candidate(job.pk, outcome.reason, wrong_file=False)
     return f"job #{job.pk}: import failed: {outcome.reason}"
+
+
+def _record_upgrade(job: DownloadJob, outcome: pipeline.Outcome, replaced: str | None) -> None:
+    new = job.candidate.quality if job.candidate else ""
+    before = QUALITIES.get(replaced or "", "the old file")
+    history.record(
+        history.Type.UPGRADED,
+        f"Upgraded from {before} to {QUALITIES.get(new, new)}: {outcome.library_path}",
+        track=job.track,
+        job_id=job.pk,
+        from_quality=replaced,
+        to_quality=new,
+        path=outcome.library_path,
+    )
 
 
 def resume_stalled_handoffs(stale_after: timedelta) -> list[int]:

@@ -17,6 +17,8 @@ from downloads.matching import files_from_responses, rank
 from downloads.models import DownloadJob
 from downloads.search_phrases import build_queries
 from downloads.slskd import SearchBudgetExhausted, SlskdNotFound, SlskdProtocolError
+from library import history
+from library.models import Track
 
 logger = logging.getLogger(__name__)
 Status = DownloadJob.Status
@@ -68,7 +70,7 @@ def start_search(run: EngineRun, job: DownloadJob) -> bool:
             f"next in {wait} s",
         )
         return False
-    services.transition(
+    searching = services.transition(
         job.pk,
         [Status.QUEUED],
         Status.SEARCHING,
@@ -77,6 +79,8 @@ def start_search(run: EngineRun, job: DownloadJob) -> bool:
         tried_queries=[*job.tried_queries, query],
         status_reason=f"searching for “{query}”",
     )
+    if searching and job.track_id:
+        Track.objects.filter(pk=job.track_id).update(last_searched_at=timezone.now())
     return True
 
 
@@ -128,6 +132,15 @@ def follow_search(run: EngineRun, job: DownloadJob) -> None:
         return
     ranked = rank(want_for(job), files, context_for(job))
     accepted = save_ranked(job, ranked, job.search_query)
+    history.record(
+        history.Type.SEARCHED,
+        f"Searched “{job.search_query}”: {len(files)} files, {accepted} passed the checks",
+        track=job.track_id,
+        job_id=job.pk,
+        query=job.search_query,
+        files=len(files),
+        accepted=accepted,
+    )
     candidate = next_candidate(job) if accepted else None
     if candidate is not None:
         transfers.start_transfer(run, job, candidate, from_status=Status.SEARCHING)

@@ -19,6 +19,7 @@ from downloads.slskd import (
     SlskdUserOffline,
     Transfer,
 )
+from library import history
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,16 @@ def start_transfer(
         run.client.cancel(candidate.username, transfer.id)
         return
     Candidate.objects.filter(pk=candidate.pk).update(state=Candidate.State.TRYING)
+    history.record(
+        history.Type.GRABBED,
+        f"Grabbed {candidate.filename} from {candidate.username}",
+        track=job.track_id,
+        job_id=job.pk,
+        user=candidate.username,
+        file=candidate.filename,
+        quality=candidate.quality,
+        size=candidate.size,
+    )
 
 
 def _mark_trying(job: DownloadJob, candidate: Candidate, from_status: str) -> None:

@@ -8,6 +8,7 @@ this package (`from downloads import services`). Each module holds one concern:
 * `batches`           one action on many jobs
 * `engine_callbacks`  what the engine and the import handoff report (failed file, completed job)
 * `library_actions`   re-download broken files, want missing tracks (library pages' actions)
+* `wanted`            searching the wanted lists (missing, cutoff unmet)
 * `switches`          pause everything, resume, concurrency
 * `transitions`       race-safe status changes and the "one live job per track" rule
 * `errors`            what these refuse
@@ -45,12 +46,14 @@ from downloads.services.queueing import (
 )
 from downloads.services.switches import pause_all, resume_all, update_engine
 from downloads.services.transitions import transition, wake_engine
+from downloads.services.wanted import WantedSearch, search_all_wanted, search_wanted_tracks
 
 __all__ = [
     "AlreadyQueued",
     "BatchResult",
     "DownloadError",
     "InvalidTransition",
+    "WantedSearch",
     "backoff_seconds",
     "cancel_job",
     "complete_job",
@@ -67,6 +70,8 @@ __all__ = [
     "resume_job",
     "retry_job",
     "run_batch",
+    "search_all_wanted",
+    "search_wanted_tracks",
     "set_priority",
     "settle_jobs_for_owned_track",
     "settle_jobs_of_owned_tracks",

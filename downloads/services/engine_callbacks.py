@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from downloads.models import Candidate, DownloadJob, Peer, RejectedFile
 from downloads.services.transitions import cancel_remote_transfer, transition, wake_engine
+from library import history
 from library.models import Track
 
 Status = DownloadJob.Status
@@ -52,11 +53,15 @@ def fail_candidate(
         )
     elif not wrong_file:
         record_peer_result(candidate.username, success=False)
+    if wrong_file:
+        _record(history.Type.REJECTED, f"Rejected {candidate.filename}: {reason}", job, reason)
     attempts = job.attempts + (1 if count_attempt else 0)
     if attempts >= job.max_attempts:
-        transition(
+        if transition(
             job.pk, [job.status], Status.FAILED, attempts=attempts, error=reason, status_reason=""
-        )
+        ):
+            message = f"Failed after {attempts} attempts: {reason}"
+            _record(history.Type.FAILED, message, job, reason)
         return
     delay = 0 if not count_attempt else backoff_seconds(attempts)
     # With no other candidate left, the next start searches again from the first query.
@@ -78,6 +83,19 @@ def fail_candidate(
         status_reason=(f"trying another file in {delay} s: {reason}" if delay else reason)[:500],
     )
     transaction.on_commit(wake_engine)
+
+
+def _record(type: str, message: str, job: DownloadJob, reason: str) -> None:
+    candidate = job.candidate
+    history.record(
+        type,
+        message,
+        track=job.track_id,
+        job_id=job.pk,
+        reason=reason,
+        user=candidate.username,
+        file=candidate.filename,
+    )
 
 
 def backoff_seconds(attempts: int) -> int:

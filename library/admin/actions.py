@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from library import services
@@ -48,3 +49,21 @@ def resolve(admin_: admin.ModelAdmin, request: HttpRequest, group_ids: set[int])
             admin_.message_user(request, text, messages.ERROR)
         if result.ok:
             admin_.message_user(request, f"Group #{group_id}: {len(result.moved)} recycled.")
+
+
+def _set_monitored(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, monitored: bool
+) -> None:
+    changed = sum(len(services.set_monitored(obj, monitored)) for obj in queryset)
+    verb = "Monitoring" if monitored else "Stopped monitoring"
+    model_admin.message_user(request, f"{verb} {changed} more tracks.")
+
+
+@admin.action(description="Monitor (want them kept; albums and artists: all their tracks)")
+def monitor(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_monitored(model_admin, request, queryset, True)
+
+
+@admin.action(description="Unmonitor (no automatic action touches them; files stay)")
+def unmonitor(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_monitored(model_admin, request, queryset, False)

@@ -29,11 +29,12 @@ from library.models import (
 
 @admin.register(Artist)
 class ArtistAdmin(admin.ModelAdmin):
-    list_display = ["name", "sort_name", "musicbrainz_id", "spotify_id", "created_at"]
+    list_display = ["name", "sort_name", "monitored", "musicbrainz_id", "spotify_id", "created_at"]
+    list_filter = ["monitored"]
     search_fields = ["name", "sort_name", "musicbrainz_id", "spotify_id"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["monitored", "created_at", "updated_at"]
     show_full_result_count = False
-    actions = ["rescan"]
+    actions = ["rescan", actions.monitor, actions.unmonitor]
 
     @admin.action(description="Rescan the files of these artists")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -72,9 +73,10 @@ class AlbumAdmin(admin.ModelAdmin):
         "release_type",
         "year",
         "track_count",
+        "monitored",
         "musicbrainz_release_id",
     ]
-    list_filter = ["release_type", CompletenessFilter]
+    list_filter = ["release_type", "monitored", CompletenessFilter]
     search_fields = [
         "title",
         "artist__name",
@@ -84,11 +86,11 @@ class AlbumAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["artist"]
     autocomplete_fields = ["artist"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["monitored", "created_at", "updated_at"]
     show_full_result_count = False
     inlines = [CompletenessInline, TrackInline]
     # More actions (check completeness, want missing) are added by soulspot/admin.py.
-    actions = ["rescan"]
+    actions = ["rescan", actions.monitor, actions.unmonitor]
 
     @admin.action(description="Rescan the files of these albums")
     def rescan(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -98,9 +100,20 @@ class AlbumAdmin(admin.ModelAdmin):
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "album", "disc_number", "track_number", "status", "isrc"]
+    list_display = [
+        "title",
+        "artist",
+        "album",
+        "disc_number",
+        "track_number",
+        "status",
+        "monitored",
+        "isrc",
+    ]
     list_filter = [
         "status",
+        "monitored",
+        "want_source",
         FormatFilter,
         QualityFilter,
         BrokenFilter,
@@ -117,10 +130,19 @@ class TrackAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["artist", "album", "album__artist"]
     autocomplete_fields = ["artist", "album"]
-    readonly_fields = ["status", "wanted_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "monitored",
+        "want_source",
+        "wanted_at",
+        "last_searched_at",
+        "created_at",
+        "updated_at",
+    ]
     show_full_result_count = False
     inlines = [TrackFileInline]
-    actions = ["rescan", "retag", "resolve_duplicates"]  # + "want again": soulspot/admin.py
+    # + "want again": soulspot/admin.py
+    actions = ["rescan", "retag", "resolve_duplicates", actions.monitor, actions.unmonitor]
 
     def _file_ids(self, queryset: QuerySet) -> list[int]:
         files = TrackFile.objects.present().filter(track__in=queryset)

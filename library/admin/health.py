@@ -9,7 +9,13 @@ from django.http import HttpRequest
 from library import services
 from library.admin import actions
 from library.admin.files import TrackFileInline
-from library.models import AlbumCompleteness, DuplicateGroup, LibraryScan, ScanProblem
+from library.models import (
+    AlbumCompleteness,
+    DuplicateGroup,
+    HistoryEvent,
+    LibraryScan,
+    ScanProblem,
+)
 
 
 class DuplicateFileInline(TrackFileInline):
@@ -140,3 +146,24 @@ class AlbumCompletenessAdmin(admin.ModelAdmin):
         "error",
     ]
     show_full_result_count = False
+
+
+@admin.register(HistoryEvent)
+class HistoryEventAdmin(admin.ModelAdmin):
+    """The want history is append-only: readable here, never added to or changed."""
+
+    list_display = ["at", "type", "track", "job_id", "message"]
+    list_filter = ["type"]
+    search_fields = ["message", "track__title", "track__artist__name"]
+    list_select_related = ["track", "track__artist"]
+    readonly_fields = ["at", "type", "track", "job_id", "message", "detail"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from library import history
 from library import paths as library_paths
 from library.models import TrackFile
 from library.naming.scheme import COVER_NAME
@@ -13,7 +14,8 @@ from library.safe_files import move_to_recycle, prune_empty_dirs
 
 
 def recycle(file: TrackFile, reason: str) -> str:
-    """Move `file` to the recycle bin (dated folder, library layout kept) and mark it missing.
+    """Move `file` to the recycle bin (dated folder, library layout kept), mark it missing and
+    record it in the history.
 
     Returns where it went ("" when it was already gone). An OSError (full disk, permission
     denied) propagates with the file left where it was and the catalogue untouched.
@@ -31,6 +33,15 @@ def recycle(file: TrackFile, reason: str) -> str:
     TrackFile.objects.filter(pk=file.pk).update(
         is_missing=True, recycled_to=recycled_to, updated_at=timezone.now()
     )
+    if moved:
+        history.record(
+            history.Type.RECYCLED,
+            f"Moved {file.path} to the recycle bin: {reason}",
+            track=file.track_id,
+            path=file.path,
+            recycled_to=recycled_to,
+            reason=reason,
+        )
     if moved is not None:
         _tidy_after(Path(file.path), reason)
     return recycled_to

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from library import history
 from library import paths as library_paths
 from library.audio import AudioInfo, read_audio
 from library.models import Track
@@ -214,10 +215,20 @@ def _record(batch: list[Prepared]) -> list[Outcome]:
         if prepared.rivals or prepared.resumed:
             _retire_rivals(prepared)
     known = [p for p in batch if not p.new_track]
+    # A folder import that brings a wanted track fulfils its want: the history says so (a
+    # download's import is recorded by the download engine, which knows its job).
+    arrivals = [
+        history.Event(
+            f"Imported {p.dest} from the folder import", p.track.pk, detail={"path": str(p.dest)}
+        )
+        for p in batch
+        if p.req.item.batch_id is not None and p.track.status == Track.Status.WANTED
+    ]
     library_records.record_files(
         [(p.track, p.dest, p.as_landed(), p.sha256, p.quality) for p in batch],
         previous={p.dest: p.previous for p in batch if p.previous},
     )
+    history.record_many(history.Type.IMPORTED, arrivals)
     gaps.record_many([(p.track, p.enrichment) for p in batch if p.enrichment is not None])
     library_records.refresh_playlists([p.track.pk for p in known])
     for prepared in batch:

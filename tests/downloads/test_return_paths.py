@@ -248,6 +248,8 @@ def test_an_upgrade_replaces_the_owned_mp3_once_and_never_again(
     assert [p.suffix for p in files] == [".flac"]
     assert [p for p in recycled() if p.suffix == ".mp3"]
     assert not Track.objects.cutoff_unmet().filter(pk=track.pk).exists()
+    upgraded = HistoryEvent.objects.get(type=HistoryEvent.Type.UPGRADED, track=track)
+    assert (upgraded.detail["from_quality"], upgraded.detail["to_quality"]) == ("mp3_320", "flac")
 
 
 def test_an_upgrade_that_finds_nothing_better_leaves_the_owned_file_alone(

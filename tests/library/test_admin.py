@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from downloads.models import DownloadJob
-from library import services
-from library.models import DuplicateGroup, LibraryScan, Track, TrackFile
+from library import history, services
+from library.models import DuplicateGroup, HistoryEvent, LibraryScan, Track, TrackFile
 from library.tagging import read_tags
 from tests.factories import (
     AlbumCompletenessFactory,
@@ -66,6 +66,9 @@ def _rows(model: str, count: int) -> None:
         ScanProblemFactory.create_batch(count)
     elif model == "albumcompleteness":
         AlbumCompletenessFactory.create_batch(count)
+    elif model == "historyevent":
+        for _ in range(count):
+            history.record(HistoryEvent.Type.SEARCHED, "searched", track=TrackFactory(), job_id=1)
 
 
 CHANGELISTS = [
@@ -81,6 +84,9 @@ CHANGELISTS = [
     ("libraryscan", ""),
     ("scanproblem", "?kind__exact=broken_audio"),
     ("albumcompleteness", "?is_complete__exact=0"),
+    ("historyevent", "?type__exact=searched"),
+    ("historyevent", "?q=Song"),
+    ("track", "?monitored__exact=0&want_source__exact="),
 ]
 
 
@@ -203,3 +209,27 @@ def test_an_active_scan_can_be_cancelled_from_the_admin(admin_client: Client) ->
     scan.refresh_from_db()
     assert scan.status == LibraryScan.Status.CANCELLED
     assert admin_client.get(reverse("admin:library_libraryscan_add")).status_code == 403
+
+
+def test_the_monitor_actions_call_the_service_for_albums_artists_and_tracks(
+    admin_client: Client,
+) -> None:
+    album = AlbumFactory()
+    tracks = TrackFactory.create_batch(2, album=album, artist=album.artist)
+    single = TrackFactory()
+
+    act(admin_client, "album", "monitor", [album.pk])
+    act(admin_client, "track", "monitor", [single.pk])
+
+    assert set(Track.objects.filter(monitored=True)) == {*tracks, single}
+    assert HistoryEvent.objects.filter(type="monitored").count() == 3
+    act(admin_client, "artist", "unmonitor", [album.artist_id])
+    assert set(Track.objects.filter(monitored=True)) == {single}
+
+
+def test_the_history_is_read_only_in_the_admin(admin_client: Client) -> None:
+    event = history.record(HistoryEvent.Type.WANTED, "wanted")
+
+    assert admin_client.get(reverse("admin:library_historyevent_add")).status_code == 403
+    page = admin_client.get(reverse("admin:library_historyevent_change", args=[event.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

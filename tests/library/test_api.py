@@ -122,6 +122,7 @@ def test_albums_and_artists_carry_their_counts(api_client: Client, tracks: dict)
         "spotify_id": "",
         "albums_known": 1,
         "tracks_known": 2,
+        "monitored": False,
     }
     detail = api_client.get(f"/api/library/albums/{album.pk}").json()
     assert sorted(t["title"] for t in detail["tracks"]) == ["Afterglow", "Intro"]
