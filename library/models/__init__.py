@@ -1,0 +1,30 @@
+"""The library's models, one module per concern; import them from here (`library.models`)."""
+
+from __future__ import annotations
+
+from library.models.base import TimeStamped
+from library.models.catalogue import WANTED_SORTS, Album, Artist, Track, WantSource
+from library.models.events import HistoryEvent
+from library.models.files import DuplicateGroup, TrackFile
+from library.models.health import AlbumCompleteness, LibraryScan, ScanProblem
+from library.models.playlists import Playlist, PlaylistEntry
+from library.models.rules import NamingScheme, QualityProfile
+
+__all__ = [
+    "WANTED_SORTS",
+    "Album",
+    "AlbumCompleteness",
+    "Artist",
+    "DuplicateGroup",
+    "HistoryEvent",
+    "LibraryScan",
+    "NamingScheme",
+    "Playlist",
+    "PlaylistEntry",
+    "QualityProfile",
+    "ScanProblem",
+    "TimeStamped",
+    "Track",
+    "TrackFile",
+    "WantSource",
+]
