@@ -41,6 +41,10 @@ def start_due_jobs(run: EngineRun) -> None:
         if job.pk in run.touched:
             continue
         run.touched.add(job.pk)
+        if job.track_id and not job.track.monitored:
+            # Unmonitoring stops every automatic action: no search, no transfer, no retry.
+            services.stop_job_of_unmonitored_track(job)
+            continue
         candidate = next_candidate(job) if job.kind == DownloadJob.Kind.TRACK else None
         if candidate is not None:
             transfers.start_transfer(run, job, candidate)

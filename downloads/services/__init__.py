@@ -24,6 +24,7 @@ from downloads.services.engine_callbacks import (
     record_peer_result,
     settle_jobs_for_owned_track,
     settle_jobs_of_owned_tracks,
+    stop_job_of_unmonitored_track,
 )
 from downloads.services.errors import AlreadyQueued, DownloadError, InvalidTransition
 from downloads.services.job_actions import (
@@ -75,6 +76,7 @@ __all__ = [
     "set_priority",
     "settle_jobs_for_owned_track",
     "settle_jobs_of_owned_tracks",
+    "stop_job_of_unmonitored_track",
     "transition",
     "update_engine",
     "wake_engine",

@@ -173,3 +173,10 @@ def settle_jobs_of_owned_tracks() -> int:
         if path:
             settled += _settle(job, path)
     return settled
+
+
+def stop_job_of_unmonitored_track(job: DownloadJob) -> bool:
+    """A queued job whose track the user stopped monitoring ends here (files untouched)."""
+    return transition(
+        job.pk, [Status.QUEUED], Status.CANCELLED, status_reason="the track is no longer monitored"
+    )

@@ -8,9 +8,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from downloads import services
+from downloads.engine import step
 from downloads.models import DownloadJob
 from downloads.services import queueing
-from library.models import QualityProfile
+from library.models import QualityProfile, Track
 from library.services import save_quality_profile
 from tests.factories import TrackFactory
 
@@ -90,3 +91,16 @@ def test_concurrent_default_profiles_leave_one_default() -> None:
     _at_once(6, make_default)
 
     assert QualityProfile.objects.filter(is_default=True).count() == 1
+
+
+def test_a_queued_job_of_an_unmonitored_track_is_stopped_before_any_search(slskd_factory) -> None:
+    fake = slskd_factory()
+    job = services.queue_track_download(artist="Nova", title="Lights")
+    Track.objects.filter(pk=job.track_id).update(monitored=False)
+
+    step()
+
+    job.refresh_from_db()
+    assert job.status == DownloadJob.Status.CANCELLED
+    assert job.status_reason == "the track is no longer monitored"
+    assert fake.stats.searches_posted == 0
