@@ -280,6 +280,33 @@ class EngineSettings(models.Model):
         return settings_row
 
 
+class SearchSlot(models.Model):
+    """The one search SoulSpot may have running in slskd at a time (a single row, pk=1).
+
+    slskd answers a concurrent search with 429 and the Soulseek server bans clients that search
+    fast, so every process (web, workers, on any host) claims this lease before it posts a
+    search and releases it once the search completes, fails or times out. A claim is one
+    conditional UPDATE, so exactly one claimant wins on SQLite and PostgreSQL alike; `until`
+    bounds how long a holder that crashed can keep the others waiting. `downloads.search_slot`
+    is the only code that writes it.
+
+    Transitions: free -> held (claim) -> free (release, or `until` passes).
+    """
+
+    # slskd's id of the search in flight; empty when the slot is free.
+    search_id = models.CharField(max_length=36, blank=True)
+    # Who holds it, in words: "download #12", "manual search #3".
+    holder = models.CharField(max_length=200, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "search slot"
+
+    def __str__(self) -> str:
+        return f"search slot held by {self.holder}" if self.search_id else "search slot (free)"
+
+
 class ManualSearch(models.Model):
     """A search the user runs from the search page to pick a file by hand.
 
@@ -298,6 +325,8 @@ class ManualSearch(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     query = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    # What a running search is doing, in words ("waiting for another search to finish").
+    status_reason = models.CharField(max_length=500, blank=True)
     error = models.CharField(max_length=500, blank=True)
     results = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
