@@ -9,6 +9,7 @@ NAV = [
     ("Dashboard", "dashboard"),
     ("Downloads", "downloads:list"),
     ("Search", "downloads:search"),
+    ("Blocklist", "downloads:blocklist"),
     ("Library", "library:tracks"),
     ("Scans", "library:scans"),
     ("Duplicates", "library:duplicates"),

@@ -1,7 +1,10 @@
-"""What the user does to a job: pause, resume, cancel, retry, prioritise, "wrong file", batches."""
+"""What the user does to a job: pause, resume, cancel, retry, prioritise, "wrong file", remove."""
 
 from __future__ import annotations
 
+import contextlib
+
+from django.db import transaction
 from django.utils import timezone
 
 from downloads.models import Candidate, DownloadJob
@@ -14,6 +17,7 @@ from downloads.services.transitions import (
     transition,
     wake_engine,
 )
+from library.models import Album, Track
 
 Status = DownloadJob.Status
 
@@ -117,6 +121,32 @@ def reject_candidate(job: DownloadJob, reason: str = "marked wrong by you") -> D
         raise InvalidTransition(f"job #{job.pk} has no chosen file to reject")
     fail_candidate(job.pk, reason, wrong_file=True, count_attempt=False)
     return _refetch(job)
+
+
+def remove_job(job: DownloadJob, *, unmonitor: bool = False) -> None:
+    """Take a job off the queue: a live one is cancelled first (its slskd transfer too), then
+    the job row is deleted, with an album's track jobs. Files are never touched.
+
+    `unmonitor` also stops wanting what the job was for (the track, or the album and its
+    tracks), so nothing downloads it again by itself.
+    """
+    if job.status in DownloadJob.LIVE_STATUSES:
+        # If it ended meanwhile there is nothing left to cancel.
+        with contextlib.suppress(InvalidTransition):
+            cancel_job(job)
+    with transaction.atomic():
+        track_ids = [job.track_id] if job.track_id else []
+        track_ids += list(job.children.exclude(track=None).values_list("track_id", flat=True))
+        DownloadJob.objects.filter(pk=job.pk).delete()
+        if unmonitor:
+            _unwant(track_ids, job.album_id if job.kind == DownloadJob.Kind.ALBUM else None)
+
+
+def _unwant(track_ids: list[int], album_id: int | None) -> None:
+    """Unwant: an unmonitored track or album gets no automatic action (no search, no upgrade)."""
+    Track.objects.filter(pk__in=track_ids).update(monitored=False)
+    if album_id is not None:
+        Album.objects.filter(pk=album_id).update(monitored=False)
 
 
 def _refetch(job: DownloadJob) -> DownloadJob:
