@@ -88,18 +88,22 @@ def test_the_engine_lets_a_waiting_manual_search_go_first(slskd_factory, tmp_pat
 
 
 def test_a_search_left_behind_by_a_cancelled_job_holds_the_slot_until_slskd_ends_it(
-    slskd_factory, tmp_path
+    slskd_factory, settings, tmp_path
 ) -> None:
     fake = slskd_factory(_network(tmp_path / "net"), speed_scale=10.0)
+    settings.SLSKD_SEARCH_TIMEOUT_MS = 600_000  # the first search runs until it is stopped
     first = _want("One")
     step()
     first.refresh_from_db()
     assert first.status == Status.SEARCHING
+    settings.SLSKD_SEARCH_TIMEOUT_MS = 2000
     services.cancel_job(first)
     second = _want("Two")
     step()
     # slskd is still running the cancelled job's search: the next one waits for it.
     assert DownloadJob.objects.get(pk=second.pk).status_reason == search_slot.WAIT_REASON
+    assert search_slot.current().search_id == first.search_id
+    fake.searches.stop(fake.searches.get(first.search_id))  # slskd ends it
     run_engine_until(all_settled)
     assert DownloadJob.objects.get(pk=second.pk).status == Status.IMPORTING
     assert fake.stats.max_searches_in_progress == 1
