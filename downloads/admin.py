@@ -34,7 +34,7 @@ class DownloadJobAdmin(admin.ModelAdmin):
         "kind",
         "status",
         "priority",
-        "attempts",
+        "attempts_made",
         "progress",
         "status_reason",
         "created_at",
