@@ -11,6 +11,7 @@ from downloads.models import (
     ManualSearch,
     Peer,
     RejectedFile,
+    SearchSlot,
 )
 from library.admin import report_action_result
 from library.services import ActionResult
@@ -33,7 +34,7 @@ class DownloadJobAdmin(admin.ModelAdmin):
         "kind",
         "status",
         "priority",
-        "attempts",
+        "attempts_made",
         "progress",
         "status_reason",
         "created_at",
@@ -59,6 +60,11 @@ class DownloadJobAdmin(admin.ModelAdmin):
         "transfer_id",
         "transfer_state",
         "bytes_transferred",
+        "bytes_total",
+        "speed_bps",
+        "queue_position",
+        "queue_position_at",
+        "transfer_added_at",
         "progress",
         "local_path",
         "library_path",
@@ -143,7 +149,19 @@ class ManualSearchAdmin(admin.ModelAdmin):
     list_display = ["artist", "title", "status", "query", "created_at"]
     list_filter = ["status"]
     search_fields = ["artist", "title", "query"]
-    readonly_fields = ["status", "query", "error", "results", "created_at"]
+    readonly_fields = ["status", "status_reason", "query", "error", "results", "created_at"]
+
+
+@admin.register(SearchSlot)
+class SearchSlotAdmin(admin.ModelAdmin):
+    """Read-only: who holds the one search in flight, and until when. Deleting the row frees
+    the slot (a new one is created on the next claim)."""
+
+    list_display = ["__str__", "search_id", "taken_at", "until"]
+    readonly_fields = ["search_id", "holder", "taken_at", "until"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 # --- actions for the library's admin pages (added to them by soulspot/admin.py) ------------

@@ -135,6 +135,15 @@ def get_download(request: HttpRequest, job_id: int) -> DownloadJob:
     return _job(job_id)
 
 
+@router.delete("/{job_id}", response={204: None, **errors(404)}, summary="Remove from the queue")
+def delete_download(request: HttpRequest, job_id: int, unmonitor: bool = False) -> Status:
+    """Take a job off the queue: a live one is cancelled first (its slskd transfer too), then
+    the job is deleted; files are never touched. `unmonitor=true` also stops wanting the track
+    (or the album), so nothing downloads it again by itself."""
+    services.remove_job(_job(job_id), unmonitor=unmonitor)
+    return Status(204, None)
+
+
 @router.patch("/{job_id}", response={200: DownloadOut, **errors(404)}, summary="Change priority")
 def update_download(request: HttpRequest, job_id: int, payload: DownloadPatch) -> DownloadJob:
     return services.set_priority(_job(job_id), payload.priority)

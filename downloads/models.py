@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from soulspot.lib.durations import seconds_text
 
 
 class DownloadJobQuerySet(models.QuerySet):
@@ -76,6 +80,12 @@ class DownloadJob(models.Model):
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.SEARCHING, Status.DOWNLOADING, Status.IMPORTING)
     TERMINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.NOT_FOUND, Status.CANCELLED)
+    # A job with a file in hand in these states tried it without (yet) failing it.
+    _IN_HAND_STATUSES = (Status.DOWNLOADING, Status.IMPORTING, Status.COMPLETED, Status.CANCELLED)
+    # A job sent back to the queue says what comes next with one of these; the wait before it
+    # is added when the reason is shown (`status_text`), never stored, so it is never stale.
+    NEXT_FILE = "trying another file"
+    NEXT_SEARCH = "searching again"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TRACK)
     purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.WANT)
@@ -120,6 +130,19 @@ class DownloadJob(models.Model):
     transfer_state = models.CharField(max_length=50, blank=True)
     bytes_transferred = models.BigIntegerField(default=0)
     progress = models.FloatField(default=0, help_text="Percent, 0–100.")
+    # Activity figures from slskd's transfer, recorded on every engine step while downloading.
+    bytes_total = models.BigIntegerField(default=0, help_text="Size of the file, in bytes.")
+    speed_bps = models.PositiveBigIntegerField(
+        default=0, help_text="slskd's average speed of the transfer, in bytes per second."
+    )
+    queue_position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Our place in the peer's upload queue."
+    )
+    # When the peer was last asked for our place in its queue (asking costs the peer a message).
+    queue_position_at = models.DateTimeField(null=True, blank=True)
+    transfer_added_at = models.DateTimeField(
+        null=True, blank=True, help_text="When slskd was asked for the file."
+    )
     # When bytes last moved: the "no progress" timeout is measured from here.
     progress_at = models.DateTimeField(null=True, blank=True)
     # Every query searched for this job, in order; fallbacks are taken from what is left.
@@ -172,6 +195,74 @@ class DownloadJob(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in self.TERMINAL_STATUSES
+
+    # --- figures shown to the user, computed when shown so they are never stale -----------
+
+    @property
+    def attempts_made(self) -> int:
+        """Downloads tried against `max_attempts`: the failed ones (`attempts`, which only a
+        failure increments) plus the one in hand (downloading, importing, done, or cancelled
+        mid-way). A file you marked wrong does not count against the limit."""
+        in_hand = self.candidate_id is not None and self.status in self._IN_HAND_STATUSES
+        return self.attempts + (1 if in_hand else 0)
+
+    @property
+    def bar_percent(self) -> float | None:
+        """The progress bar's width; None for a job that ended without its file, which shows
+        no bar at all rather than a green one."""
+        if self.status in (self.Status.FAILED, self.Status.CANCELLED, self.Status.NOT_FOUND):
+            return None
+        return 100.0 if self.status == self.Status.COMPLETED else self.progress
+
+    @property
+    def seconds_until_next_attempt(self) -> int | None:
+        if self.status != self.Status.QUEUED or self.next_attempt_at is None:
+            return None
+        left = math.ceil((self.next_attempt_at - timezone.now()).total_seconds())
+        return left if left > 0 else None
+
+    @property
+    def status_text(self) -> str:
+        """`status_reason` with the wait before the next try counted from now."""
+        wait = self.seconds_until_next_attempt
+        reason = self.status_reason
+        if wait is None:
+            return reason
+        when = seconds_text(wait)
+        for phrase in (self.NEXT_FILE, self.NEXT_SEARCH):
+            if reason.startswith(phrase):
+                return f"{phrase} in {when}{reason[len(phrase) :]}"
+        return f"{reason} (next try in {when})" if reason else f"next try in {when}"
+
+    # --- activity figures (what the transfer is doing now; None when it is not doing it) ------
+
+    @property
+    def size_bytes(self) -> int:
+        """The file's size: slskd's figure once recorded, else the candidate's as searched."""
+        if self.bytes_total:
+            return self.bytes_total
+        return self.candidate.size if self.candidate_id else 0
+
+    @property
+    def is_transferring(self) -> bool:
+        return self.status == self.Status.DOWNLOADING and self.kind == self.Kind.TRACK
+
+    @property
+    def current_speed_bps(self) -> int | None:
+        return self.speed_bps if self.is_transferring and self.speed_bps > 0 else None
+
+    @property
+    def eta_seconds(self) -> int | None:
+        """Seconds until the file is complete at the current speed."""
+        speed = self.current_speed_bps
+        left = self.size_bytes - self.bytes_transferred
+        if speed is None or left <= 0:
+            return None
+        return math.ceil(left / speed)
+
+    @property
+    def current_queue_position(self) -> int | None:
+        return self.queue_position if self.is_transferring else None
 
 
 class Candidate(models.Model):
@@ -288,6 +379,33 @@ class EngineSettings(models.Model):
         return settings_row
 
 
+class SearchSlot(models.Model):
+    """The one search SoulSpot may have running in slskd at a time (a single row, pk=1).
+
+    slskd answers a concurrent search with 429 and the Soulseek server bans clients that search
+    fast, so every process (web, workers, on any host) claims this lease before it posts a
+    search and releases it once the search completes, fails or times out. A claim is one
+    conditional UPDATE, so exactly one claimant wins on SQLite and PostgreSQL alike; `until`
+    bounds how long a holder that crashed can keep the others waiting. `downloads.search_slot`
+    is the only code that writes it.
+
+    Transitions: free -> held (claim) -> free (release, or `until` passes).
+    """
+
+    # slskd's id of the search in flight; empty when the slot is free.
+    search_id = models.CharField(max_length=36, blank=True)
+    # Who holds it, in words: "download #12", "manual search #3".
+    holder = models.CharField(max_length=200, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "search slot"
+
+    def __str__(self) -> str:
+        return f"search slot held by {self.holder}" if self.search_id else "search slot (free)"
+
+
 class ManualSearch(models.Model):
     """A search the user runs from the search page to pick a file by hand.
 
@@ -306,6 +424,8 @@ class ManualSearch(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     query = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    # What a running search is doing, in words ("waiting for another search to finish").
+    status_reason = models.CharField(max_length=500, blank=True)
     error = models.CharField(max_length=500, blank=True)
     results = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -67,7 +67,9 @@ class DownloadOut(Schema):
     status: str
     status_reason: str
     priority: int
-    attempts: int
+    attempts: int = Field(
+        description="Downloads tried against max_attempts: failed ones plus the one in hand."
+    )
     max_attempts: int
     error: str
     artist: str
@@ -77,8 +79,17 @@ class DownloadOut(Schema):
     album_id: int | None
     parent_id: int | None
     search_query: str
-    progress: float
+    progress: float = Field(description="Percent of the file downloaded, 0–100.")
     bytes_transferred: int
+    bytes_total: int = Field(description="Size of the file being downloaded, in bytes.")
+    speed_bps: int | None = Field(
+        description="Average transfer speed in bytes per second, while bytes are flowing."
+    )
+    eta_seconds: int | None = Field(description="Seconds left at the current speed.")
+    queue_position: int | None = Field(
+        description="Our place in the peer's upload queue, while waiting there."
+    )
+    added_at: datetime | None = Field(description="When slskd was asked for the file.")
     transfer_state: str
     candidate: CandidateOut | None
     local_path: str
@@ -87,6 +98,26 @@ class DownloadOut(Schema):
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+
+    @staticmethod
+    def resolve_attempts(job) -> int:
+        return job.attempts_made
+
+    @staticmethod
+    def resolve_bytes_total(job) -> int:
+        return job.size_bytes
+
+    @staticmethod
+    def resolve_speed_bps(job) -> int | None:
+        return job.current_speed_bps
+
+    @staticmethod
+    def resolve_queue_position(job) -> int | None:
+        return job.current_queue_position
+
+    @staticmethod
+    def resolve_added_at(job) -> datetime | None:
+        return job.transfer_added_at
 
     @staticmethod
     def resolve_artist(job) -> str:

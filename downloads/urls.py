@@ -13,8 +13,16 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/<int:search_id>/", views.search_detail, name="search-detail"),
     path("search/<int:search_id>/pick/<int:index>/", views.search_pick, name="search-pick"),
+    path("blocklist/", views.blocklist, name="blocklist"),
+    path(
+        "blocklist/rejected/<int:rejected_id>/remove/",
+        views.rejected_remove,
+        name="rejected-remove",
+    ),
+    path("blocklist/peers/", views.peer_block, name="peer-block"),
     path("broken/redownload/", views.broken_redownload, name="broken-redownload"),
     path("albums/<int:album_id>/want-missing/", views.album_want_missing, name="want-missing"),
     path("<int:job_id>/", views.download_detail, name="detail"),
+    path("<int:job_id>/remove/", views.remove_download, name="remove"),
     path("<int:job_id>/<str:action>/", views.job_action, name="action"),
 ]

@@ -1,19 +1,19 @@
-"""HTMX pages for downloads: the queue, one job, the manual search and the wanted lists.
-Views stay thin."""
+"""HTMX pages for downloads: the queue, one job, the manual search, the wanted lists and the
+blocklist. Views stay thin."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from downloads import searches, services
-from downloads.models import DownloadJob, EngineSettings, ManualSearch
+from downloads.models import DownloadJob, EngineSettings, ManualSearch, Peer, RejectedFile
 from downloads.schemas import MAX_SEARCH_IDS
 from library.models import WANTED_SORTS, AlbumCompleteness, Track
 from library.quality import QUALITIES
@@ -51,12 +51,17 @@ def download_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def create_download(request: HttpRequest) -> HttpResponse:
+    """Want a track, or a whole album when an album is given without a title."""
+    artist, title, album = (request.POST.get(k, "").strip() for k in ("artist", "title", "album"))
     try:
-        job = services.queue_track_download(
-            artist=request.POST.get("artist", ""),
-            title=request.POST.get("title", ""),
-            album=request.POST.get("album", ""),
-        )
+        if album and not title:
+            job = services.queue_album_download(artist=artist, album=album)
+        elif title:
+            job = services.queue_track_download(artist=artist, title=title, album=album)
+        else:
+            raise services.DownloadError(
+                "give a title to want a track, or only an album to want the whole album"
+            )
     except services.DownloadError as exc:
         messages.error(request, str(exc))
         return redirect("downloads:list")
@@ -65,18 +70,34 @@ def create_download(request: HttpRequest) -> HttpResponse:
 
 
 def download_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(DownloadJob.objects.with_relations(), pk=job_id)
-    if request.htmx and request.htmx.target == "job-progress":
-        response = render(request, "downloads/detail.html#progress", {"job": job})
-        # Terminal jobs stop their own polling (HTMX reads status 286 as "stop").
-        return HttpResponseStopPolling(response.content) if job.is_terminal else response
+    job = DownloadJob.objects.with_relations().filter(pk=job_id).first()
+    polling = request.htmx and request.htmx.target == "job"
+    if job is None:
+        if polling:  # removed while the page was open
+            return HttpResponseStopPolling(
+                '<p class="muted" id="job">This download was removed.</p>'
+            )
+        raise Http404("no such download")
     candidates = job.candidates.order_by(F("rank").asc(nulls_last=True), "-score", "pk")
     children = job.children.with_relations() if job.kind == DownloadJob.Kind.ALBUM else []
-    return render(
-        request,
-        "downloads/detail.html",
-        {"job": job, "candidates": candidates, "children": children},
-    )
+    context = {"job": job, "candidates": candidates, "children": children}
+    if polling:
+        # The whole job (buttons and candidates too) while it is live; a terminal job stops
+        # its polling (HTMX reads status 286 as "stop").
+        response = render(request, "downloads/detail.html#job", context)
+        return HttpResponseStopPolling(response.content) if job.is_terminal else response
+    return render(request, "downloads/detail.html", context)
+
+
+@require_POST
+def remove_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Take a job off the queue (cancelled first if live); optionally stop wanting the track."""
+    job = get_object_or_404(DownloadJob.objects.with_relations(), pk=job_id)
+    unmonitor = request.POST.get("unmonitor") == "true"
+    services.remove_job(job, unmonitor=unmonitor)
+    also = " and stopped wanting it" if unmonitor else ""
+    messages.success(request, f"Removed {job.want_label} from the queue{also}.")
+    return redirect("downloads:list")
 
 
 @require_POST
@@ -144,6 +165,51 @@ def search_pick(request: HttpRequest, search_id: int, index: int) -> HttpRespons
         return redirect("downloads:search-detail", search_id=found.pk)
     messages.success(request, f"Downloading your pick for {job.want_label}.")
     return redirect("downloads:detail", job_id=job.pk)
+
+
+# --- the blocklist: rejected files and blocked peers --------------------------------------
+
+
+def blocklist(request: HttpRequest) -> HttpResponse:
+    """Files rejected for a want (never offered again) and blocked peers, each removable."""
+    rejected = RejectedFile.objects.select_related("track", "track__artist", "track__album")
+    page = Paginator(rejected.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    names = {row.username for row in page}
+    blocked_names = set(
+        Peer.objects.filter(username__in=names, is_blocked=True).values_list("username", flat=True)
+    )
+    peers = Peer.objects.filter(is_blocked=True).order_by("username")
+    peer_page = Paginator(peers, 50).get_page(request.GET.get("peers_page"))
+    context = {"page": page, "blocked_names": blocked_names, "peer_page": peer_page}
+    return render(request, "downloads/blocklist.html", context)
+
+
+@require_POST
+def rejected_remove(request: HttpRequest, rejected_id: int) -> HttpResponse:
+    removed = services.remove_rejected_file(rejected_id)
+    if removed is None:
+        messages.warning(request, "That file was already off the list.")
+    else:
+        messages.success(
+            request, f"{removed.filename} may be offered again for {removed.track.title}."
+        )
+    return redirect_back(request, reverse("downloads:blocklist"))
+
+
+@require_POST
+def peer_block(request: HttpRequest) -> HttpResponse:
+    """Block or unblock a Soulseek user (`blocked` is "true" or "false")."""
+    blocked = request.POST.get("blocked") == "true"
+    try:
+        peer = services.set_peer_blocked(
+            request.POST.get("username", ""), blocked, note=request.POST.get("note", "")
+        )
+    except services.DownloadError as exc:
+        messages.error(request, str(exc))
+    else:
+        verb = "Blocked" if peer.is_blocked else "Unblocked"
+        messages.success(request, f"{verb} {peer.username}.")
+    return redirect_back(request, reverse("downloads:blocklist"))
 
 
 # --- actions offered on library pages (the library cannot queue downloads itself) -------

@@ -10,6 +10,7 @@ NAV = [
     ("Downloads", "downloads:list"),
     ("Wanted", "downloads:wanted"),
     ("Search", "downloads:search"),
+    ("Blocklist", "downloads:blocklist"),
     ("Library", "library:tracks"),
     ("Scans", "library:scans"),
     ("Duplicates", "library:duplicates"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -162,17 +163,48 @@ def _record_progress(
     now = timezone.now()
     moved = transfer.bytes_transferred > job.bytes_transferred
     progress_at = now if moved or job.progress_at is None else job.progress_at
+    queue = _queue_position(run, job, candidate, transfer, now)
+    transfer = replace(transfer, place_in_queue=queue["queue_position"])
     DownloadJob.objects.filter(pk=job.pk, status=Status.DOWNLOADING).update(
         transfer_state=transfer.state,
         bytes_transferred=transfer.bytes_transferred,
+        bytes_total=transfer.size or candidate.size,
+        speed_bps=max(int(transfer.average_speed), 0),
+        transfer_added_at=transfer.requested_at,
         progress=transfer.percent_complete,
         progress_at=progress_at,
         status_reason=_describe(transfer, candidate),
+        **queue,
     )
     timeout = _timed_out(job, transfer, progress_at, now)
     if timeout:
         run.client.cancel(candidate.username, transfer.id)
         services.fail_candidate(job.pk, timeout, wrong_file=False)
+
+
+# Ask a peer for our place in its queue at most this often: each ask is a message to the peer.
+QUEUE_POSITION_EVERY = timedelta(minutes=1)
+
+
+def _queue_position(
+    run: EngineRun, job: DownloadJob, candidate: Candidate, transfer: Transfer, now: datetime
+) -> dict:
+    """Our place in the peer's queue while the transfer waits there (slskd only knows it when
+    asked), as the job fields to save."""
+    if not transfer.is_queued_remotely:
+        return {"queue_position": None}
+    asked = job.queue_position_at
+    if asked is not None and now - asked < QUEUE_POSITION_EVERY:
+        return {"queue_position": transfer.place_in_queue or job.queue_position}
+    try:
+        position = run.client.queue_position(candidate.username, transfer.id)
+    except SlskdUnreachable:
+        raise
+    except SlskdError as exc:
+        # The peer would not say; the figure is optional, the download goes on.
+        logger.info("queue position of job %s unknown: %s", job.pk, exc)
+        position = None
+    return {"queue_position": position or transfer.place_in_queue, "queue_position_at": now}
 
 
 def _timed_out(

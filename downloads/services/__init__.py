@@ -4,8 +4,10 @@ The HTMX views, the REST API, the admin actions and the tasks all call these fun
 this package (`from downloads import services`). Each module holds one concern:
 
 * `queueing`          creating wants (a track, an album)
-* `job_actions`       what the user does to a job (pause, resume, cancel, retry, "wrong file")
+* `job_actions`       what the user does to a job (pause, resume, cancel, retry, "wrong file",
+                      remove)
 * `batches`           one action on many jobs
+* `blocklist`         rejected files and blocked peers
 * `engine_callbacks`  what the engine and the import handoff report (failed file, completed job)
 * `library_actions`   re-download broken files, want missing tracks (library pages' actions)
 * `wanted`            searching the wanted lists (missing, cutoff unmet)
@@ -17,6 +19,7 @@ this package (`from downloads import services`). Each module holds one concern:
 from __future__ import annotations
 
 from downloads.services.batches import BatchResult, run_batch
+from downloads.services.blocklist import remove_rejected_file, set_peer_blocked
 from downloads.services.engine_callbacks import (
     backoff_seconds,
     complete_job,
@@ -31,6 +34,7 @@ from downloads.services.job_actions import (
     cancel_job,
     pause_job,
     reject_candidate,
+    remove_job,
     resume_job,
     retry_job,
     set_priority,
@@ -67,12 +71,15 @@ __all__ = [
     "record_peer_result",
     "redownload_broken_files",
     "reject_candidate",
+    "remove_job",
+    "remove_rejected_file",
     "resume_all",
     "resume_job",
     "retry_job",
     "run_batch",
     "search_all_wanted",
     "search_wanted_tracks",
+    "set_peer_blocked",
     "set_priority",
     "settle_jobs_for_owned_track",
     "settle_jobs_of_owned_tracks",

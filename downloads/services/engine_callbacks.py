@@ -66,6 +66,8 @@ def fail_candidate(
     delay = 0 if not count_attempt else backoff_seconds(attempts)
     # With no other candidate left, the next start searches again from the first query.
     has_more = job.candidates.filter(state=Candidate.State.PENDING, rank__isnull=False).exists()
+    # What comes next, without the wait: the page counts it down from next_attempt_at.
+    next_step = DownloadJob.NEXT_FILE if has_more else DownloadJob.NEXT_SEARCH
     transition(
         job.pk,
         [job.status],
@@ -80,7 +82,7 @@ def fail_candidate(
         bytes_transferred=0,
         local_path="",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
-        status_reason=(f"trying another file in {delay} s: {reason}" if delay else reason)[:500],
+        status_reason=f"{next_step}: {reason}"[:500],
     )
     transaction.on_commit(wake_engine)
 

@@ -1,7 +1,10 @@
-"""What the user does to a job: pause, resume, cancel, retry, prioritise, "wrong file", batches."""
+"""What the user does to a job: pause, resume, cancel, retry, prioritise, "wrong file", remove."""
 
 from __future__ import annotations
 
+import contextlib
+
+from django.db import transaction
 from django.utils import timezone
 
 from downloads.models import Candidate, DownloadJob, RejectedFile
@@ -16,7 +19,7 @@ from downloads.services.transitions import (
 )
 from library import catalog, history
 from library import services as library_services
-from library.models import TrackFile
+from library.models import Album, Track, TrackFile
 from metadata.models import ImportItem
 
 Status = DownloadJob.Status
@@ -225,6 +228,33 @@ def restart(job: DownloadJob, reason: str, *, keep_queries: bool = False) -> Non
     if not moved:
         raise InvalidTransition(f"job #{job.pk} changed meanwhile; try again")
     wake_engine()
+
+
+def remove_job(job: DownloadJob, *, unmonitor: bool = False) -> None:
+    """Take a job off the queue: a live one is cancelled first (its slskd transfer too), then
+    the job row is deleted, with an album's track jobs. Files are never touched.
+
+    `unmonitor` also stops wanting what the job was for (the track, or the album and its
+    tracks), so nothing downloads it again by itself.
+    """
+    if job.status in DownloadJob.LIVE_STATUSES:
+        # If it ended meanwhile there is nothing left to cancel.
+        with contextlib.suppress(InvalidTransition):
+            cancel_job(job)
+    with transaction.atomic():
+        track_ids = [job.track_id] if job.track_id else []
+        track_ids += list(job.children.exclude(track=None).values_list("track_id", flat=True))
+        DownloadJob.objects.filter(pk=job.pk).delete()
+        if unmonitor:
+            _unwant(track_ids, job.album_id if job.kind == DownloadJob.Kind.ALBUM else None)
+
+
+def _unwant(track_ids: list[int], album_id: int | None) -> None:
+    """Unwant: an unmonitored track or album gets no automatic action (no search, no upgrade)."""
+    for track in Track.objects.filter(pk__in=track_ids):
+        library_services.set_monitored(track, False)
+    if album_id is not None:
+        library_services.set_monitored(Album.objects.get(pk=album_id), False)
 
 
 def _refetch(job: DownloadJob) -> DownloadJob:

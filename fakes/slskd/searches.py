@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .httpd import HttpError, message
 from .remote import SearchQuery
+from .stats import Stats
 from .wire import as_bool, as_int, compact, datetime_text, lower_keys, new_guid, now_ns, parse_guid
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ class Search:
     responses: list[dict[str, Any]] = field(default_factory=list)  # saved after completion
     cancel: threading.Event = field(default_factory=threading.Event)
     slot: threading.Event = field(default_factory=threading.Event)
+    # The stats that count this search as in progress (a reset swaps in new ones meanwhile).
+    counted_in: Stats | None = None
 
     @property
     def is_complete(self) -> bool:
@@ -161,6 +164,8 @@ class SearchEngine:
             if not fake.connected:
                 search.state, search.ended_ns = "Completed, Errored", search.started_ns
                 raise HttpError(message(409, _not_connected_message()))
+            search.counted_in = fake.stats
+            fake.stats.search_started()
             self._take_slot_or_queue(search)
         threading.Thread(target=self._run, args=(search,), daemon=True).start()
         return search
@@ -220,7 +225,7 @@ class SearchEngine:
         except Exception:
             traceback.print_exc(file=sys.stderr)
             with self.fake.lock:
-                search.state, search.ended_ns = "Completed, Errored", now_ns()
+                _end(search, "Completed, Errored")
                 search.responses = list(search.gathered)
 
     def _lifecycle(self, search: Search) -> None:
@@ -300,12 +305,20 @@ class SearchEngine:
     def _finish(self, search: Search, terminal: str, *, release: bool) -> None:
         """Completed state first, responses saved `search_results_race` later (slskd order)."""
         with self.fake.lock:
-            search.state, search.ended_ns = terminal, now_ns()
+            _end(search, terminal)
         if release:
             self._release_slot()
         self.fake.stopping.wait(self.fake.config.scaled(self.fake.config.search_results_race))
         with self.fake.lock:
             search.responses = list(search.gathered)
+
+
+def _end(search: Search, terminal: str) -> None:
+    """Enter a Completed state; the search no longer counts as in progress."""
+    search.state, search.ended_ns = terminal, now_ns()
+    if search.counted_in is not None:
+        search.counted_in.search_ended()
+        search.counted_in = None
 
 
 def _response_json(user: Any, files: list[Any], locked: list[Any], token: int) -> dict[str, Any]:

@@ -21,6 +21,10 @@ class Stats:
 
     searches_posted: int = 0
     search_texts: list[str] = field(default_factory=list)
+    # Searches not yet complete (Requested, Queued or InProgress), and the most there ever were
+    # at once: a client that searches one at a time keeps the maximum at 1.
+    searches_in_progress: int = 0
+    max_searches_in_progress: int = 0
     enqueue_requests: int = 0
     enqueues: Counter[tuple[str, str]] = field(default_factory=Counter)
     bytes_written: int = 0
@@ -31,6 +35,17 @@ class Stats:
     def count_enqueue(self, username: str, filename: str) -> None:
         with self._lock:
             self.enqueues[(username, filename)] += 1
+
+    def search_started(self) -> None:
+        with self._lock:
+            self.searches_in_progress += 1
+            self.max_searches_in_progress = max(
+                self.max_searches_in_progress, self.searches_in_progress
+            )
+
+    def search_ended(self) -> None:
+        with self._lock:
+            self.searches_in_progress = max(self.searches_in_progress - 1, 0)
 
     def add_bytes(self, count: int) -> None:
         with self._lock:
@@ -46,6 +61,8 @@ class Stats:
             return {
                 "searches_posted": self.searches_posted,
                 "search_texts": list(self.search_texts),
+                "searches_in_progress": self.searches_in_progress,
+                "max_searches_in_progress": self.max_searches_in_progress,
                 "enqueue_requests": self.enqueue_requests,
                 "enqueues": [
                     {"username": user, "filename": name, "count": count}

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from downloads import services
+from downloads import search_slot, services
 from downloads.engine import step
 from downloads.engine.transfers import _timed_out
 from downloads.models import Candidate, DownloadJob
 from downloads.services import engine_callbacks
-from downloads.slskd import Transfer
+from downloads.slskd import Transfer, budget_from_settings
 from fakes.audio import make_audio
 from fakes.slskd import Network
 from tests.engine_support import all_settled, run_engine_until
@@ -56,17 +56,14 @@ def test_the_search_budget_makes_jobs_wait_with_a_reason(slskd_factory, settings
     slskd_factory(_network(tmp_path / "net", ["One", "Two"]))
     settings.SLSKD_SEARCH_BUDGET = 1
     settings.SLSKD_SEARCH_WINDOW_SECONDS = 600
-    services.update_engine(max_concurrent=2)
-    first = services.queue_track_download(artist="Rho", title="One", duration_ms=5000)
-    second = services.queue_track_download(artist="Rho", title="Two", duration_ms=5000)
+    budget_from_settings().acquire()  # another process spent the window's only search
+    waiting = services.queue_track_download(artist="Rho", title="One", duration_ms=5000)
     step()
-    first.refresh_from_db()
-    second.refresh_from_db()
-    searching, waiting = (first, second) if first.status == Status.SEARCHING else (second, first)
-    assert searching.status == Status.SEARCHING
+    waiting.refresh_from_db()
     assert waiting.status == Status.QUEUED
     assert waiting.status_reason.startswith("search limit reached (1 per 600 s")
     assert waiting.next_attempt_at > timezone.now()
+    assert search_slot.current() is None  # no search was posted, so none holds the slot
 
 
 @pytest.mark.django_db(transaction=True)

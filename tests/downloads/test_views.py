@@ -55,7 +55,7 @@ def test_row_polling_stops_once_every_job_on_the_page_is_finished(logged_in_clie
 @pytest.mark.django_db
 def test_job_progress_polling_stops_at_a_terminal_state(logged_in_client) -> None:
     job = DownloadJobFactory(status=Status.DOWNLOADING)
-    headers = {**HTMX, "HX-Target": "job-progress"}
+    headers = {**HTMX, "HX-Target": "job"}
     assert logged_in_client.get(f"/downloads/{job.pk}/", headers=headers).status_code == 200
     DownloadJob.objects.filter(pk=job.pk).update(status=Status.NOT_FOUND)
     assert logged_in_client.get(f"/downloads/{job.pk}/", headers=headers).status_code == 286

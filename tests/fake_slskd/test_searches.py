@@ -166,6 +166,32 @@ def test_a_third_running_search_is_queued(
         wait_until(lambda: api.get(f"/searches/{states[2]['id']}").json()["state"] == "InProgress")
 
 
+def test_the_stats_record_the_most_searches_in_progress_at_once(
+    make_fake: Callable[..., FakeSlskd], network: Network
+) -> None:
+    fake = make_fake(network)
+    with client_for(fake) as api:
+        search(api, "some album")
+        search(api, "first song")
+        assert (fake.stats.max_searches_in_progress, fake.stats.searches_in_progress) == (1, 0)
+        body = {"searchText": "some album", "searchTimeout": 30000}
+        ids = [api.post("/searches", json=body).json()["id"] for _ in range(3)]
+        assert fake.stats.searches_in_progress == 3  # the queued third one counts too
+        for search_id in ids:
+            api.put(f"/searches/{search_id}")
+        wait_until(lambda: fake.stats.searches_in_progress == 0)
+    stats = httpx.get(f"{fake.url}/_fake/stats").json()
+    assert (stats["max_searches_in_progress"], stats["searches_in_progress"]) == (3, 0)
+
+
+def test_a_search_refused_while_disconnected_is_never_in_progress(
+    fake: FakeSlskd, api: httpx.Client
+) -> None:
+    fake.disconnect()
+    assert api.post("/searches", json={"searchText": "some album"}).status_code == 409
+    assert fake.stats.max_searches_in_progress == 0
+
+
 def test_disconnected_gives_409_but_still_records_an_errored_search(
     fake: FakeSlskd, api: httpx.Client
 ) -> None:
