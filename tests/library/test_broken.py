@@ -158,3 +158,23 @@ def test_the_broken_page_recycles_one_file(logged_in_client) -> None:
     response = logged_in_client.post(f"/library/broken/{file.pk}/recycle/")
 
     assert response.status_code == 302 and not path.exists()
+
+
+def test_a_recycled_file_takes_its_lyrics_along_and_leaves_no_empty_folder(
+    logged_in_client, recycle_bin: Path
+) -> None:
+    path = song(music_root(), "Nova", "Solo", 1, "Lights")
+    path.with_suffix(".lrc").write_text("[00:01.00] la\n")
+    (path.parent / "cover.jpg").write_bytes(b"\xff\xd8jpeg")
+    scan_now()
+    file = TrackFile.objects.get()
+
+    services.recycle_files([file.pk], reason="duplicate")
+
+    assert not path.parent.exists() and not (music_root() / "Nova").exists()
+    kept = sorted(p.name for p in recycle_bin.rglob("*") if p.is_file())
+    assert {"01 - Lights.flac", "01 - Lights.lrc", "cover.jpg"} <= set(kept)
+    assert TrackFile.objects.get().recycled_to
+    page = logged_in_client.get("/library/").content.decode()
+    assert "Lights" in page  # the track is still known...
+    assert str(path) not in page  # ...its recycled file is not listed
