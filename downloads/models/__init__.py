@@ -1,0 +1,18 @@
+"""The downloads app's models, one module per concern; import them from here."""
+
+from __future__ import annotations
+
+from downloads.models.candidates import Candidate, Peer, RejectedFile
+from downloads.models.engine import EngineSettings, SearchSlot
+from downloads.models.jobs import DownloadJob
+from downloads.models.manual_searches import ManualSearch
+
+__all__ = [
+    "Candidate",
+    "DownloadJob",
+    "EngineSettings",
+    "ManualSearch",
+    "Peer",
+    "RejectedFile",
+    "SearchSlot",
+]
