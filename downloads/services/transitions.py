@@ -16,8 +16,10 @@ from django.utils import timezone
 from downloads.models import DownloadJob
 from downloads.services.errors import AlreadyQueued
 from soulspot.lib.queue import enqueue
+from soulspot.lib.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
+activity = logging.getLogger("soulspot.activity")
 Status = DownloadJob.Status
 
 
@@ -28,6 +30,21 @@ def transition(job_id: int, from_statuses: Iterable[str], to_status: str, **fiel
     updated = DownloadJob.objects.filter(pk=job_id, status__in=list(from_statuses)).update(
         status=to_status, state_changed_at=now, updated_at=now, **extra, **fields
     )
+    if updated == 1:
+        # One JSON line per state change, with why and the request that caused it, if any.
+        reason = str(fields.get("status_reason") or fields.get("error") or "")
+        activity.info(
+            "job #%s is %s%s",
+            job_id,
+            to_status,
+            f": {reason}" if reason else "",
+            extra={
+                "job_id": job_id,
+                "status": to_status,
+                "reason": reason,
+                "request_id": current_request_id(),
+            },
+        )
     return updated == 1
 
 

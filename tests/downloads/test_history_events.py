@@ -94,3 +94,26 @@ def test_a_want_is_recorded_as_searched_and_grabbed_and_the_track_as_searched(
         "quality": job.candidate.quality,
         "size": job.candidate.size,
     }
+
+
+def test_a_job_state_change_logs_one_json_line_with_its_reason_and_request_id(
+    api_client, caplog
+) -> None:
+    import json
+    import logging
+
+    from soulspot.lib.logging import JsonFormatter
+
+    job = services.queue_track_download(artist="Nova", title="Lights")
+
+    with caplog.at_level(logging.INFO, logger="soulspot.activity"):
+        response = api_client.post(
+            f"/api/downloads/{job.pk}/cancel", headers={"X-Request-ID": "req-cancel-1"}
+        )
+
+    assert response.status_code == 200
+    changes = [r for r in caplog.records if r.name == "soulspot.activity" and "reason" in vars(r)]
+    lines = [json.loads(JsonFormatter().format(r)) for r in changes]
+    assert [(line["job_id"], line["status"]) for line in lines] == [(job.pk, "cancelled")]
+    assert lines[0]["reason"] == "cancelled by you"
+    assert lines[0]["request_id"] == "req-cancel-1"
