@@ -1,4 +1,5 @@
-"""One live job per track holds at the database, whatever path or race creates jobs."""
+"""Rules every want obeys whatever path creates it: one live job per track, one default profile,
+no automatic work for unmonitored tracks, no download for a track already owned."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from downloads.models import DownloadJob
 from downloads.services import queueing
 from library.models import QualityProfile, Track
 from library.services import save_quality_profile
-from tests.factories import TrackFactory
+from tests.factories import TrackFactory, TrackFileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,4 +104,20 @@ def test_a_queued_job_of_an_unmonitored_track_is_stopped_before_any_search(slskd
     job.refresh_from_db()
     assert job.status == DownloadJob.Status.CANCELLED
     assert job.status_reason == "the track is no longer monitored"
+    assert fake.stats.searches_posted == 0
+
+
+def test_a_new_want_for_a_track_already_owned_completes_without_a_search(slskd_factory) -> None:
+    fake = slskd_factory()
+    owned = TrackFileFactory(track__status=Track.Status.OWNED, path="/music/Nova/Lights.flac")
+    track = owned.track
+
+    job = services.queue_track_download(artist=track.artist.name, title=track.title)
+    step()
+
+    job.refresh_from_db()
+    assert job.track_id == track.pk
+    assert job.status == DownloadJob.Status.COMPLETED
+    assert job.library_path == owned.path
+    assert job.status_reason == "the library already has this track"
     assert fake.stats.searches_posted == 0
