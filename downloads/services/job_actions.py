@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -79,30 +80,9 @@ def retry_job(job: DownloadJob) -> DownloadJob:
         return _retry_album_children(job)
     if job.status == Status.COMPLETED and job.kind == DownloadJob.Kind.TRACK:
         return download_again(job)
-    with one_live_job_per_track(job.track_id, other_than=job.pk):
-        moved = transition(
-            job.pk,
-            DownloadJob.TERMINAL_STATUSES,
-            Status.QUEUED,
-            attempts=0,
-            error="",
-            status_reason="",
-            next_attempt_at=None,
-            finished_at=None,
-            transfer_id="",
-            transfer_state="",
-            progress=0,
-            bytes_transferred=0,
-            search_id="",
-            tried_queries=[],
-            candidate=None,
-            local_path="",
-        )
-        if not moved:
-            raise InvalidTransition(f"job #{job.pk} changed while retrying; try again")
-        # Candidates that never got a chance stay pending; a fresh search will add new ones.
-        job.candidates.filter(state=Candidate.State.TRYING).update(state=Candidate.State.FAILED)
-    wake_engine()
+    # Candidates that never got a chance stay pending; a fresh search will add new ones.
+    job.candidates.filter(state=Candidate.State.TRYING).update(state=Candidate.State.FAILED)
+    back_to_queue(job, DownloadJob.TERMINAL_STATUSES, "", tried_queries=[])
     return _refetch(job)
 
 
@@ -203,12 +183,22 @@ def imported_file(job: DownloadJob) -> TrackFile | None:
 
 
 def restart(job: DownloadJob, reason: str, *, keep_queries: bool = False) -> None:
-    """A completed job back to the queue with a fresh set of attempts."""
+    """A completed job back to the queue: the next candidate if one is left (or the same
+    queries, with `keep_queries`), else a new search."""
     has_more = job.candidates.filter(state=Candidate.State.PENDING, rank__isnull=False).exists()
+    queries = job.tried_queries if (has_more or keep_queries) else []
+    back_to_queue(job, [Status.COMPLETED], reason, tried_queries=queries, library_path="")
+
+
+def back_to_queue(
+    job: DownloadJob, from_statuses: Iterable[str], reason: str, **fields: object
+) -> None:
+    """A finished job queued again with a fresh set of attempts and nothing of its last
+    transfer; refused when another job of the track is live, or the job changed meanwhile."""
     with one_live_job_per_track(job.track_id, other_than=job.pk):
         moved = transition(
             job.pk,
-            [Status.COMPLETED],
+            from_statuses,
             Status.QUEUED,
             attempts=0,
             error="",
@@ -222,8 +212,7 @@ def restart(job: DownloadJob, reason: str, *, keep_queries: bool = False) -> Non
             bytes_transferred=0,
             search_id="",
             local_path="",
-            library_path="",
-            tried_queries=job.tried_queries if (has_more or keep_queries) else [],
+            **fields,
         )
     if not moved:
         raise InvalidTransition(f"job #{job.pk} changed meanwhile; try again")
