@@ -79,6 +79,18 @@ def two_peers(tmp_path: Path) -> tuple[Network, Path, Path]:
     return network, first, second
 
 
+def own_and_monitor(audio: Path, folder: Path) -> Track:
+    """`audio` imported into the library as Nova – Lights, a track the user wants kept."""
+    owned = folder / "Nova - Lights.mp3"
+    folder.mkdir()
+    shutil.copyfile(audio, owned)
+    write_tags(owned, TagSet(title="Lights", artist="Nova"))
+    metadata_services.import_folder_now(str(folder))
+    track = Track.objects.get(title="Lights")
+    Track.objects.filter(pk=track.pk).update(monitored=True)
+    return track
+
+
 def test_wrong_file_on_a_completed_job_recycles_it_and_fetches_the_next_candidate(
     slskd_factory, worker, tmp_path
 ) -> None:
@@ -217,13 +229,7 @@ def test_an_upgrade_replaces_the_owned_mp3_once_and_never_again(
     peer = network.add_user("peer", upload_speed=5_000_000)
     peer.share("Music\\Nova\\Nova - Lights.flac", flac)
     peer.share("Music\\Nova MP3\\Nova - Lights.mp3", lossy)
-    owned = tmp_path / "own" / "Nova - Lights.mp3"
-    owned.parent.mkdir()
-    shutil.copyfile(lossy, owned)
-    write_tags(owned, TagSet(title="Lights", artist="Nova"))
-    metadata_services.import_folder_now(str(owned.parent))
-    track = Track.objects.get(title="Lights")
-    Track.objects.filter(pk=track.pk).update(monitored=True)
+    track = own_and_monitor(lossy, tmp_path / "own")
     assert Track.objects.cutoff_unmet().filter(pk=track.pk).exists()
     fake = slskd_factory(network)
     worker(fake)
@@ -258,13 +264,7 @@ def test_an_upgrade_that_finds_nothing_better_leaves_the_owned_file_alone(
     network = Network.build(tmp_path / "net")
     lossy = make_audio(tmp_path / "net" / "lights.mp3", seconds=SECONDS, seed=3, bitrate_kbps=320)
     network.add_user("peer", upload_speed=5_000_000).share("Music\\Nova\\Nova - Lights.mp3", lossy)
-    owned = tmp_path / "own" / "Nova - Lights.mp3"
-    owned.parent.mkdir()
-    shutil.copyfile(lossy, owned)
-    write_tags(owned, TagSet(title="Lights", artist="Nova"))
-    metadata_services.import_folder_now(str(owned.parent))
-    track = Track.objects.get(title="Lights")
-    Track.objects.filter(pk=track.pk).update(monitored=True)
+    track = own_and_monitor(lossy, tmp_path / "own")
     before = [(p, sha(p)) for p in library_audio()]
     fake = slskd_factory(network)
     worker(fake)
