@@ -11,7 +11,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from downloads.models import Candidate, DownloadJob, Peer, RejectedFile
-from downloads.services.transitions import cancel_remote_transfer, transition, wake_engine
+from downloads.services.transitions import (
+    NO_TRANSFER,
+    cancel_remote_transfer,
+    transition,
+    wake_engine,
+)
 from library import history
 from library.models import Track
 
@@ -76,10 +81,7 @@ def fail_candidate(
         error=reason,
         candidate=None,
         tried_queries=job.tried_queries if has_more else [],
-        transfer_id="",
-        transfer_state="",
-        progress=0,
-        bytes_transferred=0,
+        **NO_TRANSFER,
         local_path="",
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
         status_reason=f"{next_step}: {reason}"[:500],

@@ -12,6 +12,7 @@ from downloads.models import Candidate, DownloadJob, RejectedFile
 from downloads.services.engine_callbacks import fail_candidate
 from downloads.services.errors import DownloadError, InvalidTransition
 from downloads.services.transitions import (
+    NO_TRANSFER,
     cancel_remote_transfer,
     one_live_job_per_track,
     refuse_if_already_wanted,
@@ -34,10 +35,7 @@ def pause_job(job: DownloadJob) -> DownloadJob:
         Status.PAUSED,
         status_reason="paused by you",
         candidate=None,
-        transfer_id="",
-        transfer_state="",
-        progress=0,
-        bytes_transferred=0,
+        **NO_TRANSFER,
     )
     if not paused:
         raise InvalidTransition(f"job #{job.pk} is {job.status} and cannot be paused")
@@ -206,10 +204,7 @@ def back_to_queue(
             next_attempt_at=None,
             finished_at=None,
             candidate=None,
-            transfer_id="",
-            transfer_state="",
-            progress=0,
-            bytes_transferred=0,
+            **NO_TRANSFER,
             search_id="",
             local_path="",
             **fields,

@@ -20,6 +20,18 @@ from soulspot.lib.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 activity = logging.getLogger("soulspot.activity")
+# A job that lets go of its transfer (paused, failed over, queued again) keeps none of its figures.
+NO_TRANSFER: dict[str, object] = {
+    "transfer_id": "",
+    "transfer_state": "",
+    "progress": 0,
+    "bytes_transferred": 0,
+    "bytes_total": 0,
+    "speed_bps": 0,
+    "queue_position": None,
+    "queue_position_at": None,
+    "transfer_added_at": None,
+}
 Status = DownloadJob.Status
 
 
