@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 import httpx
 
+from soulspot.lib.http import http_client
+
 from .errors import (
     SlskdError,
     SlskdNotFound,
@@ -86,18 +88,18 @@ class BaseClient:
         self.timeout = float(timeout)
         self._sleep = sleep
         self._clock = clock
-        headers = {"User-Agent": user_agent, "Accept": "application/json"}
+        headers = {"Accept": "application/json"}
         if api_key:
             # Left out when empty: an slskd with authentication disabled needs no key.
             headers["X-API-Key"] = api_key
-        # Connecting should fail fast; a slow answer (a blocking legacy enqueue) may take longer.
-        limits = httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
-        self._http = httpx.Client(
-            base_url=self.base_url + API_PREFIX,
+        # Connecting fails fast; a slow answer (a blocking legacy enqueue) may take longer.
+        self._http = http_client(
+            timeout=self.timeout,
+            user_agent=user_agent,
             headers=headers,
-            timeout=limits,
-            transport=transport,
             follow_redirects=False,
+            base_url=self.base_url + API_PREFIX,
+            transport=transport,
         )
 
     def close(self) -> None:

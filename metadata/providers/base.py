@@ -14,8 +14,7 @@ import time
 import httpx
 from django.conf import settings
 
-# Connecting to a healthy service is quick; waiting long only delays the retry-later path.
-CONNECT_TIMEOUT_SECONDS = 5.0
+from soulspot.lib import http as lib_http
 
 
 class ProviderError(Exception):
@@ -54,14 +53,9 @@ def service_url(base_url: str) -> str:
 
 
 def http_client(timeout: float | None = None, **kwargs: object) -> httpx.Client:
-    """An httpx client with SoulSpot's User-Agent, bounded timeouts and redirects followed."""
+    """A provider's client: SoulSpot's User-Agent, bounded timeouts, redirects followed."""
     total = timeout if timeout is not None else timeout_seconds()
-    return httpx.Client(
-        timeout=httpx.Timeout(total, connect=min(total, CONNECT_TIMEOUT_SECONDS)),
-        headers={"User-Agent": user_agent()},
-        follow_redirects=True,
-        **kwargs,
-    )
+    return lib_http.http_client(timeout=total, user_agent=user_agent(), **kwargs)
 
 
 def is_transient_status(status_code: int) -> bool:

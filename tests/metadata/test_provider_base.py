@@ -8,6 +8,7 @@ import time
 import pytest
 
 from metadata.providers import base
+from soulspot.lib.http import CONNECT_TIMEOUT_SECONDS
 
 
 def test_http_client_sends_soulspots_user_agent_with_bounded_timeouts(settings) -> None:
@@ -23,7 +24,7 @@ def test_http_client_timeout_comes_from_settings(settings) -> None:
     settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 20
 
     with base.http_client() as client:
-        assert (client.timeout.read, client.timeout.connect) == (20, base.CONNECT_TIMEOUT_SECONDS)
+        assert (client.timeout.read, client.timeout.connect) == (20, CONNECT_TIMEOUT_SECONDS)
 
 
 def test_require_enabled_raises_the_given_unavailable_type(settings) -> None:
