@@ -79,6 +79,15 @@ def two_peers(tmp_path: Path) -> tuple[Network, Path, Path]:
     return network, first, second
 
 
+def acquired(fake, worker) -> DownloadJob:
+    """Nova – Lights wanted and brought into the library by the real worker."""
+    job = services.queue_track_download(artist="Nova", title="Lights", duration_ms=SECONDS * 1000)
+    worker(fake)
+    wait_for(lambda: finished(job.pk))
+    job.refresh_from_db()
+    return job
+
+
 def own_and_monitor(audio: Path, folder: Path) -> Track:
     """`audio` imported into the library as Nova – Lights, a track the user wants kept."""
     owned = folder / "Nova - Lights.mp3"
@@ -96,10 +105,7 @@ def test_wrong_file_on_a_completed_job_recycles_it_and_fetches_the_next_candidat
 ) -> None:
     network, first, second = two_peers(tmp_path)
     fake = slskd_factory(network)
-    job = services.queue_track_download(artist="Nova", title="Lights", duration_ms=SECONDS * 1000)
-    worker(fake)
-    wait_for(lambda: finished(job.pk))
-    job.refresh_from_db()
+    job = acquired(fake, worker)
     assert job.status == Status.COMPLETED and job.candidate.username == "fastpeer"
 
     services.reject_candidate(job, "a different song")
@@ -131,10 +137,7 @@ def test_download_again_enqueues_the_file_once_more_and_replaces_the_library_cop
 ) -> None:
     network, first, _ = two_peers(tmp_path)
     fake = slskd_factory(network)
-    job = services.queue_track_download(artist="Nova", title="Lights", duration_ms=SECONDS * 1000)
-    worker(fake)
-    wait_for(lambda: finished(job.pk))
-    job.refresh_from_db()
+    job = acquired(fake, worker)
     path = Path(job.library_path)
     old_inode = path.stat().st_ino
 
@@ -195,10 +198,7 @@ def test_a_truncated_file_is_found_by_the_scan_and_re_downloaded_to_the_same_pat
 ) -> None:
     network, first, _ = two_peers(tmp_path)
     fake = slskd_factory(network)
-    job = services.queue_track_download(artist="Nova", title="Lights", duration_ms=SECONDS * 1000)
-    worker(fake)
-    wait_for(lambda: finished(job.pk))
-    job.refresh_from_db()
+    job = acquired(fake, worker)
     path = Path(job.library_path)
     with path.open("r+b") as handle:
         handle.truncate(path.stat().st_size // 3)
