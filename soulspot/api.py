@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 
-from accounts.auth import API_AUTH
+from accounts.auth import API_AUTH, ApiKeyAuth
 from soulspot import health
 from soulspot.lib.errors import SoulSpotError
 
@@ -36,7 +36,7 @@ class CheckOut(Schema):
 
 class ReadinessOut(Schema):
     status: str
-    checks: dict[str, CheckOut]
+    checks: dict[str, CheckOut] | None = None
 
 
 @api.get("/health", auth=None, response=HealthOut, tags=["health"], summary="Liveness")
@@ -49,13 +49,21 @@ def liveness(request: HttpRequest) -> dict:
     "/health/ready",
     auth=None,
     response={200: ReadinessOut, 503: ReadinessOut},
+    exclude_none=True,
     tags=["health"],
     summary="Readiness",
 )
 def ready(request: HttpRequest) -> Status:
-    """Database, worker heartbeat, slskd connection and free space; 503 names what is wrong."""
+    """Database, worker heartbeat, slskd connection and free space; 503 when any is wrong.
+
+    Anyone may ask (container health checks carry no credentials) but only an authenticated
+    caller sees the checks: they name hosts, folders and versions an attacker would like to know.
+    """
     ok, checks = health.readiness()
-    return Status(200 if ok else 503, {"status": "ready" if ok else "not_ready", "checks": checks})
+    body = {"status": "ready" if ok else "not_ready"}
+    if request.user.is_authenticated or ApiKeyAuth()(request):
+        body["checks"] = checks
+    return Status(200 if ok else 503, body)
 
 
 @api.exception_handler(SoulSpotError)

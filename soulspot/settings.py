@@ -52,6 +52,17 @@ try:
     CSRF_TRUSTED_ORIGINS = [
         o for o in env_str("SOULSPOT_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
     ]
+    # Exposure. The Host names the web server answers to: unset means the loopback names while
+    # SoulSpot listens on loopback only (no DNS rebinding from a web page), and any name once it
+    # listens on the network (SOULSPOT_HOST=0.0.0.0, as in Docker), where the user sets it.
+    ALLOWED_HOSTS = [h.strip() for h in env_str("SOULSPOT_ALLOWED_HOSTS").split(",") if h.strip()]
+    if not ALLOWED_HOSTS:
+        loopback = SOULSPOT_HOST in {"127.0.0.1", "localhost", "::1"}
+        ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"] if loopback else ["*"]
+    # Behind a TLS-terminating reverse proxy: trust its X-Forwarded-Proto, send cookies only over
+    # HTTPS and ask browsers to keep to HTTPS (HSTS). Never set it without such a proxy: the
+    # header would then come from anyone.
+    SOULSPOT_BEHIND_HTTPS_PROXY = env_bool("SOULSPOT_BEHIND_HTTPS_PROXY", False)
     SOULSPOT_LOG_LEVEL = env_str("SOULSPOT_LOG_LEVEL", "INFO").upper()
     TIME_ZONE = env_str("TZ") or "UTC"
     # Readiness fails when the music dir has less free space than this.
@@ -123,10 +134,6 @@ except ConfigError as exc:
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
     raise SystemExit(2) from None
 
-ALLOWED_HOSTS = [
-    "*"
-]  # single-user service behind the user's own network; Host is not trusted for anything
-
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -150,6 +157,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "soulspot.lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +257,42 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if SOULSPOT_BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+# No inline script anywhere (pages load static files only), so a script injected into a page
+# cannot run. Inline styles stay allowed: templates use style="" attributes, which run no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# A music manager needs none of the browser's powerful features; deny them to any page content.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # django-q2 with the ORM broker: no Redis, the queue lives in our own database.
 Q_CLUSTER = {

@@ -5,9 +5,17 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.test import Client
 
 from fakes.slskd import FakeSlskd
 from soulspot.tasks import heartbeat
+
+
+@pytest.fixture
+def client(settings) -> Client:
+    """Readiness shows its checks to authenticated callers; the environment key needs no rows."""
+    settings.SOULSPOT_API_KEY = "readiness-test-key"
+    return Client(headers={"X-API-Key": "readiness-test-key"})
 
 
 @pytest.fixture

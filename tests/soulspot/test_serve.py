@@ -48,13 +48,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+# Readiness shows its checks only to an authenticated caller.
+READY_KEY = {"X-API-Key": "serve-test-key"}
+
+
 def _wait_ready(url: str, process: subprocess.Popen, timeout: float = 60) -> dict:
     deadline = time.monotonic() + timeout
     body: dict = {}
     while time.monotonic() < deadline:
         assert process.poll() is None, "serve exited early"
         try:
-            response = httpx.get(url + "/api/health/ready", timeout=2)
+            response = httpx.get(url + "/api/health/ready", headers=READY_KEY, timeout=2)
             body = response.json()
             if body["checks"]["worker"]["ok"]:
                 return body
@@ -69,6 +73,7 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
     env.update(SOULSPOT_DATA_DIR=str(tmp_path / "data"), SOULSPOT_PORT=str(port))
+    env.update(SOULSPOT_API_KEY=READY_KEY["X-API-Key"])
     process = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--web-workers", "1"],
         cwd=ROOT,
