@@ -74,7 +74,11 @@ def read_audio(path: Path, fileobj: BinaryIO | None = None) -> AudioInfo:
     length = getattr(audio.info, "length", 0) or 0
     if length <= 0:
         raise UnreadableAudio(path, "no audio stream (duration is 0)")
-    return _info_from(path, size, audio, length)
+    info = _info_from(path, size, audio, length)
+    problem = implausible_stream(info)
+    if problem:
+        raise UnreadableAudio(path, f"damaged header: {problem}")
+    return info
 
 
 def open_mutagen(path: Path, fileobj: BinaryIO | None = None) -> Any:
@@ -131,6 +135,32 @@ def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
         is_vbr=_is_vbr(fmt, info),
         tags=tagset_from_mutagen(audio),
     )
+
+
+# What real audio files can be. A header outside these bounds is damaged, and its numbers must
+# not reach the database (a 40-million-second duration overflowed PostgreSQL's integer column
+# and aborted a whole scan).
+MAX_DURATION_MS = 24 * 60 * 60 * 1000
+SAMPLE_RATES = range(8_000, 768_000 + 1)
+MAX_BITRATE_KBPS = 50_000  # DSD256 stereo is about 22,600 kbps
+MAX_BIT_DEPTH = 64
+MAX_CHANNELS = 64
+
+
+def implausible_stream(info: AudioInfo) -> str:
+    """Why these stream facts cannot be true of a real file; empty when they can."""
+    if info.duration_ms > MAX_DURATION_MS:
+        hours = info.duration_ms / 3_600_000
+        return f"it says the audio lasts {hours:,.0f} hours (more than 24)"
+    if info.sample_rate is not None and info.sample_rate not in SAMPLE_RATES:
+        return f"it says the sample rate is {info.sample_rate:,} Hz (8 kHz to 768 kHz is real)"
+    if info.bitrate is not None and not 0 < info.bitrate <= MAX_BITRATE_KBPS:
+        return f"it says the bitrate is {info.bitrate:,} kbps"
+    if info.bit_depth is not None and not 0 < info.bit_depth <= MAX_BIT_DEPTH:
+        return f"it says samples are {info.bit_depth} bits"
+    if info.channels is not None and not 0 <= info.channels <= MAX_CHANNELS:
+        return f"it says there are {info.channels} channels"
+    return ""
 
 
 def _is_vbr(fmt: str, info: Any) -> bool:
