@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, SetupClaim
 
 
 @admin.register(ApiKey)
@@ -36,3 +36,20 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset) -> None:
         updated = queryset.update(revoked=True)
         messages.success(request, f"Revoked {updated} key(s).")
+
+
+@admin.register(SetupClaim)
+class SetupClaimAdmin(admin.ModelAdmin):
+    """Read-only record of the first-run setup; deleting it does not reopen setup while an
+    account exists."""
+
+    list_display = ["username", "claimed_at"]
+    list_filter = ["claimed_at"]
+    search_fields = ["username"]
+    readonly_fields = ["username", "claimed_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SetupClaim | None = None) -> bool:
+        return False

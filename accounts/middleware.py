@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from accounts.setup_token import setup_done
 
 # The API answers 401 JSON itself (ninja auth), and static files need no session.
 _OPEN_PREFIXES = ("/api/", "/static/")
@@ -37,7 +38,8 @@ class FirstRunSetupMiddleware:
 
     @classmethod
     def _needs_setup(cls) -> bool:
-        # Once an account exists it is never "un-setup" for the life of the process.
+        # Only "done" is remembered: it never reverts, so a stale "not done" in another process
+        # costs one redirect, and the setup view itself decides from the database.
         if not cls._setup_done:
-            cls._setup_done = get_user_model().objects.exists()
+            cls._setup_done = setup_done()
         return not cls._setup_done

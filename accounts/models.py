@@ -46,3 +46,22 @@ class ApiKey(models.Model):
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
         key = cls.objects.create(name=name, prefix=raw[:8], hashed_key=hash_key(raw))
         return key, raw
+
+
+class SetupClaim(models.Model):
+    """First-run setup happened. There is only ever one row (pk 1), so of concurrent setup
+    requests exactly one can insert it; the first account is created in the same transaction."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    username = models.CharField(max_length=150)
+    claimed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="setup_claim_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return f"setup by {self.username} at {self.claimed_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from soulspot.lib.env import (
@@ -129,6 +130,16 @@ try:
     )
     SOULSPOT_SCAN_LEASE_SECONDS = 120
     SOULSPOT_SCAN_SLICE_SECONDS = 300
+
+    # Access: first-run setup token and login throttling (django-axes).
+    # The one-time token `serve` prints; whoever can read it owns the instance.
+    SOULSPOT_SETUP_TOKEN_FILE = DATA_DIR / "setup_token"
+    SOULSPOT_LOGIN_FAILURE_LIMIT = env_int(
+        "SOULSPOT_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000
+    )
+    SOULSPOT_LOGIN_LOCKOUT_MINUTES = env_int(
+        "SOULSPOT_LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
+    )
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
@@ -146,6 +157,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_q",
     "ninja",
+    "axes",
     "soulspot",
     "accounts",
     "library",
@@ -169,6 +181,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees every response: turns a locked-out attempt into the 429 page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "soulspot.urls"
@@ -253,6 +267,24 @@ STORAGES = {
 # Serve straight from the finders in development and tests so `collectstatic` is never required.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Login throttling (django-axes). After SOULSPOT_LOGIN_FAILURE_LIMIT failures for one username
+# or from one address (wrong API keys count too), every attempt from it is refused until
+# SOULSPOT_LOGIN_LOCKOUT_MINUTES have passed since the lockout, the right password included.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = SOULSPOT_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SOULSPOT_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = "accounts.throttle.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# Attempts during a lockout must not extend it, or a steady attacker locks the owner out forever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR: X-Forwarded-For is only trustworthy behind a known proxy.
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True

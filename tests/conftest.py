@@ -43,6 +43,12 @@ def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.METADATA_PROVIDERS_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _isolated_setup_token(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test has its own setup token file, never the developer's data dir."""
+    settings.SOULSPOT_SETUP_TOKEN_FILE = tmp_path_factory.mktemp("data") / "setup_token"
+
+
 @pytest.fixture
 def user(db, django_user_model):
     return django_user_model.objects.create_superuser("owner", password="correct-horse-battery")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.setup_token import ensure_setup_token
 from soulspot.lib.processes import ChildProcess
 from soulspot.lib.queue import enqueue
 from soulspot.lib.schedules import sync_schedules
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         ensure_port_free(host, port)
         call_command("migrate", interactive=False, verbosity=0)
         names = sync_schedules()
+        if token := ensure_setup_token():
+            url = f"http://{host}:{port}/setup/"
+            self.stdout.write(f"First-run setup: open {url} and enter the setup token {token}")
         enqueue("soulspot.tasks.heartbeat")  # readiness turns green as soon as the worker is up
         enqueue("downloads.tasks.pump_engine")  # pick up where a previous run stopped
         self.stdout.write(f"schedules: {', '.join(names)}")

@@ -1,0 +1,69 @@
+"""Login throttling glue for django-axes: who is counted, and what a locked-out client sees.
+
+Axes records failures (wrong passwords on the login and admin forms, wrong `X-API-Key` values)
+in its database tables and refuses every attempt while a username or an address is over the
+limit. These callables are named in settings (`AXES_*`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+# The username recorded for a wrong API key: keys have no owner name to count them by, so the
+# API path locks by address only (see `lockout_parameters`).
+API_KEY_USERNAME = "(api key)"
+_API_PREFIX = "/api/"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address failures are counted against: the TCP peer, never a client-sent header."""
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_parameters(request_or_attempt: object, credentials: dict | None = None) -> list:
+    """A username or an address over the limit is locked; API keys count by address only.
+
+    Counting wrong keys by a shared username would let anyone lock every key holder out.
+    """
+    if getattr(request_or_attempt, "path_info", "").startswith(_API_PREFIX):
+        return ["ip_address"]
+    return ["username", "ip_address"]
+
+
+def lockout_seconds_left(request: HttpRequest, username: str | None = None) -> int:
+    """Seconds until the newest counted failure for this address or username expires."""
+    lockout = settings.AXES_COOLOFF_TIME
+    match = Q(ip_address=client_ip(request))
+    if username:
+        match |= Q(username=username)
+    latest = AccessAttempt.objects.filter(match).aggregate(latest=Max("attempt_time"))["latest"]
+    if latest is None:
+        return int(lockout.total_seconds())
+    left = (latest + lockout - timezone.now()).total_seconds()
+    return max(1, math.ceil(left))
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """429 with a message that says when to try again: JSON for the API, a page otherwise."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    seconds = lockout_seconds_left(request, username)
+    minutes = math.ceil(seconds / 60)
+    message = (
+        f"Too many failed sign-in attempts. Sign-in is blocked for {minutes} more "
+        f"minute{'s' if minutes != 1 else ''}, even with the right password."
+    )
+    if request.path_info.startswith(_API_PREFIX):
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "accounts/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
