@@ -283,7 +283,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 # Attempts during a lockout must not extend it, or a steady attacker locks the owner out forever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-# The client address is REMOTE_ADDR: X-Forwarded-For is only trustworthy behind a known proxy.
+# The client address is REMOTE_ADDR, or the proxy's own X-Forwarded-For entry behind it.
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30

@@ -99,3 +99,47 @@ def test_the_admin_login_is_locked_too(client, user) -> None:
     assert response.status_code == 429
     assert LOCKED in response.content
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_each_forwarded_client_is_counted_apart(client, user, settings) -> None:
+    settings.SOULSPOT_BEHIND_HTTPS_PROXY = True
+    for n in range(5):
+        client.post(
+            "/login/",
+            {"username": f"guess{n}", "password": "guess"},
+            REMOTE_ADDR="10.9.9.9",
+            # A client-chosen first entry changes nothing: the proxy's last entry counts.
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7",
+        )
+    locked = client.post(
+        "/login/",
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        "/login/",
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("behind_proxy", [False, True])
+def test_a_forged_or_garbage_forwarded_header_does_not_dodge_the_lockout(
+    client, user, settings, behind_proxy: bool
+) -> None:
+    settings.SOULSPOT_BEHIND_HTTPS_PROXY = behind_proxy
+    for n in range(5):
+        response = client.post(
+            "/login/",
+            {"username": f"guess{n}", "password": "guess"},
+            REMOTE_ADDR="10.8.8.8",
+            HTTP_X_FORWARDED_FOR="not-an-address" if behind_proxy else f"1.2.3.{n}",
+        )
+        assert response.status_code in (200, 429)
+    assert _login(client, ip="10.8.8.8").status_code == 429
