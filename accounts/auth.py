@@ -51,8 +51,13 @@ class ApiKeyAuth(APIKeyHeader):
         return name
 
 
+def is_environment_key(key: str) -> bool:
+    """The `SOULSPOT_API_KEY` value: the one key that can be checked without the database."""
+    return bool(settings.SOULSPOT_API_KEY) and constant_time_compare(key, settings.SOULSPOT_API_KEY)
+
+
 def _key_name(key: str) -> str | None:
-    if settings.SOULSPOT_API_KEY and constant_time_compare(key, settings.SOULSPOT_API_KEY):
+    if is_environment_key(key):
         return "environment key"
     api_key = ApiKey.objects.matching(key).first()
     if api_key is None:
