@@ -53,3 +53,48 @@ def downloads_dir() -> Path | None:
     """slskd's downloads folder as this process sees it; None when not configured."""
     configured = settings.SLSKD_DOWNLOADS_DIR
     return Path(configured) if configured else None
+
+
+def import_dirs() -> list[Path]:
+    """The folders a network-started import may take files from (`SOULSPOT_IMPORT_DIRS`), plus
+    the library itself (adopting files already there), symlinks resolved."""
+    configured = [Path(folder).resolve() for folder in settings.SOULSPOT_IMPORT_DIRS]
+    return [*configured, music_dir()]
+
+
+def is_inside(path: Path, folders: list[Path]) -> bool:
+    """Is `path` (already resolved) one of `folders` or below one of them?"""
+    return any(path == folder or path.is_relative_to(folder) for folder in folders)
+
+
+class OutsideLibrary(OSError):
+    """A move was asked for a file whose real location is outside SoulSpot's folders.
+
+    An OSError, so every mover's existing "this one file could not be moved" handling reports
+    it on that file and goes on with the others.
+    """
+
+
+def managed_dirs() -> list[Path]:
+    """The folders SoulSpot may move files within: library, recycle, quarantine, staging."""
+    return [
+        music_dir(),
+        recycle_dir().resolve(),
+        quarantine_dir().resolve(),
+        staging_dir().resolve(),
+    ]
+
+
+def ensure_managed(path: Path | str) -> Path:
+    """`path` unchanged, or OutsideLibrary when it (or a symlink on the way) leads outside.
+
+    Every mover (recycle, duplicate resolution, rename, import destination) calls this first:
+    a symlink inside the music folder must never make SoulSpot move a file that lives
+    elsewhere (issue 10, finding 2).
+    """
+    real = Path(path).resolve()
+    if not is_inside(real, managed_dirs()):
+        raise OutsideLibrary(
+            f"{path} leads outside the music folder (to {real}); SoulSpot leaves it alone"
+        )
+    return Path(path)

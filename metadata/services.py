@@ -40,7 +40,11 @@ __all__ = [
 
 
 def start_folder_import(path: str, *, keep_source: bool = False) -> ImportBatch:
-    """Queue the import of a folder (or one file); raises ImportRefused with the reason."""
+    """Queue the import of a folder (or one file) inside an import folder (the API and page).
+
+    Raises ImportRefused with the reason; a path outside every import folder gets the same
+    answer whether or not it exists.
+    """
     source = adopt.check_source(path)
     with transaction.atomic():
         batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source)
@@ -76,8 +80,12 @@ def resume_folder_imports(batch_ids: list[int]) -> int:
 def import_folder_now(
     path: str, *, keep_source: bool = False, progress: Progress | None = None
 ) -> ImportBatch:
-    """Import a folder inline (the management command): create, claim and run a batch."""
-    source = adopt.check_source(path)
+    """Import a folder inline (the management command): create, claim and run a batch.
+
+    Any folder is accepted: only the operator at the server's shell runs the command, and
+    they can read and copy those files anyway. Symlinks inside it are still not followed.
+    """
+    source = adopt.check_source(path, anywhere=True)
     batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source)
     return run_folder_import(batch.pk, progress=progress) or batch
 

@@ -16,6 +16,7 @@ from soulspot.lib.env import (
     env_bool,
     env_int,
     env_path,
+    env_paths,
     env_str,
     env_url,
     persistent_secret,
@@ -106,6 +107,15 @@ try:
     # Importer: a download whose length differs from the wanted track's by more than this
     # many seconds fails verification.
     SOULSPOT_IMPORT_DURATION_TOLERANCE_S = 3
+
+    # Import sources (issue 10). Folder imports started over the network (API, /imports/ page)
+    # take files only from inside these folders, symlinks resolved: anything else could read or
+    # move any file the service can reach. Default: slskd's downloads folder and <data>/import.
+    SOULSPOT_IMPORT_DIRS = env_paths("SOULSPOT_IMPORT_DIRS") or [
+        p for p in (SLSKD_DOWNLOADS_DIR, DATA_DIR / "import") if p is not None
+    ]
+    if not env_str("SOULSPOT_IMPORT_DIRS"):
+        (DATA_DIR / "import").mkdir(exist_ok=True)
 
     # Metadata providers. Base URLs are settings so tests and the demo can point them at fakes.
     METADATA_PROVIDERS_ENABLED = env_bool("SOULSPOT_METADATA_PROVIDERS", True)

@@ -23,7 +23,8 @@ from library.naming import UnsafePath
 from library.naming import scheme as naming_scheme
 from library.quality import AUDIO_EXTENSIONS
 from library.tagging import TaggingError
-from metadata.importer import identify, landing, paths, pipeline
+from metadata.importer import identify, journal, landing, paths, pipeline
+from metadata.importer.reservations import Reservations
 from metadata.models import ImportBatch, ImportItem
 from soulspot.lib.errors import SoulSpotError
 
@@ -41,31 +42,84 @@ class ImportRefused(SoulSpotError):
     """The folder cannot be imported (400); the message says why."""
 
 
-def check_source(path: str) -> Path:
-    """The folder or file to import, or ImportRefused with a reason a user understands."""
-    source = Path(path.strip()).expanduser() if path and path.strip() else None
-    if source is None or not source.is_absolute():
+NOT_ALLOWED = "not inside an import folder"
+
+
+def check_source(path: str, *, anywhere: bool = False) -> Path:
+    """The folder or file to import, resolved, or ImportRefused with a reason a user understands.
+
+    Imports started over the network must name a place inside an import folder
+    (`SOULSPOT_IMPORT_DIRS`, symlinks resolved); anything else gets one answer, whatever is
+    there, so the API cannot be used to learn which paths exist. `anywhere` is for the
+    operator's own `manage.py import`, who can read those paths at the shell anyway.
+    """
+    source = _absolute(path, expand_user=anywhere)
+    if source is None and not anywhere:
+        raise ImportRefused(NOT_ALLOWED)
+    if source is None:
         raise ImportRefused("Give the absolute path of a folder (or file) on the server.")
-    if not source.exists():
+    real = source.resolve(strict=False)
+    if not anywhere and not library_paths.is_inside(real, library_paths.import_dirs()):
+        raise ImportRefused(NOT_ALLOWED)
+    if not real.exists():
         raise ImportRefused(f"{source} does not exist (or SoulSpot cannot see it).")
-    real, music = source.resolve(), library_paths.music_dir()
+    music = library_paths.music_dir()
     if real != music and music.is_relative_to(real):
         raise ImportRefused(f"{source} contains the music library; pick a folder inside it.")
     if not os.access(real, os.R_OK):
         raise ImportRefused(f"SoulSpot may not read {source}.")
-    return source
+    return real
 
 
-def audio_files(root: Path) -> Iterator[Path]:
-    """Audio files under `root` in a stable order, skipping hidden files and folders."""
+def _absolute(path: str, *, expand_user: bool) -> Path | None:
+    """`path` as an absolute Path, or None (empty, relative, "~" over the network, NUL)."""
+    text = (path or "").strip()
+    if not text or "\x00" in text:
+        return None
+    source = Path(text).expanduser() if expand_user else Path(text)
+    return source if source.is_absolute() else None
+
+
+def audio_files(root: Path, refused: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
+    """Audio files under `root` in a stable order, skipping hidden files and folders.
+
+    Symlinks are never followed: one could lead to any file the service can read, and
+    importing moves (deletes) the source. Each symlinked audio file, and each symlinked folder
+    leading outside `root`, is added to `refused` with the reason, so the user sees it.
+    """
+    refused = [] if refused is None else refused
     if root.is_file():
         yield root
         return
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+    real_root = root.resolve()
+    for folder, subfolders, names in os.walk(root):  # followlinks=False
+        kept = []
+        for name in sorted(d for d in subfolders if not d.startswith(".")):
+            path = Path(folder) / name
+            if not path.is_symlink():
+                kept.append(name)
+            elif not _leads_inside(path, real_root):  # one inside is walked where it really is
+                refused.append((path, _link_reason(path)))
+        subfolders[:] = kept
         for name in sorted(names):
-            if not name.startswith(".") and Path(name).suffix[1:].lower() in AUDIO_EXTENSIONS:
-                yield Path(folder) / name
+            if name.startswith(".") or Path(name).suffix[1:].lower() not in AUDIO_EXTENSIONS:
+                continue
+            path = Path(folder) / name
+            if path.is_symlink():
+                refused.append((path, _link_reason(path)))
+            else:
+                yield path
+
+
+def _leads_inside(link: Path, real_root: Path) -> bool:
+    return link.resolve(strict=False).is_relative_to(real_root)
+
+
+def _link_reason(link: Path) -> str:
+    return (
+        f"a symbolic link (to {link.resolve(strict=False)}); SoulSpot imports only real files "
+        "inside the import folder and never follows links"
+    )
 
 
 def claim(batch_id: int, *, resume: bool = False) -> bool:
@@ -86,9 +140,11 @@ def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     keep = batch.keep_source and not paths.real(root).is_relative_to(library_paths.music_dir())
     unfinished = list(batch.items.exclude(state__in=ImportItem.FINAL_STATES).order_by("pk"))
     handled = set(batch.items.values_list("source_path", flat=True))
-    new_files = [p for p in audio_files(root) if str(p) not in handled]
+    refused: list[tuple[Path, str]] = []
+    new_files = [p for p in audio_files(root, refused) if str(p) not in handled]
+    refused = [(p, why) for p, why in refused if str(p) not in handled]
     _recount(batch)  # the items are the truth; counters of a run that died may lag behind
-    batch.total = batch.done + len(unfinished) + len(new_files)
+    batch.total = batch.done + len(unfinished) + len(new_files) + len(refused)
     _flush(batch)
     template = {
         "keep_source": keep,
@@ -97,13 +153,18 @@ def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
         "lookup": identify.Lookup(),
         "scheme": naming_scheme.templates(),
     }
+    reservations = Reservations()
     with landing.Lander() as lander:
         chunk = _Chunk(batch, progress, lander)
+        for path, reason in refused:
+            chunk.skip(ImportItem(batch=batch, source_path=str(path)), reason)
         for item in unfinished:
-            chunk.add(pipeline.Request(Path(item.source_path), item, **template))
+            chunk.add_unless_reserved(
+                pipeline.Request(Path(item.source_path), item, **template), reservations
+            )
         for path in new_files:
             item = ImportItem(batch=batch, source_path=str(path))  # saved when it has news
-            chunk.add(pipeline.Request(path, item, **template))
+            chunk.add_unless_reserved(pipeline.Request(path, item, **template), reservations)
         chunk.land()
         chunk.counted(lander.drain())
     return finish(batch)
@@ -141,6 +202,20 @@ class _Chunk:
             self.pending.append(prepared)
             if len(self.pending) >= CHUNK_SIZE:
                 self.land()
+
+    def add_unless_reserved(self, request: pipeline.Request, reservations: Reservations) -> None:
+        """Add the file, unless a live download job is working on it: it is left in place
+        for the job (issue 10, finding 13) and reported as skipped."""
+        holder = reservations.holder(request.source)
+        if holder is None:
+            self.add(request)
+        else:
+            self.skip(request.item, f"belongs to {holder}; left in place for it")
+
+    def skip(self, item: ImportItem, reason: str) -> None:
+        """Record a file the batch leaves where it is, with the reason."""
+        journal.save(item, state=State.SKIPPED, reason=reason[:1000])
+        self._count(State.SKIPPED)
 
     def land(self) -> None:
         """Send the pending chunk on its way (and count the one that landed before it)."""

@@ -61,6 +61,20 @@ def env_path(name: str, default: Path | None = None) -> Path | None:
     return Path(value).expanduser().resolve() if value else default
 
 
+def env_paths(name: str) -> list[Path]:
+    """Colon-separated absolute paths (like PATH); empty when unset. A relative entry is a
+    mistake (relative to what?), so it stops SoulSpot with the variable's name."""
+    paths = []
+    for part in env_str(name).split(":"):
+        if not part.strip():
+            continue
+        path = Path(part.strip()).expanduser()
+        if not path.is_absolute():
+            raise ConfigError(f"{name} must list absolute paths separated by ':' (got {part!r})")
+        paths.append(path.resolve())
+    return paths
+
+
 def writable_dir(name: str, path: Path) -> Path:
     """Create `path` if needed and prove we can write to it."""
     try:

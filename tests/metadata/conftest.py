@@ -16,6 +16,7 @@ from tests.metadata.support import FORMATS, LENGTH_MS, PLAIN, SECONDS, SYNCED, D
 def dirs(settings, tmp_path: Path) -> Dirs:
     settings.DATA_DIR = tmp_path / "data"
     settings.SLSKD_DOWNLOADS_DIR = tmp_path / "downloads"
+    settings.SOULSPOT_IMPORT_DIRS = [tmp_path / "downloads", tmp_path / "data" / "import"]
     settings.SOULSPOT_QUARANTINE_DIR = settings.DATA_DIR / "quarantine"
     settings.SOULSPOT_RECYCLE_DIR = settings.DATA_DIR / "recycle"
     settings.SOULSPOT_STAGING_DIR = Path(settings.MUSIC_DIR).resolve() / ".soulspot-staging"

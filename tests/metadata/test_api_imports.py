@@ -45,7 +45,8 @@ def test_starting_an_import_queues_a_batch(api_client, dirs, monkeypatch) -> Non
 
 
 def test_a_bad_path_is_refused_with_the_reason(api_client, dirs) -> None:
-    response = post(api_client, "/api/metadata/imports", {"path": "/no/such/folder"})
+    missing = str(dirs.downloads / "no-such-folder")
+    response = post(api_client, "/api/metadata/imports", {"path": missing})
 
     assert response.status_code == 400
     assert "does not exist" in response.json()["detail"]

@@ -214,17 +214,29 @@ def test_the_task_runs_a_queued_batch(dirs, audio_sources, monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("path", "problem"),
-    [("", "absolute path"), ("music", "absolute path"), ("/nonexistent/x", "does not exist")],
+    [
+        ("", "not inside an import folder"),
+        ("music", "not inside an import folder"),
+        ("/nonexistent/x", "not inside an import folder"),
+        ("{downloads}/gone", "does not exist"),
+    ],
 )
 def test_unusable_paths_are_refused_with_a_reason(path, problem, dirs) -> None:
     with pytest.raises(ImportRefused, match=problem):
-        services.start_folder_import(path)
+        services.start_folder_import(path.format(downloads=dirs.downloads))
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_command_explains_what_is_wrong_with_any_path(dirs) -> None:
+    for path, problem in [("", "absolute path"), ("/nonexistent/x", "does not exist")]:
+        with pytest.raises(ImportRefused, match=problem):
+            services.import_folder_now(path)
     assert not ImportBatch.objects.exists()
 
 
 def test_a_folder_containing_the_library_is_refused(dirs) -> None:
     with pytest.raises(ImportRefused, match="contains the music library"):
-        services.start_folder_import(str(dirs.music.parent))
+        services.import_folder_now(str(dirs.music.parent))
 
 
 def test_the_management_command_imports_inline_with_progress(dirs, audio_sources) -> None:

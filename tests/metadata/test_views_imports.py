@@ -63,10 +63,20 @@ def test_starting_an_import_queues_it_and_shows_its_page(
 
 
 def test_a_refused_folder_shows_the_reason_in_the_form(logged_in_client, dirs) -> None:
-    response = logged_in_client.post(reverse("metadata:start"), {"path": "/no/such/dir"})
+    missing = str(dirs.downloads / "no-such-dir")
+    response = logged_in_client.post(reverse("metadata:start"), {"path": missing})
 
     assert response.status_code == 400
     assert "does not exist" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/etc", "/no/such/dir", "~", "/proc/self/environ"])
+def test_the_page_refuses_a_folder_outside_the_import_folders(logged_in_client, dirs, path) -> None:
+    response = logged_in_client.post(reverse("metadata:start"), {"path": path})
+
+    assert response.status_code == 400
+    assert "not inside an import folder" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
