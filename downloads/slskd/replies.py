@@ -213,6 +213,7 @@ class Transfer:
     ended_at: datetime | None = None
     attempts: int = 0
     removed: bool = False
+    batch_id: str | None = None  # 0.26+: the batch it was enqueued in
 
     @classmethod
     def from_api(cls, data: dict, username: str = "") -> Transfer:
@@ -233,6 +234,7 @@ class Transfer:
             ended_at=as_datetime(data.get("endedAt")),
             attempts=as_int(data.get("attempts")),
             removed=as_bool(data.get("removed")),
+            batch_id=as_str(data.get("batchId")) or None,
         )
 
     @property
