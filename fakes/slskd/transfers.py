@@ -149,7 +149,10 @@ class TransferEngine:
         try:
             time.sleep(self.fake.config.enqueue_post_hold)
             self._require_online(username)
-            enqueued, skipped = self.insert(username, files, initial="Queued, Locally")
+            refused = self._scripted_refusals(username, files)
+            accepted = [(name, size) for name, size in files if name not in refused]
+            enqueued, skipped = self.insert(username, accepted, initial="Queued, Locally")
+            skipped += refused
             # the reply shows the records as inserted, before any worker moves them on
             enqueued_json = [t.to_json(utc_kind=True) for t in enqueued]
             self.start_workers(enqueued)
@@ -178,6 +181,12 @@ class TransferEngine:
         if errors:
             return message(500, "One or more errors occurred. (" + ") (".join(errors) + ")")
         return empty(201)
+
+    def _scripted_refusals(self, username: str, files: list[tuple[str, int]]) -> list[str]:
+        """Shares with `enqueue_error`: refused at enqueue (the reason shows only in batches)."""
+        user = self.fake.network.user(username)
+        scripted = {f.remote for f in user.files if f.enqueue_error} if user else set()
+        return [name for name, _ in files if name in scripted]
 
     def require_connected(self) -> None:
         if not self.fake.connected:
