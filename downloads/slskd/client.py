@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,27 @@ from . import destination, download_paths
 from .base import DEFAULT_USER_AGENT, logger, segment
 from .budget import SearchBudget
 from .errors import SlskdError, SlskdNotFound, SlskdUnauthorized, SlskdUnreachable
-from .replies import AppState, Event, HealthResult, Transfer, as_datetime, as_int, as_str
+from .replies import (
+    RETRY_MAX_DELAY,
+    AppState,
+    Event,
+    HealthResult,
+    Transfer,
+    as_datetime,
+    as_int,
+    as_str,
+)
 from .search_api import SearchMixin
 from .transfer_api import TransferMixin
 
 HEALTH_TIMEOUT = 5.0
-EVENT_PAGE_SIZE = 100
-EVENT_PAGES = 5
+EVENT_PAGE_SIZE = 500
+# Events older than this are not looked at (unless the transfer says when it ended).
+EVENT_LOOKBACK = timedelta(days=1)
+# A backstop against a daemon whose timestamps never get older: 100,000 events.
+EVENT_MAX_PAGES = 200
+# slskd stamps the event with the transfer's end; allow for clocks and the move after it.
+EVENT_SLACK = timedelta(minutes=5)
 DOWNLOAD_COMPLETE = "DownloadFileComplete"
 # Shared by every client built without a budget (tests, scripts): one window per process.
 _PROCESS_BUDGET = SearchBudget()
@@ -128,6 +143,15 @@ class SlskdClient(SearchMixin, TransferMixin):
         """How many attempts slskd makes per download (0.26+ retries; 1 before)."""
         return max(as_int(self._option("transfers", "download", "retry", "attempts"), 1), 1)
 
+    def download_retry_max_delay(self) -> timedelta:
+        """slskd's longest wait between two attempts (`retry.maxDelay`, milliseconds)."""
+        try:
+            millis = as_int(self._option("transfers", "download", "retry", "maxDelay"), 0)
+        except SlskdError as exc:
+            logger.info("cannot read slskd's retry options: %s", exc)
+            millis = 0
+        return timedelta(milliseconds=millis) if millis > 0 else RETRY_MAX_DELAY
+
     # -- events and local files ----------------------------------------------------------------
 
     def events(self, *, offset: int = 0, limit: int = EVENT_PAGE_SIZE) -> list[Event]:
@@ -137,17 +161,28 @@ class SlskdClient(SearchMixin, TransferMixin):
         return [event for item in items if (event := _parse_event(item)) is not None]
 
     def download_event(
-        self, transfer_id: str | None, remote_filename: str = "", username: str = ""
+        self,
+        transfer_id: str | None,
+        remote_filename: str = "",
+        username: str = "",
+        *,
+        since: datetime | None = None,
     ) -> Event | None:
-        """The newest `DownloadFileComplete` event for a transfer id (or a remote filename)."""
-        for page in range(EVENT_PAGES):
+        """The newest `DownloadFileComplete` event for a transfer id (or a remote filename).
+
+        slskd's events API has no filter, so pages are read (newest first) until the events are
+        older than `since` (default: one day ago); a busy daemon may log thousands a day.
+        """
+        since = since or datetime.now(UTC) - EVENT_LOOKBACK
+        for page in range(EVENT_MAX_PAGES):
             batch = self.events(offset=page * EVENT_PAGE_SIZE)
             for event in batch:
                 if event.type == DOWNLOAD_COMPLETE and _event_matches(
                     event, transfer_id, remote_filename, username
                 ):
                     return event
-            if len(batch) < EVENT_PAGE_SIZE:
+            oldest = batch[-1].timestamp if batch else None
+            if len(batch) < EVENT_PAGE_SIZE or (oldest is not None and oldest < since):
                 break
         return None
 
@@ -161,12 +196,14 @@ class SlskdClient(SearchMixin, TransferMixin):
         root = self.downloads_dir()
         if root is None:
             return None
+        since = None
         if isinstance(target, Transfer):
             filename, size, transfer_id = target.filename, target.size, target.id
             username = username or target.username
+            since = target.ended_at - EVENT_SLACK if target.ended_at else None
         else:
             filename, size, transfer_id = target, None, None
-        from_event = self._path_from_event(root, transfer_id, filename, username or "")
+        from_event = self._path_from_event(root, transfer_id, filename, username or "", since)
         if from_event is not None:
             return from_event
         relative = self.relative_download_path(target, username)
@@ -245,10 +282,15 @@ class SlskdClient(SearchMixin, TransferMixin):
         return as_str(search.get("searchText")) or None
 
     def _path_from_event(
-        self, root: Path, transfer_id: str | None, filename: str, username: str
+        self,
+        root: Path,
+        transfer_id: str | None,
+        filename: str,
+        username: str,
+        since: datetime | None = None,
     ) -> Path | None:
         try:
-            event = self.download_event(transfer_id, filename, username)
+            event = self.download_event(transfer_id, filename, username, since=since)
         except SlskdNotFound:
             return None  # slskd before 0.22 has no events API
         except SlskdError as exc:
