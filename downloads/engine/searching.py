@@ -36,6 +36,7 @@ SLOT_STATUSES = (Status.SEARCHING, Status.DOWNLOADING)
 # What `start_search` did.
 SEARCHING, NOT_FOUND, SLOT_BUSY, BUDGET_SPENT = "searching", "not_found", "slot_busy", "budget"
 SEARCH_FAILED = "search_failed"
+REFUSED_PREFIX = "slskd refused the search"
 # slskd as a whole cannot search (down, logged out, busy, wrong key or URL): every job waits and
 # the step stops. Any other refusal (a 400 for this query, a 500) is this job's alone.
 DAEMON_ERRORS = (
@@ -154,8 +155,11 @@ def start_search(run: EngineRun, job: DownloadJob) -> str:
     """
     query = next_query(job)
     if query is None:
+        error = not_found_reason(job)
+        if job.status_reason.startswith(REFUSED_PREFIX):
+            error = f"{error}; {job.status_reason}"  # say why the last search never ran
         services.transition(
-            job.pk, [Status.QUEUED], Status.NOT_FOUND, status_reason="", error=not_found_reason(job)
+            job.pk, [Status.QUEUED], Status.NOT_FOUND, status_reason="", error=error
         )
         return NOT_FOUND
     search_id = str(uuid.uuid4())
@@ -209,7 +213,7 @@ def _search_failed(job: DownloadJob, query: str, exc: SlskdError) -> None:
     tried = [*job.tried_queries, query]
     wait = services.backoff_seconds(len(tried))
     logger.warning("search for job %s refused by slskd: %s", job.pk, exc)
-    reason = f"slskd refused the search for “{query}” ({exc}); next try in {wait} s"
+    reason = f"{REFUSED_PREFIX} for “{query}” ({exc}); next try in {wait} s"
     DownloadJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
         tried_queries=tried,
         next_attempt_at=timezone.now() + timedelta(seconds=wait),

@@ -13,10 +13,12 @@ import pytest
 from downloads import services
 from downloads.engine import step
 from downloads.models import DownloadJob
+from downloads.services import engine_callbacks
 from downloads.slskd import Transfer
 from fakes.audio import make_audio
 from fakes.slskd import Network
 from tests.downloads.slskd.support import SONG_1, js, make_client, transfer_record
+from tests.engine_support import all_settled, run_engine_until
 
 Status = DownloadJob.Status
 
@@ -62,6 +64,22 @@ def test_a_refused_search_stays_with_its_job_and_the_next_job_searches(
     assert fake.stats.requests["POST searches"] == 2
     job.refresh_from_db()
     assert job.status == Status.QUEUED and len(job.tried_queries) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_every_search_is_refused_ends_not_found_after_one_try_per_query(
+    slskd_factory, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(engine_callbacks, "BACKOFF_BASE_SECONDS", 0)
+    fake = slskd_factory(_two_songs(tmp_path / "net"))
+    fake.break_route("searches", mode="error", status=400, method="POST", count=None)
+    job = services.queue_track_download(artist="Rho", title="One", duration_ms=5000)
+    steps = run_engine_until(all_settled)
+    job.refresh_from_db()
+    assert job.status == Status.NOT_FOUND
+    assert "slskd refused the search" in job.error and "400" in job.error
+    # one search per query, however many steps it took: no loop spending the budget
+    assert fake.stats.requests["POST searches"] == len(job.tried_queries) < steps + 1
 
 
 @pytest.mark.django_db(transaction=True)
