@@ -16,7 +16,16 @@ from downloads.engine.wants import context_for, next_candidate, save_ranked, wan
 from downloads.matching import files_from_responses, rank
 from downloads.models import DownloadJob, ManualSearch
 from downloads.search_phrases import build_queries
-from downloads.slskd import SearchBudgetExhausted, SlskdError, SlskdNotFound, SlskdProtocolError
+from downloads.slskd import (
+    SearchBudgetExhausted,
+    SlskdError,
+    SlskdNotFound,
+    SlskdNotLoggedIn,
+    SlskdProtocolError,
+    SlskdRateLimited,
+    SlskdUnauthorized,
+    SlskdUnreachable,
+)
 from library import history
 from library.models import Track
 
@@ -26,6 +35,17 @@ Status = DownloadJob.Status
 SLOT_STATUSES = (Status.SEARCHING, Status.DOWNLOADING)
 # What `start_search` did.
 SEARCHING, NOT_FOUND, SLOT_BUSY, BUDGET_SPENT = "searching", "not_found", "slot_busy", "budget"
+SEARCH_FAILED = "search_failed"
+REFUSED_PREFIX = "slskd refused the search"
+# slskd as a whole cannot search (down, logged out, busy, wrong key or URL): every job waits and
+# the step stops. Any other refusal (a 400 for this query, a 500) is this job's alone.
+DAEMON_ERRORS = (
+    SlskdUnreachable,
+    SlskdUnauthorized,
+    SlskdNotLoggedIn,
+    SlskdRateLimited,
+    SlskdNotFound,
+)
 # Due jobs looked at beyond the free slots, so one with a candidate left can start its transfer
 # while those ahead of it wait for the search slot.
 SEARCH_WAIT_LOOKAHEAD = 20
@@ -75,7 +95,7 @@ def start_due_jobs(run: EngineRun) -> None:
             free -= 1
         elif outcome == SLOT_BUSY:
             waiting.append(job.pk)
-        if outcome != NOT_FOUND:
+        if outcome not in (NOT_FOUND, SEARCH_FAILED):
             # One search per step; a spent budget leaves the others' reasons as they are.
             gate.close(blocked_by_slot=outcome != BUDGET_SPENT)
     _explain_search_wait(waiting)
@@ -130,12 +150,16 @@ def start_search(run: EngineRun, job: DownloadJob) -> str:
     """Search the next untried query, holding the search slot while it runs.
 
     Returns SEARCHING, NOT_FOUND (no query left: the job ends not_found), SLOT_BUSY (another
-    search holds the slot) or BUDGET_SPENT (the shared search budget is exhausted).
+    search holds the slot), BUDGET_SPENT (the shared search budget is exhausted) or
+    SEARCH_FAILED (slskd refused this job's search: recorded on the job, which backs off).
     """
     query = next_query(job)
     if query is None:
+        error = not_found_reason(job)
+        if job.status_reason.startswith(REFUSED_PREFIX):
+            error = f"{error}; {job.status_reason}"  # say why the last search never ran
         services.transition(
-            job.pk, [Status.QUEUED], Status.NOT_FOUND, status_reason="", error=not_found_reason(job)
+            job.pk, [Status.QUEUED], Status.NOT_FOUND, status_reason="", error=error
         )
         return NOT_FOUND
     search_id = str(uuid.uuid4())
@@ -155,11 +179,20 @@ def start_search(run: EngineRun, job: DownloadJob) -> str:
             f"{settings.SLSKD_SEARCH_WINDOW_SECONDS} s protects you from a Soulseek ban)",
         )
         return BUDGET_SPENT
-    except SlskdError as exc:
+    except DAEMON_ERRORS as exc:
         # A search that may be running anyway keeps the slot until slskd says it is over.
         if not search_slot.may_have_started(exc):
             search_slot.release(search_id)
         raise
+    except SlskdError as exc:
+        if not isinstance(exc, SlskdProtocolError) or (exc.status or 0) >= 400:
+            # An error status is slskd's answer that it started no search for this query.
+            search_slot.release(search_id)
+            _search_failed(job, query, exc)
+            return SEARCH_FAILED
+        # A garbled 2xx: the search is most likely running under our id, so follow it; if
+        # slskd does not know it, `follow_search` puts the query back.
+        logger.warning("slskd's reply to the search of job %s was unreadable: %s", job.pk, exc)
     searching = services.transition(
         job.pk,
         [Status.QUEUED],
@@ -172,6 +205,29 @@ def start_search(run: EngineRun, job: DownloadJob) -> str:
     if searching and job.track_id:
         Track.objects.filter(pk=job.track_id).update(last_searched_at=timezone.now())
     return SEARCHING
+
+
+def _search_failed(job: DownloadJob, query: str, exc: SlskdError) -> None:
+    """Count the query as tried and back off, so a refused query costs one search, not one per
+    step; once every query has been tried the job ends not_found like any other."""
+    tried = [*job.tried_queries, query]
+    wait = services.backoff_seconds(len(tried))
+    logger.warning("search for job %s refused by slskd: %s", job.pk, exc)
+    reason = f"{REFUSED_PREFIX} for “{query}” ({exc}); next try in {wait} s"
+    DownloadJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+        tried_queries=tried,
+        next_attempt_at=timezone.now() + timedelta(seconds=wait),
+        status_reason=reason[:500],
+    )
+    history.record(
+        history.Type.SEARCHED,
+        f"Search “{query}” refused by slskd: {exc}"[:500],
+        track=job.track_id,
+        job_id=job.pk,
+        query=query,
+        files=0,
+        accepted=0,
+    )
 
 
 def next_query(job: DownloadJob) -> str | None:

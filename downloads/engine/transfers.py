@@ -139,7 +139,9 @@ def follow_transfer(run: EngineRun, job: DownloadJob) -> None:
         _recover_forgotten_transfer(run, job, candidate)
     elif transfer.is_succeeded:
         _hand_over_file(run, job, candidate, transfer)
-    elif transfer.is_failed and transfer.is_final_failure(run.client.download_retry_attempts()):
+    elif transfer.is_failed and transfer.is_final_failure(
+        run.client.download_retry_attempts(), max_delay=run.client.download_retry_max_delay()
+    ):
         reason = f"{transfer.state}: {transfer.exception or 'no reason given'}"
         services.fail_candidate(
             job.pk, f"download from {candidate.username} failed ({reason})", wrong_file=False

@@ -9,22 +9,37 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from . import download_paths
-from .base import DEFAULT_USER_AGENT, logger
+from . import destination, download_paths
+from .base import DEFAULT_USER_AGENT, logger, segment
 from .budget import SearchBudget
 from .errors import SlskdError, SlskdNotFound, SlskdUnauthorized, SlskdUnreachable
-from .replies import AppState, Event, HealthResult, Transfer, as_datetime, as_int, as_str
+from .replies import (
+    RETRY_MAX_DELAY,
+    AppState,
+    Event,
+    HealthResult,
+    Transfer,
+    as_datetime,
+    as_int,
+    as_str,
+)
 from .search_api import SearchMixin
 from .transfer_api import TransferMixin
 
 HEALTH_TIMEOUT = 5.0
-EVENT_PAGE_SIZE = 100
-EVENT_PAGES = 5
+EVENT_PAGE_SIZE = 500
+# Events older than this are not looked at (unless the transfer says when it ended).
+EVENT_LOOKBACK = timedelta(days=1)
+# A backstop against a daemon whose timestamps never get older: 100,000 events.
+EVENT_MAX_PAGES = 200
+# slskd stamps the event with the transfer's end; allow for clocks and the move after it.
+EVENT_SLACK = timedelta(minutes=5)
 DOWNLOAD_COMPLETE = "DownloadFileComplete"
 # Shared by every client built without a budget (tests, scripts): one window per process.
 _PROCESS_BUDGET = SearchBudget()
@@ -64,6 +79,8 @@ class SlskdClient(SearchMixin, TransferMixin):
         # Without a shared budget, at least keep this process within the default limit.
         self.budget = budget if budget is not None else _PROCESS_BUDGET
         self._options: dict | None = None
+        self._batches: dict[str, dict] = {}
+        self._batches_supported: bool | None = None
 
     def __enter__(self) -> SlskdClient:
         return self
@@ -126,6 +143,15 @@ class SlskdClient(SearchMixin, TransferMixin):
         """How many attempts slskd makes per download (0.26+ retries; 1 before)."""
         return max(as_int(self._option("transfers", "download", "retry", "attempts"), 1), 1)
 
+    def download_retry_max_delay(self) -> timedelta:
+        """slskd's longest wait between two attempts (`retry.maxDelay`, milliseconds)."""
+        try:
+            millis = as_int(self._option("transfers", "download", "retry", "maxDelay"), 0)
+        except SlskdError as exc:
+            logger.info("cannot read slskd's retry options: %s", exc)
+            millis = 0
+        return timedelta(milliseconds=millis) if millis > 0 else RETRY_MAX_DELAY
+
     # -- events and local files ----------------------------------------------------------------
 
     def events(self, *, offset: int = 0, limit: int = EVENT_PAGE_SIZE) -> list[Event]:
@@ -135,50 +161,136 @@ class SlskdClient(SearchMixin, TransferMixin):
         return [event for item in items if (event := _parse_event(item)) is not None]
 
     def download_event(
-        self, transfer_id: str | None, remote_filename: str = "", username: str = ""
+        self,
+        transfer_id: str | None,
+        remote_filename: str = "",
+        username: str = "",
+        *,
+        since: datetime | None = None,
     ) -> Event | None:
-        """The newest `DownloadFileComplete` event for a transfer id (or a remote filename)."""
-        for page in range(EVENT_PAGES):
+        """The newest `DownloadFileComplete` event for a transfer id (or a remote filename).
+
+        slskd's events API has no filter, so pages are read (newest first) until the events are
+        older than `since` (default: one day ago); a busy daemon may log thousands a day.
+        """
+        since = since or datetime.now(UTC) - EVENT_LOOKBACK
+        for page in range(EVENT_MAX_PAGES):
             batch = self.events(offset=page * EVENT_PAGE_SIZE)
             for event in batch:
                 if event.type == DOWNLOAD_COMPLETE and _event_matches(
                     event, transfer_id, remote_filename, username
                 ):
                     return event
-            if len(batch) < EVENT_PAGE_SIZE:
+            oldest = batch[-1].timestamp if batch else None
+            if len(batch) < EVENT_PAGE_SIZE or (oldest is not None and oldest < since):
                 break
         return None
 
     def local_path_for(self, target: Transfer | str, username: str | None = None) -> Path | None:
         """The downloaded file on disk, or None if it is not there (yet) or its name is unsafe.
 
-        Prefers slskd's `DownloadFileComplete` event; falls back to the computed
-        `<downloads>/<last remote folder>/<basename>` and slskd's `_<ticks>` clash renames,
-        picking the newest whose size matches. The result is always inside the downloads dir.
+        Prefers slskd's `DownloadFileComplete` event; falls back to the path slskd's own rules
+        give (see `destination`) and slskd's `_<ticks>` clash renames, picking the newest whose
+        size matches. The result is always inside the downloads dir.
         """
         root = self.downloads_dir()
         if root is None:
             return None
+        since = None
         if isinstance(target, Transfer):
             filename, size, transfer_id = target.filename, target.size, target.id
             username = username or target.username
+            since = target.ended_at - EVENT_SLACK if target.ended_at else None
         else:
             filename, size, transfer_id = target, None, None
-        from_event = self._path_from_event(root, transfer_id, filename, username or "")
+        from_event = self._path_from_event(root, transfer_id, filename, username or "", since)
         if from_event is not None:
             return from_event
-        return download_paths.find_downloaded_file(root, filename, size)
+        relative = self.relative_download_path(target, username)
+        return download_paths.find_downloaded_file(root, relative, size)
 
-    def expected_local_path(self, remote_filename: str) -> Path | None:
-        """Where slskd would save `remote_filename` without a clash (no existence check)."""
+    def expected_local_path(
+        self, target: Transfer | str, username: str | None = None
+    ) -> Path | None:
+        """Where slskd would save the file without a clash (no existence check)."""
         root = self.downloads_dir()
-        return download_paths.expected_path(root, remote_filename) if root is not None else None
+        relative = self.relative_download_path(target, username) if root is not None else None
+        return download_paths.expected_path(root, relative) if root is not None else None
+
+    def relative_download_path(
+        self, target: Transfer | str, username: str | None = None
+    ) -> str | None:
+        """slskd's destination for a download, relative to its downloads dir (None: unsafe)."""
+        filename = target.filename if isinstance(target, Transfer) else target
+        pattern = self.destination_subdirectory()
+        if pattern is None:
+            return destination.legacy_relative_path(filename)
+        origin = self._origin(target, username or "", pattern)
+        return destination.relative_path(filename, pattern, origin)
+
+    def destination_subdirectory(self) -> str | None:
+        """slskd's `transfers.download.destination.subdirectory`; None before 0.26 (no option).
+
+        An slskd whose options cannot be read is taken to be current, with the default pattern.
+        """
+        try:
+            download = self._option("transfers", "download")
+        except SlskdError as exc:
+            logger.info("cannot read slskd's destination options: %s", exc)
+            return destination.DEFAULT_SUBDIRECTORY
+        if not isinstance(download, dict) or not isinstance(download.get("destination"), dict):
+            return None
+        return as_str(download["destination"].get("subdirectory")) or None
+
+    def _origin(self, target: Transfer | str, username: str, pattern: str) -> destination.Origin:
+        """The batch (and its search) a transfer came from, as far as the pattern needs them."""
+        if isinstance(target, Transfer):
+            username = username or target.username
+        batch_id = target.batch_id if isinstance(target, Transfer) else None
+        if not batch_id:
+            return destination.Origin(username=username)
+        batch = self._batch_record(batch_id)
+        options = batch.get("options") if isinstance(batch.get("options"), dict) else {}
+        search_id = as_str(batch.get("searchId")) or None
+        search_text = None
+        if search_id and "search_text" in pattern.lower():
+            search_text = self._search_text(search_id)
+        return destination.Origin(
+            username=username,
+            batch_id=batch_id,
+            batch_destination=as_str(options.get("destination")) or None,
+            search_id=search_id,
+            search_text=search_text,
+        )
+
+    def _batch_record(self, batch_id: str) -> dict:
+        """`GET /transfers/downloads/batches/{id}` (cached); {} if slskd cannot say."""
+        if batch_id not in self._batches:
+            try:
+                path = f"/transfers/downloads/batches/{segment(batch_id)}"
+                self._batches[batch_id] = self._get_json(path, dict)
+            except SlskdError as exc:
+                logger.info("cannot read slskd batch %s: %s", batch_id, exc)
+                return {}
+        return self._batches[batch_id]
+
+    def _search_text(self, search_id: str) -> str | None:
+        try:
+            search = self._get_json(f"/searches/{segment(search_id)}", dict)
+        except SlskdError:
+            return None  # slskd, too, falls back to "unknown_search_text" for a deleted search
+        return as_str(search.get("searchText")) or None
 
     def _path_from_event(
-        self, root: Path, transfer_id: str | None, filename: str, username: str
+        self,
+        root: Path,
+        transfer_id: str | None,
+        filename: str,
+        username: str,
+        since: datetime | None = None,
     ) -> Path | None:
         try:
-            event = self.download_event(transfer_id, filename, username)
+            event = self.download_event(transfer_id, filename, username, since=since)
         except SlskdNotFound:
             return None  # slskd before 0.22 has no events API
         except SlskdError as exc:

@@ -1,4 +1,4 @@
-"""Where slskd put a downloaded file (spec §5), computed without ever leaving the downloads dir.
+"""Where slskd put a downloaded file, checked never to leave the downloads dir.
 
 Remote filenames come from strangers on the Soulseek network, and event paths come from slskd's
 own filesystem view, so every path built here is sanitised segment by segment, then resolved
@@ -17,11 +17,6 @@ UNSAFE_SEGMENTS = frozenset({"", ".", ".."})
 # On a clash slskd saves `<stem>_<DateTime.UtcNow.Ticks><ext>`; ticks have 18 digits since 1973.
 TICKS_PATTERN = r"_(\d{15,20})"
 WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
-
-
-def remote_separator(remote: str) -> str:
-    """slskd's own guess (§4.3): `/` if the path contains one, else `\\`."""
-    return "/" if "/" in remote else "\\"
 
 
 def safe_segment(segment: str) -> str | None:
@@ -44,12 +39,11 @@ def contained(path: Path, root: Path) -> Path | None:
     return resolved
 
 
-def expected_path(downloads_dir: Path, remote_filename: str) -> Path | None:
-    """`<downloads>/<last remote folder>/<basename>`, or None if the remote name is unsafe."""
-    *folders, basename = remote_filename.split(remote_separator(remote_filename))
-    # A file at the remote root (or after an empty segment) lands in the downloads dir itself.
-    raw = [folders[-1], basename] if folders and folders[-1] else [basename]
-    names = [safe_segment(part) for part in raw]
+def expected_path(downloads_dir: Path, relative: str | None) -> Path | None:
+    """`<downloads>/<relative>` (slskd's rules, see `destination`), or None if unsafe."""
+    if not relative:
+        return None
+    names = [safe_segment(part) for part in relative.split("/")]
     if any(name is None for name in names):
         return None
     return contained(downloads_dir.joinpath(*names), downloads_dir)
@@ -68,10 +62,10 @@ def clash_variants(path: Path) -> list[Path]:
 
 
 def find_downloaded_file(
-    downloads_dir: Path, remote_filename: str, size: int | None
+    downloads_dir: Path, relative: str | None, size: int | None
 ) -> Path | None:
-    """The newest existing file slskd may have saved `remote_filename` as, matching `size`."""
-    target = expected_path(downloads_dir, remote_filename)
+    """The newest existing file slskd may have saved as `relative`, matching `size`."""
+    target = expected_path(downloads_dir, relative)
     if target is None:
         return None
     best: tuple[float, Path] | None = None

@@ -24,7 +24,8 @@ FAILURE_KINDS = {
 }
 # slskd 0.26 never retries these (§4.6): the peer said no, the user said no, or the size is wrong.
 NEVER_RETRIED = frozenset({"rejected", "cancelled", "aborted"})
-# slskd's retry `max_delay`: a failure that stayed failed longer than this is not being retried.
+# slskd's default `transfers.download.retry.maxDelay` (Options.cs, 0.26.0), used when slskd's own
+# value cannot be read: a failure that stayed failed longer than this is not being retried.
 RETRY_MAX_DELAY = timedelta(seconds=60)
 
 
@@ -213,6 +214,7 @@ class Transfer:
     ended_at: datetime | None = None
     attempts: int = 0
     removed: bool = False
+    batch_id: str | None = None  # 0.26+: the batch it was enqueued in
 
     @classmethod
     def from_api(cls, data: dict, username: str = "") -> Transfer:
@@ -233,6 +235,7 @@ class Transfer:
             ended_at=as_datetime(data.get("endedAt")),
             attempts=as_int(data.get("attempts")),
             removed=as_bool(data.get("removed")),
+            batch_id=as_str(data.get("batchId")) or None,
         )
 
     @property
@@ -270,12 +273,18 @@ class Transfer:
                 return kind
         return "errored"  # a bare "Completed" is a slskd malfunction; treat it as an error
 
-    def is_final_failure(self, retry_attempts: int = 1, *, now: datetime | None = None) -> bool:
+    def is_final_failure(
+        self,
+        retry_attempts: int = 1,
+        *,
+        max_delay: timedelta = RETRY_MAX_DELAY,
+        now: datetime | None = None,
+    ) -> bool:
         """Failed for good, given slskd's `transfers.download.retry.attempts` (1 before 0.26).
 
         slskd 0.26 shows `Completed, Errored`/`TimedOut` between retries and then goes back to
         `Queued, Locally` (§4.6), so such a state is final only once the attempts are used up or
-        it has stayed failed longer than slskd's longest retry delay.
+        it has stayed failed longer than slskd's longest retry delay (`retry.maxDelay`).
         """
         kind = self.failure_kind
         if kind is None:
@@ -283,7 +292,7 @@ class Transfer:
         if kind in NEVER_RETRIED or retry_attempts <= 1 or self.attempts >= retry_attempts:
             return True
         now = now or datetime.now(UTC)
-        return self.ended_at is not None and now - self.ended_at > RETRY_MAX_DELAY
+        return self.ended_at is not None and now - self.ended_at > max_delay
 
     @property
     def directory(self) -> str:

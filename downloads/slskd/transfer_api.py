@@ -1,13 +1,18 @@
 """Downloads (spec §4) and remote folders (spec §7).
 
-Enqueue understands every reply slskd has sent over the years: the 0.24+ `{enqueued, failed}`
-object (failed items as filenames, or objects, or `{}` in 0.26) and the older empty 201, in
-which case the ids are looked up in the per-user listing.
+From 0.26 on, files are queued with `POST /transfers/downloads/batches` (the per-user endpoint is
+marked obsolete there, and its reply loses every refusal's reason: `failed: [{}]`); the batch
+reply (201 all queued, 207 some refused, 200 none) names each refused file and why. Older slskd
+get the per-user endpoint, whose every reply shape is understood: the 0.24+ `{enqueued, failed}`
+object (failed items as filenames, or objects) and the older empty 201, in which case the ids are
+looked up in the per-user listing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +43,9 @@ ENQUEUE_TIMEOUT = 60.0
 ENQUEUE_RATE_LIMIT_DELAYS = (0.5, 1.0, 2.0)
 RESOLVE_DELAYS = (0.0, 0.5, 1.0, 2.0)
 NEVER = datetime.min.replace(tzinfo=UTC)
+BATCHES_PATH = "/transfers/downloads/batches"
+# Batches arrived in slskd 0.26.0 (TransfersController.EnqueueBatchAsync).
+BATCHES_SINCE = (0, 26)
 ATTRIBUTE_KEYS = {
     "BitRate": "bit_rate",
     "BitDepth": "bit_depth",
@@ -105,15 +113,24 @@ class TransferMixin(BaseClient):
             )
         return result.transfers
 
-    def enqueue_files(self, username: str, files: list[tuple[str, int]]) -> EnqueueResult:
-        """Like `enqueue`, but also reports the files slskd refused and why."""
+    def enqueue_files(
+        self, username: str, files: list[tuple[str, int]], *, destination: str | None = None
+    ) -> EnqueueResult:
+        """Like `enqueue`, but also reports the files slskd refused and why.
+
+        `destination` (a folder below slskd's downloads dir) needs batches, so slskd 0.26+.
+        """
         if not files:
             raise ValueError("nothing to enqueue")
+        if self.supports_batches():
+            return self._enqueue_batch(username, files, destination)
+        if destination is not None:
+            raise ValueError("a download destination needs slskd 0.26 or newer")
         # The exact filename and size from the search: a wrong size ends as "Completed, Aborted".
         body = [{"filename": name, "size": int(size)} for name, size in files]
         wanted = [name for name, _ in files]
         try:
-            reply = self._post_enqueue(username, body)
+            reply = self._post_enqueue(_user_path(username), body)
         except (SlskdUnreachable, SlskdProtocolError) as exc:
             return self._salvage(username, wanted, exc)
         enqueued, failures = self._parse_enqueue_reply(reply, username)
@@ -144,9 +161,58 @@ class TransferMixin(BaseClient):
             raise exc
         return self._result(wanted, found, {"": EnqueueFailure("", str(exc))})
 
-    def _post_enqueue(self, username: str, body: list[dict]) -> Any:
+    def supports_batches(self) -> bool:
+        """Whether slskd has `POST /transfers/downloads/batches` (0.26+); asked once per client."""
+        if self._batches_supported is None:
+            try:
+                version = _version_tuple(self._get_json("/application/version", str))
+            except SlskdError as exc:
+                logger.info("cannot read slskd's version, using the per-user enqueue: %s", exc)
+                return False
+            self._batches_supported = version >= BATCHES_SINCE
+        return self._batches_supported
+
+    def _enqueue_batch(
+        self, username: str, files: list[tuple[str, int]], destination: str | None
+    ) -> EnqueueResult:
+        """One batch with an id of ours, so a timed-out request can be looked up afterwards."""
+        batch_id = str(uuid.uuid4())
+        body: dict[str, Any] = {
+            "id": batch_id,
+            "username": username,
+            "files": [{"filename": name, "size": int(size)} for name, size in files],
+        }
+        if destination is not None:
+            body["options"] = {"destination": destination}
+        wanted = [name for name, _ in files]
+        try:
+            reply = self._post_enqueue(BATCHES_PATH, body)
+        except (SlskdUnreachable, SlskdProtocolError) as exc:
+            timed_out = isinstance(exc, SlskdUnreachable) and exc.reason == "timeout"
+            if not timed_out and exc.status not in (409, 500):
+                raise
+            reply = self._batch_after_error(batch_id, exc)
+        batch = reply.get("batch") if isinstance(reply, dict) else None
+        records = batch.get("transfers") if isinstance(batch, dict) else None
+        enqueued, _ = self._parse_enqueue_reply({"enqueued": records}, username)
+        failures = [_parse_failure(item) for item in (reply or {}).get("failures") or []]
+        by_name = {t.filename: t for t in enqueued}
+        missing = [name for name in wanted if name not in by_name]
+        if missing:
+            # "Skipped: Already in progress": the active transfer is the one to follow.
+            by_name.update(self._resolve(username, missing, active_only=True, delays=(0.0,)))
+        return self._result(wanted, by_name, {f.filename: f for f in failures})
+
+    def _batch_after_error(self, batch_id: str, exc: SlskdError) -> dict:
+        """After a timeout or a 500 the batch may exist all the same: its record says what."""
+        try:
+            batch = self._get_json(f"{BATCHES_PATH}/{segment(batch_id)}", dict)
+        except SlskdError:
+            raise exc from None
+        return {"batch": batch, "failures": []}
+
+    def _post_enqueue(self, path: str, body: Any) -> Any:
         """POST the files; the decoded reply, or None for the pre-0.24 empty body."""
-        path = _user_path(username)
         timeout = max(self.timeout, ENQUEUE_TIMEOUT)
         for delay in ENQUEUE_RATE_LIMIT_DELAYS:
             try:
@@ -286,6 +352,15 @@ class TransferMixin(BaseClient):
                     if (parsed := parse_directory_file(name, item)) is not None
                 ]
         return files
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    """ "0.26.0.0" or "0.26.0-dev.1+abc" -> (0, 26, 0, ...); unparsable parts count as 0."""
+    parts = []
+    for part in str(text).split(".")[:3]:
+        digits = re.match(r"\d+", part)
+        parts.append(int(digits.group()) if digits else 0)
+    return tuple(parts)
 
 
 def join_remote(directory: str, name: str) -> str:

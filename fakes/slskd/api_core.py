@@ -176,6 +176,16 @@ def _version(fake: FakeSlskd) -> dict[str, Any]:
 def options_json(fake: FakeSlskd) -> dict[str, Any]:
     """The option paths a downloader reads (secrets redacted like slskd does)."""
     cfg = fake.config
+    download: dict[str, Any] = {}
+    if cfg.is_026:
+        download = {
+            "retry": {
+                "attempts": cfg.retry_attempts,
+                "delay": round(cfg.retry_delay * 1000),
+                "maxDelay": round(cfg.retry_max_delay * 1000),
+            },
+            "destination": {"subdirectory": cfg.destination_subdirectory, "exists": "rename"},
+        }
     return {
         "debug": False,
         "headless": False,
@@ -187,16 +197,7 @@ def options_json(fake: FakeSlskd) -> dict[str, Any]:
             "upload": {"slots": 20, "speedLimit": 2147483647},
             "download": {"slots": 2147483647, "speedLimit": 2147483647},
         },
-        "transfers": {
-            "download": {
-                "retry": {
-                    "attempts": cfg.retry_attempts,
-                    "delay": round(cfg.retry_delay * 1000),
-                    "maxDelay": round(cfg.retry_max_delay * 1000),
-                },
-                "destination": {"subdirectory": "${SOURCE_DIRECTORY}", "exists": "rename"},
-            },
-        },
+        "transfers": {"download": download},
         "web": {
             "port": fake.port or 5030,
             "urlBase": cfg.url_base,

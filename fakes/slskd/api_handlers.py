@@ -176,6 +176,26 @@ def enqueue(fake: FakeSlskd, req: Request) -> Reply:
     return fake.transfers.enqueue(req.params["username"], req.json())
 
 
+def enqueue_batch(fake: FakeSlskd, req: Request) -> Reply:
+    """0.26+; an older slskd routes this to the per-user enqueue of a user named "batches"."""
+    if not fake.config.is_026:
+        req.params["username"] = "batches"
+        return enqueue(fake, req)
+    return fake.batches.enqueue(req.json())
+
+
+def get_batch(fake: FakeSlskd, req: Request) -> Reply:
+    if not fake.config.is_026:
+        req.params["username"] = "batches"
+        return get_download(fake, req)
+    batch = fake.batches.get(req.params["id"])
+    if batch is None:
+        return empty(404)
+    with fake.lock:
+        records = [t.to_json() for t in fake.transfers.transfers.values() if t.batch_id == batch.id]
+    return json_reply(batch.to_json(records))
+
+
 def get_download(fake: FakeSlskd, req: Request) -> Reply:
     transfer = fake.transfers.find(req.params["id"])
     return json_reply(transfer.to_json()) if transfer else empty(404)

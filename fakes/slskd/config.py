@@ -50,6 +50,8 @@ class FakeConfig:
     retry_attempts: int = 3  # 0.26 retries Errored/TimedOut downloads; 1 turns retries off
     retry_delay: float = 5.0  # first retry delay, doubled per attempt
     retry_max_delay: float = 60.0
+    # `transfers.download.destination.subdirectory` (0.26+); before 0.26 slskd had no such option
+    destination_subdirectory: str = "${SOURCE_DIRECTORY}"
     chunk_size: int = 16_384
 
     extra: dict[str, Any] = field(default_factory=dict)  # free-form, echoed in /_fake/stats
@@ -59,6 +61,15 @@ class FakeConfig:
             raise ValueError("speed_scale must be positive")
         if self.enqueue_mode not in ENQUEUE_MODES:
             raise ValueError(f"enqueue_mode must be one of {ENQUEUE_MODES}")
+
+    @property
+    def is_026(self) -> bool:
+        """0.26 brought batches, `destination` options and FileSafety's path rules."""
+        parts = []
+        for part in self.version.split(".")[:2]:
+            digits = "".join(ch for ch in part if ch.isdigit())
+            parts.append(int(digits) if digits else 0)
+        return tuple(parts) >= (0, 26)
 
     def scaled(self, seconds: float) -> float:
         """Wall seconds for a simulated duration."""

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .network import Failure, SharedFile
-from .paths import download_destination, incomplete_path, move_into_place, prune_empty_dirs
+from .paths import (
+    DestinationInputs,
+    download_destination,
+    incomplete_path,
+    move_into_place,
+    prune_empty_dirs,
+)
 from .remote import directory_name
 from .wire import now_ns
 
@@ -195,7 +201,11 @@ class Downloader:
         self.fake.stopping.wait(self.cfg.scaled(self.cfg.move_delay))
         transfers = self.fake.transfers
         try:
-            target = download_destination(self.fake.downloads_dir, self.t.filename)
+            legacy = not self.cfg.is_026
+            inputs = None if legacy else self._destination_inputs()
+            target = download_destination(
+                self.fake.downloads_dir, self.t.filename, inputs, legacy=legacy
+            )
             # One file at a time: clash renaming, the "directory done" check and the event
             # order (every file event before its directory event) all depend on it.
             with transfers.move_lock:
@@ -210,6 +220,19 @@ class Downloader:
             return self._end("Completed, Errored", f"Failed to move downloaded file: {exc}")
         prune_empty_dirs(part.parent, self.fake.incomplete_dir)
         return SUCCEEDED
+
+    def _destination_inputs(self) -> DestinationInputs:
+        """What slskd's DeriveDestination looks up: the batch, and the search it names."""
+        inputs = DestinationInputs(self.cfg.destination_subdirectory, self.t.username)
+        with self.fake.lock:
+            batch = self.fake.batches.batches.get(self.t.batch_id or "")
+        if batch is None:
+            return inputs
+        inputs.batch_id, inputs.batch_destination = batch.id, batch.destination
+        search = self.fake.searches.get(batch.search_id) if batch.search_id else None
+        inputs.search_id = batch.search_id if search is not None else None
+        inputs.search_text = search.text if search is not None else None
+        return inputs
 
     def _time_out(self, failure: Failure) -> str:
         """A stalled connection: nothing more arrives for `transfer_timeout`."""

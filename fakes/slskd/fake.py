@@ -15,6 +15,7 @@ from typing import Any
 
 from .api_core import health
 from .auth import Authenticator
+from .batches import BatchEngine
 from .config import FakeConfig
 from .control import CONTROL_ROUTER
 from .events import EventLog
@@ -66,6 +67,7 @@ class FakeSlskd:
         self.events = EventLog()
         self.searches = SearchEngine(self)
         self.transfers = TransferEngine(self)
+        self.batches = BatchEngine(self)
         self._baseline = self.network.snapshot()
         self._server: FakeHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -153,6 +155,7 @@ class FakeSlskd:
         """Forget all records, events and stats and undo runtime controls."""
         self.searches.clear()
         self.transfers.clear()
+        self.batches.clear()
         self.events.clear()
         self.breaks.clear()
         self.stats = Stats()

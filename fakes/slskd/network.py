@@ -31,6 +31,8 @@ class SharedFile:
     omit: tuple[str, ...] = ()  # attributes the peer leaves out
     extension: str | None = None  # reported `extension`; None = derived from the name
     locked: bool = False  # listed under lockedFiles and refused on download
+    # slskd 0.26 refuses the file while enqueueing ("Error: <this>" in a batch's failures)
+    enqueue_error: str | None = None
 
     def real_size(self) -> int:
         """Bytes the peer actually sends (the transfer checks the enqueued size against it)."""

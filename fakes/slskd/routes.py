@@ -40,6 +40,8 @@ API_ROUTES = [
     _r("POST", "users/{username}/directory", api.user_directory),
     _r("GET", "transfers/downloads", api.list_downloads),
     _r("DELETE", "transfers/downloads/all/completed", api.remove_completed),
+    _r("POST", "transfers/downloads/batches", api.enqueue_batch),
+    _r("GET", "transfers/downloads/batches/{id}", api.get_batch),
     _r("GET", "transfers/downloads/{username}", api.user_downloads),
     _r("POST", "transfers/downloads/{username}", api.enqueue),
     _r("GET", "transfers/downloads/{username}/{id}", api.get_download),

@@ -51,6 +51,7 @@ class Transfer:
     exception: str | None = None
     attempts: int = 0
     removed: bool = False
+    batch_id: str | None = None  # 0.26: the batch it was enqueued in
     local_path: Path | None = None  # where the file landed (fake-only, not serialised)
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     worker: threading.Thread | None = field(default=None, repr=False)
@@ -90,6 +91,7 @@ class Transfer:
                 "exception": self.exception,
                 "attempts": self.attempts,
                 "removed": self.removed,
+                "batchId": self.batch_id,
                 "bytesRemaining": remaining_bytes,
                 "elapsedTime": timespan_text(elapsed),
                 "percentComplete": number(percent),
@@ -147,10 +149,13 @@ class TransferEngine:
         try:
             time.sleep(self.fake.config.enqueue_post_hold)
             self._require_online(username)
-            enqueued, skipped = self._insert(username, files, initial="Queued, Locally")
+            refused = self._scripted_refusals(username, files)
+            accepted = [(name, size) for name, size in files if name not in refused]
+            enqueued, skipped = self.insert(username, accepted, initial="Queued, Locally")
+            skipped += refused
             # the reply shows the records as inserted, before any worker moves them on
             enqueued_json = [t.to_json(utc_kind=True) for t in enqueued]
-            self._start_workers(enqueued)
+            self.start_workers(enqueued)
         finally:
             self.enqueue_gate.release()
         if self.fake.config.enqueue_mode == "0.24":
@@ -163,8 +168,8 @@ class TransferEngine:
     def _enqueue_legacy(self, username: str, files: list[tuple[str, int]]) -> Reply:
         """<=0.23: block until every file is `Queued, Remotely` (or failed); 201 empty body."""
         self._require_online(username)
-        enqueued, skipped = self._insert(username, files, initial="None")
-        self._start_workers(enqueued)
+        enqueued, skipped = self.insert(username, files, initial="None")
+        self.start_workers(enqueued)
         errors = [f"Active or queued download of {name} is already in progress" for name in skipped]
         for transfer in enqueued:
             while not self.fake.stopping.is_set():
@@ -177,18 +182,32 @@ class TransferEngine:
             return message(500, "One or more errors occurred. (" + ") (".join(errors) + ")")
         return empty(201)
 
+    def _scripted_refusals(self, username: str, files: list[tuple[str, int]]) -> list[str]:
+        """Shares with `enqueue_error`: refused at enqueue (the reason shows only in batches)."""
+        user = self.fake.network.user(username)
+        scripted = {f.remote for f in user.files if f.enqueue_error} if user else set()
+        return [name for name, _ in files if name in scripted]
+
+    def require_connected(self) -> None:
+        if not self.fake.connected:
+            msg = "The server connection must be connected and logged in (currently: Disconnected)"
+            raise HttpError(message(500, msg))
+
     def _require_online(self, username: str) -> None:
         """slskd looks the peer's endpoint up before inserting anything."""
         fake = self.fake
-        if not fake.connected:
-            msg = "The server connection must be connected and logged in (currently: Disconnected)"
-            raise HttpError(message(500, msg))
+        self.require_connected()
         user = fake.network.user(username)
         if user is None or not user.online:
             raise HttpError(message(500, f"User {username} appears to be offline"))
 
-    def _insert(
-        self, username: str, files: list[tuple[str, int]], *, initial: str
+    def insert(
+        self,
+        username: str,
+        files: list[tuple[str, int]],
+        *,
+        initial: str,
+        batch_id: str | None = None,
     ) -> tuple[list[Transfer], list[str]]:
         """Insert records before replying; an active duplicate is skipped, a finished one is
         superseded (`removed=true`)."""
@@ -202,13 +221,19 @@ class TransferEngine:
                     continue
                 for old in same:
                     old.removed = True
-                transfer = Transfer(username=username, filename=filename, size=size, state=initial)
+                transfer = Transfer(
+                    username=username,
+                    filename=filename,
+                    size=size,
+                    state=initial,
+                    batch_id=batch_id,
+                )
                 self.transfers[transfer.id] = transfer
                 self.fake.stats.count_enqueue(username, filename)
                 enqueued.append(transfer)
         return enqueued, skipped
 
-    def _start_workers(self, transfers: list[Transfer]) -> None:
+    def start_workers(self, transfers: list[Transfer]) -> None:
         from .downloader import Downloader
 
         for transfer in transfers:

@@ -19,14 +19,19 @@ def test_enqueue_posts_exact_filenames_and_sizes_and_reads_ids_from_the_reply(fa
 
     transfers = client.enqueue("flacfan", [(SONG_1, 27345678), (SONG_2, 22100456)])
 
-    assert json.loads(fake.requests[0].content) == [
+    (posted,) = fake.calls("POST", "/transfers/downloads/flacfan")
+    assert json.loads(posted.content) == [
         {"filename": SONG_1, "size": 27345678},
         {"filename": SONG_2, "size": 22100456},
     ]
-    assert fake.requests[0].headers["Content-Type"] == "application/json"
+    assert posted.headers["Content-Type"] == "application/json"
     assert [t.id for t in transfers] == [first["id"], second["id"]]
     assert transfers[0].state == "Queued, Locally" and transfers[0].username == "flacfan"
-    assert len(fake.requests) == 1
+    # an slskd that cannot say its version is asked the pre-0.26 way: nothing else was sent
+    assert [r.url.path for r in fake.requests] == [
+        "/api/v0/application/version",
+        "/api/v0/transfers/downloads/flacfan",
+    ]
 
 
 def test_enqueue_escapes_every_character_of_the_username(fake, client):
@@ -36,7 +41,7 @@ def test_enqueue_escapes_every_character_of_the_username(fake, client):
         js({"enqueued": [transfer_record()], "failed": []}, 201),
     )
     client.enqueue("dj/shadow ?", [(SONG_1, 27345678)])
-    assert fake.requests[0].url.raw_path == b"/api/v0/transfers/downloads/dj%2Fshadow%20%3F"
+    assert fake.requests[-1].url.raw_path == b"/api/v0/transfers/downloads/dj%2Fshadow%20%3F"
 
 
 @pytest.mark.parametrize(("username", "raw"), [("..", "%2E%2E"), (".", "%2E"), ("a..b", "a..b")])
@@ -156,7 +161,7 @@ def test_a_refused_connection_on_enqueue_is_not_papered_over(fake, client):
     fake.on("POST", "/transfers/downloads/flacfan", httpx.ConnectError("Connection refused"))
     with pytest.raises(SlskdUnreachable):
         client.enqueue("flacfan", [(SONG_1, 27345678)])
-    assert len(fake.requests) == 1
+    assert len(fake.calls("POST", "/transfers/downloads/flacfan")) == 1
 
 
 def test_an_unreadable_enqueue_reply_falls_back_to_the_listing(fake, client):

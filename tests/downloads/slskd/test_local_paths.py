@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from downloads.slskd import Transfer
-from downloads.slskd.download_paths import expected_path
 from tests.downloads.slskd.support import SONG_1, js, make_client, transfer_record
 
 
@@ -130,27 +129,50 @@ def test_unavailable_events_fall_back_to_the_computed_path(fake, downloads):
     assert client.local_path_for(transfer) == target.resolve()
 
 
-HOSTILE = [
+# Names slskd itself cannot save (no file name, longer than a Linux name may be).
+UNSAVEABLE = [
+    "Album\\",
+    "",
+    "x" * 400 + ".flac",
+    "Music\\" + "y" * 400 + "\\x.flac",
+    "Music\\Album\\" + "é" * 130 + ".flac",
+]
+# Traversal segments: slskd 0.26 turns them into "_"; before 0.26 they escaped, so we refuse.
+TRAVERSING = [
     "..\\..\\x.flac",
     "..\\x.flac",
     "Music\\..\\..",
     "Album\\..",
     ".\\x.flac",
     "Album\\.",
-    "Album\\",
-    "",
     "../../x.flac",
     "a/../../../x.flac",
     "..",
-    "x" * 400 + ".flac",
-    "Music\\" + "y" * 400 + "\\x.flac",
-    "Music\\Album\\" + "é" * 130 + ".flac",
 ]
+PRE_026_OPTIONS = {"directories": {"downloads": "/app/downloads"}, "transfers": {"download": {}}}
 
 
-@pytest.mark.parametrize("remote", HOSTILE)
-def test_hostile_remote_filenames_give_no_path(fake, downloads, remote):
+@pytest.mark.parametrize("remote", UNSAVEABLE)
+def test_unsaveable_remote_filenames_give_no_path(fake, downloads, remote):
     write(downloads.parent / "x.flac", 10)
+    client = make_client(fake, downloads_dir=downloads)
+    assert client.expected_local_path(remote) is None
+    assert client.local_path_for(remote) is None
+
+
+@pytest.mark.parametrize("remote", TRAVERSING)
+def test_traversal_segments_become_underscores_inside_the_downloads_dir(fake, downloads, remote):
+    write(downloads.parent / "x.flac", 10)
+    client = make_client(fake, downloads_dir=downloads)
+    path = client.expected_local_path(remote)
+    assert path is not None and path.is_relative_to(downloads.resolve())
+    assert ".." not in path.relative_to(downloads.resolve()).parts
+
+
+@pytest.mark.parametrize("remote", TRAVERSING + UNSAVEABLE)
+def test_before_026_traversing_names_give_no_path(fake, downloads, remote):
+    write(downloads.parent / "x.flac", 10)
+    fake.on("GET", "/options", js(PRE_026_OPTIONS))
     client = make_client(fake, downloads_dir=downloads)
     assert client.expected_local_path(remote) is None
     assert client.local_path_for(remote) is None
@@ -179,14 +201,19 @@ def test_odd_but_harmless_remote_filenames_stay_inside_the_downloads_dir(fake, d
     assert "\0" not in str(path)
 
 
-def test_nul_bytes_are_replaced_like_slskd_does(downloads):
+def test_nul_bytes_are_replaced_like_slskd_does(fake, downloads):
     expected = (downloads / "Album_X" / "Back_.flac").resolve()
-    assert expected_path(downloads, "Music\\Album\0X\\Back\0.flac") == expected
+    client = make_client(fake, downloads_dir=downloads)
+    assert client.expected_local_path("Music\\Album\0X\\Back\0.flac") == expected
 
 
-def test_a_path_with_a_slash_is_split_on_slashes_like_slskd_does(downloads):
-    expected = (downloads / "DC\\Live" / "x.flac").resolve()
-    assert expected_path(downloads, "Music\\AC/DC\\Live/x.flac") == expected
+@pytest.mark.parametrize("options", [None, PRE_026_OPTIONS])
+def test_a_path_with_a_slash_is_split_on_both_slashes_like_slskd_does(fake, downloads, options):
+    if options is not None:
+        fake.on("GET", "/options", js(options))
+    client = make_client(fake, downloads_dir=downloads)
+    expected = (downloads / "Live" / "x.flac").resolve()
+    assert client.expected_local_path("Music\\AC/DC\\Live/x.flac") == expected
 
 
 def test_a_symlinked_folder_pointing_outside_is_not_followed(fake, downloads):
