@@ -27,8 +27,6 @@ from accounts.models import AuditEntry
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-# Set on the request by `ApiKeyAuth.authenticate`: the name of the key that authenticated it.
-API_KEY_ATTR = "soulspot_api_key_name"
 # Set when a login signal has recorded this request: a POST to a login or logout view then
 # gets no second, vaguer row (one attempt, one row). Setup logs the new user in too, but is a
 # write of its own and keeps its row.
@@ -76,9 +74,13 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def actor_of(request: HttpRequest) -> tuple[str, str]:
-    """(actor, actor_kind): the API key's name wins over the session (ninja tries keys first)."""
-    key_name = getattr(request, API_KEY_ATTR, None)
-    if key_name:
+    """(actor, actor_kind): the API key's name, else the session's user, else anonymous.
+
+    ninja keeps what the authenticator that let a call in returned as `request.auth`:
+    `ApiKeyAuth` returns the key's name (a str), the session authenticator the user.
+    """
+    key_name = getattr(request, "auth", None)
+    if isinstance(key_name, str) and key_name:
         return f"api key: {key_name}", Kind.API_KEY
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -20,13 +20,11 @@ class ApiKeyAuth(APIKeyHeader):
         if not key:
             return None
         if settings.SOULSPOT_API_KEY and constant_time_compare(key, settings.SOULSPOT_API_KEY):
-            request.soulspot_api_key_name = "environment key"  # for the audit log
             return "environment key"
         api_key = ApiKey.objects.matching(key).first()
         if api_key is None:
             return None
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
-        request.soulspot_api_key_name = api_key.name  # for the audit log
         return api_key.name
 
 
