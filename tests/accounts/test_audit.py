@@ -235,6 +235,47 @@ def test_reads_write_nothing(logged_in_client, api_client) -> None:
     assert AuditEntry.objects.count() == before
 
 
+def test_a_write_costs_one_insert_and_a_read_touches_no_audit_row(logged_in_client) -> None:
+    table = AuditEntry._meta.db_table
+    with CaptureQueriesContext(connection) as write:
+        logged_in_client.post("/downloads/engine/pause/")
+    with CaptureQueriesContext(connection) as read:
+        logged_in_client.get("/downloads/")
+
+    audit_sql = [q["sql"] for q in write.captured_queries if table in q["sql"]]
+    assert len(audit_sql) == 1 and audit_sql[0].startswith("INSERT")
+    assert not [q for q in read.captured_queries if table in q["sql"]]
+
+
+def test_a_write_to_no_url_and_a_huge_path_are_recorded_bounded(api_client) -> None:
+    response = api_client.post("/api/" + "x" * 5000, {}, content_type="application/json")
+
+    assert response.status_code == 404
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.outcome, entry.actor) == ("unknown url", "refused", "anonymous")
+    assert len(entry.path) == 500
+
+
+def test_a_garbled_peer_address_is_recorded_as_none(api_client) -> None:
+    api_client.patch(
+        "/api/downloads/settings",
+        {"paused": True},
+        content_type="application/json",
+        REMOTE_ADDR="not-an-address",
+    )
+
+    assert _entry().ip is None
+
+
+def test_an_api_delete_names_its_object(api_client) -> None:
+    response = api_client.delete("/api/downloads/424242")
+
+    assert response.status_code == 404
+    entry = _entry()
+    assert (entry.action, entry.object_repr) == ("api:delete_download", "job_id=424242")
+    assert (entry.method, entry.outcome) == ("DELETE", "refused")
+
+
 def test_a_failing_audit_table_never_breaks_the_request(logged_in_client, caplog) -> None:
     with connection.cursor() as cursor:  # rolled back with the test's transaction
         cursor.execute(f"DROP TABLE {AuditEntry._meta.db_table}")
