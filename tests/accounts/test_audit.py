@@ -414,3 +414,22 @@ def test_pruning_removes_only_entries_older_than_the_retention(settings) -> None
 def test_pruning_is_scheduled_daily() -> None:
     schedule = next(s for s in declared_schedules() if s.func == "accounts.tasks.prune_audit")
     assert schedule.minutes == 24 * 60
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("since=0001-01-01T00:00:00%2B14:00", 422),  # year 0 in UTC
+        ("until=9999-12-31T23:59:59-14:00", 422),  # year 10000 in UTC
+        ("since=0001-01-01T00:00:00", 200),
+        ("until=9999-12-31T23:59:59", 200),
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_answer_without_a_500(
+    api_client, query: str, status: int
+) -> None:
+    response = api_client.get(f"/api/audit?{query}")
+
+    assert response.status_code == status
+    if status == 422:
+        assert "time out of range" in response.json()["detail"][0]["msg"]
