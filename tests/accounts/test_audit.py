@@ -433,3 +433,43 @@ def test_times_at_the_ends_of_the_calendar_answer_without_a_500(
     assert response.status_code == status
     if status == 422:
         assert "time out of range" in response.json()["detail"][0]["msg"]
+
+
+# --- the audit page -------------------------------------------------------------------------
+
+
+def test_the_audit_page_lists_filters_and_is_linked_from_system_status(logged_in_client) -> None:
+    _add(2, action="downloads:engine", object_repr="action=pause")
+    _add(1, actor="intruder", action="login", outcome="refused")
+
+    page = logged_in_client.get("/audit/").content.decode()
+    assert "action=pause" in page and "intruder" in page
+    refused = logged_in_client.get("/audit/?outcome=refused").content.decode()
+    assert "intruder" in refused and "action=pause" not in refused
+    by_actor = logged_in_client.get("/audit/?actor=owner&action=downloads").content.decode()
+    assert "action=pause" in by_actor and "intruder" not in by_actor
+    assert 'href="/audit/"' in logged_in_client.get("/system-status/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["page=4611686018427387904", "page=-5", "outcome=great", f"actor={'x' * 5000}"]
+)
+def test_the_audit_page_shrugs_off_bad_query_values(logged_in_client, query: str) -> None:
+    _add(1)
+    assert logged_in_client.get(f"/audit/?{query}").status_code == 200
+
+
+def test_the_audit_page_needs_a_login(client, user) -> None:
+    response = client.get("/audit/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_audit_page_costs_the_same_queries_for_many_rows(logged_in_client) -> None:
+    _add(2)
+    with CaptureQueriesContext(connection) as few:
+        logged_in_client.get("/audit/")
+    _add(40)
+    with CaptureQueriesContext(connection) as many:
+        logged_in_client.get("/audit/")
+
+    assert len(many) <= len(few)
