@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import ResolverMatch
@@ -32,8 +32,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # write of its own and keeps its row.
 RECORDED_ATTR = "soulspot_audit_recorded"
 SIGNALLED_VIEWS = frozenset({"accounts:login", "accounts:logout", "admin:login", "admin:logout"})
-# Admin URL names are `<app_label>_<model_name>_<view>`; model names have no underscore.
-_ADMIN_NAME = re.compile(r"^(?P<app>\w+)_(?P<model>[^_]+)_(?P<view>[a-z]+)$")
 
 Kind = AuditEntry.ActorKind
 Outcome = AuditEntry.Outcome
@@ -122,23 +120,39 @@ def describe(match: ResolverMatch | None, request: HttpRequest) -> tuple[str, st
     """(action, object) for a request: the namespaced URL name and what its URL names."""
     if match is None:
         return "unknown url", ""
-    found = _ADMIN_NAME.match(match.url_name or "") if match.namespace == "admin" else None
-    if found:
-        return _describe_admin(found, match, request)
+    admin_view = _admin_view(match.url_name or "") if match.namespace == "admin" else None
+    if admin_view:
+        return _describe_admin(*admin_view, match, request)
     name = _ninja_operation_name(match, request.method or "")
     action = f"{match.namespace}:{name}" if name and match.namespace else match.view_name
     kwargs = " ".join(f"{key}={value}" for key, value in match.kwargs.items())
     return action, kwargs
 
 
-def _describe_admin(found: re.Match, match: ResolverMatch, request: HttpRequest) -> tuple[str, str]:
-    model = f"{found['app']}.{found['model']}"
-    view = found["view"]
+def _admin_view(url_name: str) -> tuple[str, str] | None:
+    """("library.track", "change") from `library_track_change`, for the registered models.
+
+    Read from the registry rather than split at underscores: app labels (`django_q`) and
+    views (`password_change`) contain them too.
+    """
+    for model in admin.site._registry:
+        opts = model._meta
+        prefix = f"{opts.app_label}_{opts.model_name}_"
+        if url_name.startswith(prefix):
+            return opts.label_lower, url_name.removeprefix(prefix)
+    return None
+
+
+def _describe_admin(
+    model: str, view: str, match: ResolverMatch, request: HttpRequest
+) -> tuple[str, str]:
     if view == "changelist":
-        # A POST to the list is a bulk action on the ticked rows.
+        # A POST to the list is a bulk action on the ticked rows, or an edit of the list itself.
+        action = request.POST.get("action") or "edit"
         selected = ",".join(request.POST.getlist("_selected_action"))
-        return f"admin action {request.POST.get('action', '')} {model}", f"ids {selected}"
-    return f"admin {view} {model}", str(match.kwargs.get("object_id", ""))
+        return f"admin action {action} {model}", f"ids {selected}" if selected else ""
+    # The object's id: `object_id` on most admin URLs, `id` on the password change.
+    return f"admin {view} {model}", " ".join(str(value) for value in match.kwargs.values())
 
 
 def _ninja_operation_name(match: ResolverMatch, method: str) -> str | None:

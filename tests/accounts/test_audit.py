@@ -473,3 +473,14 @@ def test_the_audit_page_costs_the_same_queries_for_many_rows(logged_in_client) -
         logged_in_client.get("/audit/")
 
     assert len(many) <= len(few)
+
+
+def test_admin_views_with_underscores_are_named_from_the_registry(logged_in_client, user) -> None:
+    response = logged_in_client.post(
+        f"/admin/auth/user/{user.pk}/password/",
+        {"password1": "another-long-pass", "password2": "another-long-pass"},
+    )
+
+    assert response.status_code == 302
+    entry = _entry(action="admin password_change auth.user")
+    assert (entry.object_repr, entry.outcome) == (str(user.pk), "ok")
