@@ -484,3 +484,20 @@ def test_admin_views_with_underscores_are_named_from_the_registry(logged_in_clie
     assert response.status_code == 302
     entry = _entry(action="admin password_change auth.user")
     assert (entry.object_repr, entry.outcome) == (str(user.pk), "ok")
+
+
+def test_deleting_keys_in_the_admin_records_each_key(logged_in_client) -> None:
+    one, two, three = (ApiKey.generate(name)[0] for name in ("one", "two", "three"))
+
+    logged_in_client.post(f"/admin/accounts/apikey/{one.pk}/delete/", {"post": "yes"})
+    logged_in_client.post(
+        "/admin/accounts/apikey/",
+        {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"},
+    )
+
+    assert not ApiKey.objects.exists()
+    deleted = AuditEntry.objects.filter(action="api key deleted").values_list(
+        "object_repr", flat=True
+    )
+    assert sorted(name.split(" ")[0] for name in deleted) == ["one", "three", "two"]
+    assert _entry(action="admin delete accounts.apikey").object_repr == str(one.pk)
