@@ -151,12 +151,21 @@ def test_a_login_and_a_logout_are_one_entry_each(user) -> None:
     ]
 
 
+def _setup_token() -> str:
+    # The one-time setup token comes with the access work (issue 10 item 2); where it is not
+    # merged yet the setup form ignores the extra field.
+    try:
+        from accounts.setup_token import ensure_setup_token
+    except ImportError:
+        return ""
+    return ensure_setup_token() or ""
+
+
 def test_setup_is_recorded_with_the_new_account(client) -> None:
     FirstRunSetupMiddleware._setup_done = False
-    client.post(
-        "/setup/",
-        {"username": "me", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
-    )
+    passphrase = "a-long-passphrase"
+    form = {"username": "me", "password1": passphrase, "password2": passphrase}
+    client.post("/setup/", {**form, "setup_token": _setup_token()})
 
     setup = _entry(action="accounts:setup")
     assert (setup.actor, setup.status_code, setup.outcome) == ("me", 302, "ok")
