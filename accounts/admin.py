@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from accounts.models import ApiKey, SetupClaim
+from accounts.audit import Event, record_event
+from accounts.models import ApiKey, AuditEntry, SetupClaim
 
 
 @admin.register(ApiKey)
@@ -18,6 +19,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            if "revoked" in form.changed_data:
+                verb = "revoked" if obj.revoked else "restored"
+                record_event(request, Event(f"api key {verb}", object_repr=obj.name))
             return
         key, raw = ApiKey.generate(obj.name)
         obj.pk, obj.prefix, obj.hashed_key, obj.created_at = (
@@ -26,15 +30,31 @@ class ApiKeyAdmin(admin.ModelAdmin):
             key.hashed_key,
             key.created_at,
         )
+        # The name and prefix only: the raw key must not outlive this message, not even here.
+        record_event(request, Event("api key created", object_repr=str(key)))
         # The raw key exists only in this message: it is stored hashed and cannot be shown again.
         messages.warning(
             request,
             f"New API key for “{key.name}”: {raw} — copy it now, it will not be shown again.",
         )
 
+    def delete_model(self, request: HttpRequest, obj: ApiKey) -> None:
+        name = str(obj)
+        super().delete_model(request, obj)
+        record_event(request, Event("api key deleted", object_repr=name))
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        names = [str(key) for key in queryset]
+        super().delete_queryset(request, queryset)
+        for name in names:
+            record_event(request, Event("api key deleted", object_repr=name))
+
     @admin.action(description="Revoke selected keys")
     def revoke(self, request: HttpRequest, queryset) -> None:
-        updated = queryset.update(revoked=True)
+        keys = list(queryset.filter(revoked=False))
+        updated = ApiKey.objects.filter(pk__in=[key.pk for key in keys]).update(revoked=True)
+        for key in keys:
+            record_event(request, Event("api key revoked", object_repr=str(key)))
         messages.success(request, f"Revoked {updated} key(s).")
 
 
@@ -52,4 +72,25 @@ class SetupClaimAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: SetupClaim | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, so nobody adds, edits or deletes entries by hand."""
+
+    list_display = ["at", "actor", "actor_kind", "action", "object_repr", "outcome", "ip"]
+    list_filter = ["outcome", "actor_kind", "method"]
+    search_fields = ["actor", "action", "object_repr", "path", "request_id", "ip"]
+    date_hierarchy = "at"
+    list_select_related = False  # no relations: every field is on the row
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False

@@ -1,9 +1,10 @@
-"""API keys for the REST API (stored hashed, shown once)."""
+"""API keys for the REST API (stored hashed, shown once), and the audit log."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -65,3 +66,82 @@ class SetupClaim(models.Model):
 
     def __str__(self) -> str:
         return f"setup by {self.username} at {self.claimed_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def filtered(
+        self,
+        actor: str | None = None,
+        actor_kind: str | None = None,
+        action: str | None = None,
+        outcome: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> AuditEntryQuerySet:
+        """The filters of `GET /api/audit`; `action` matches a prefix (`admin`, `api:`)."""
+        entries = self
+        if actor:
+            entries = entries.filter(actor=actor)
+        if actor_kind:
+            entries = entries.filter(actor_kind=actor_kind)
+        if action:
+            entries = entries.filter(action__startswith=action)
+        if outcome:
+            entries = entries.filter(outcome=outcome)
+        if since:
+            entries = entries.filter(at__gte=since)
+        if until:
+            entries = entries.filter(at__lt=until)
+        return entries
+
+    def newest_first(self) -> AuditEntryQuerySet:
+        return self.order_by("-at", "-pk")
+
+
+class AuditEntry(models.Model):
+    """One write, login, logout, lockout or key change: who, what, when, from where, outcome.
+
+    Rows are only ever added (by `accounts.audit`) and removed by age (`prune_audit_log`);
+    nothing edits them, and the admin shows them read-only.
+    """
+
+    class ActorKind(models.TextChoices):
+        USER = "user"
+        API_KEY = "api_key", "API key"
+        ANONYMOUS = "anonymous"
+
+    class Outcome(models.TextChoices):
+        OK = "ok"  # 1xx-3xx, or an event that succeeded
+        REFUSED = "refused"  # 4xx: bad input, no permission, wrong password, locked out
+        ERROR = "error"  # 5xx: our bug or a broken disk
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.CharField(
+        max_length=160, help_text="Username, “api key: NAME”, or the attempted username."
+    )
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    action = models.CharField(max_length=200)
+    object_repr = models.CharField(max_length=200, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        # One per filter of the list: each is an equality (or prefix) plus the time order.
+        indexes = [
+            models.Index(fields=["at"], name="audit_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["outcome", "at"], name="audit_outcome_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.outcome}"

@@ -7,7 +7,6 @@ limit. These callables are named in settings (`AXES_*`).
 
 from __future__ import annotations
 
-import ipaddress
 import math
 
 from axes.models import AccessAttempt
@@ -17,32 +16,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from soulspot.lib.client_ip import client_ip
+
 # The username recorded for a wrong API key: keys have no owner name to count them by, so the
 # API path locks by address only (see `lockout_parameters`).
 API_KEY_USERNAME = "(api key)"
 _API_PREFIX = "/api/"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address failures are counted against.
-
-    The TCP peer, unless SoulSpot sits behind its HTTPS proxy (`SOULSPOT_BEHIND_HTTPS_PROXY`):
-    then the peer is the proxy, and the client is the last `X-Forwarded-For` entry, the one the
-    proxy appended itself (entries before it are whatever the client chose to send).
-    """
-    if settings.SOULSPOT_BEHIND_HTTPS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-        if _is_ip(forwarded):
-            return forwarded
-    return request.META.get("REMOTE_ADDR")
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
 
 
 def lockout_parameters(request_or_attempt: object, credentials: dict | None = None) -> list:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import SetupForm
+from accounts.models import AuditEntry
 from accounts.services import SetupClosed, create_first_account
 from accounts.setup_token import ensure_setup_token
 
@@ -32,3 +35,24 @@ def setup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend=_BACKEND)
         return redirect("dashboard")
     return render(request, "accounts/setup.html", {"form": form})
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log, newest first, filtered by actor, action prefix or outcome (read-only)."""
+    get = request.GET
+    filters = {
+        "actor": get.get("actor", "").strip()[:160] or None,
+        "action": get.get("action", "").strip()[:200] or None,
+        "outcome": get.get("outcome") if get.get("outcome") in AuditEntry.Outcome.values else None,
+    }
+    entries = AuditEntry.objects.filtered(**filters).newest_first()
+    query = get.copy()
+    query.pop("page", None)
+    context = {
+        "page": Paginator(entries, 50).get_page(get.get("page")),
+        "filters": filters,
+        "outcomes": AuditEntry.Outcome.choices,
+        "query": query,
+        "retention_days": settings.SOULSPOT_AUDIT_RETENTION_DAYS,
+    }
+    return render(request, "accounts/audit.html", context)

@@ -85,6 +85,7 @@ def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
     return api.create_response(request, exc.body(), status=exc.http_status)
 
 
+api.add_router("/audit", "accounts.api.router")
 api.add_router("/downloads", "downloads.api.router")
 api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")

@@ -65,6 +65,10 @@ try:
     # HTTPS and ask browsers to keep to HTTPS (HSTS). Never set it without such a proxy: the
     # header would then come from anyone.
     SOULSPOT_BEHIND_HTTPS_PROXY = env_bool("SOULSPOT_BEHIND_HTTPS_PROXY", False)
+    # Audit log: every write, login and key change is kept this many days (pruned daily).
+    SOULSPOT_AUDIT_RETENTION_DAYS = env_int(
+        "SOULSPOT_AUDIT_RETENTION_DAYS", 90, minimum=1, maximum=36500
+    )
     SOULSPOT_LOG_LEVEL = env_str("SOULSPOT_LOG_LEVEL", "INFO").upper()
     TIME_ZONE = env_str("TZ") or "UTC"
     # Readiness fails when the music dir has less free space than this.
@@ -178,6 +182,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "soulspot.lib.request_id.RequestIdMiddleware",
+    # Audit log: outside every other middleware, so it also records the writes they refuse.
+    "accounts.audit.AuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -294,7 +300,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # The client address is REMOTE_ADDR, or the proxy's own X-Forwarded-For entry behind it.
-AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "soulspot.lib.client_ip.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True

@@ -131,6 +131,7 @@ def test_every_operation_on_one_object_documents_its_404() -> None:
 # Each prefix and the one app whose router answers there: an app's own prefix, plus the
 # cross-app lists a lower app keeps (the history) or a higher app acts on (the wanted lists).
 PREFIXES = {
+    "/audit": "accounts",
     "/downloads": "downloads",
     "/library": "library",
     "/metadata": "metadata",
