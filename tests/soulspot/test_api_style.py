@@ -136,6 +136,7 @@ PREFIXES = {
     "/metadata": "metadata",
     "/history": "library",
     "/wanted": "downloads",
+    "/system": "soulspot",
 }
 
 
