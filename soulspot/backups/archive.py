@@ -28,16 +28,6 @@ NAME_PATTERN = re.compile(r"soulspot-backup-(\d{8})-(\d{6})(?:-(\d{1,3}))?\.tar\
 MANIFEST = "manifest.json"
 SECRET_KEY_MEMBER = "secret_key"
 FORMAT = 1
-# The folders a restore must find again; recorded so the user can see what the backup expects.
-_RECORDED_SETTINGS = (
-    "DATA_DIR",
-    "MUSIC_DIR",
-    "SOULSPOT_RECYCLE_DIR",
-    "SOULSPOT_QUARANTINE_DIR",
-    "SOULSPOT_STAGING_DIR",
-    "SOULSPOT_PLAYLIST_DIR",
-    "SLSKD_DOWNLOADS_DIR",
-)
 
 
 @dataclass(frozen=True)
@@ -78,12 +68,22 @@ def _manifest(member: str, now: datetime) -> dict:
         "database_vendor": database.vendor(),
         "database_file": member,
         "created_at": now.isoformat(),
-        "settings": {
-            name: str(value) if value is not None else None
-            for name in _RECORDED_SETTINGS
-            for value in [getattr(settings, name)]
-        },
+        "settings": _recorded_settings(),
     }
+
+
+def _recorded_settings() -> dict[str, str | None]:
+    """The folders a restore must find again, so the user can see what the backup expects."""
+    folders = {
+        "DATA_DIR": settings.DATA_DIR,
+        "MUSIC_DIR": settings.MUSIC_DIR,
+        "SOULSPOT_RECYCLE_DIR": settings.SOULSPOT_RECYCLE_DIR,
+        "SOULSPOT_QUARANTINE_DIR": settings.SOULSPOT_QUARANTINE_DIR,
+        "SOULSPOT_STAGING_DIR": settings.SOULSPOT_STAGING_DIR,
+        "SOULSPOT_PLAYLIST_DIR": settings.SOULSPOT_PLAYLIST_DIR,
+        "SLSKD_DOWNLOADS_DIR": settings.SLSKD_DOWNLOADS_DIR,
+    }
+    return {name: str(value) if value is not None else None for name, value in folders.items()}
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
