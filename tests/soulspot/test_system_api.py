@@ -42,7 +42,7 @@ def test_back_up_now_is_queued_for_the_worker(api_client, backup_dir):
     assert response.status_code == 202
     assert response.json()["status"] == "queued"
     queued = [task.func() for task in OrmQ.objects.all()]
-    assert ["soulspot.lib.queue.run_task"] == queued
+    assert queued == ["soulspot.lib.queue.run_task"]
     assert OrmQ.objects.get().task["args"][0] == "soulspot.tasks.backup_now"
 
 
