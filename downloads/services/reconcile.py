@@ -78,9 +78,9 @@ def _reconcile_one(
     if job.status not in IN_FLIGHT:
         return
     try:
-        stale = after_restore or _is_stale(job, client)
-    except SlskdUnreachable:
-        stale = False  # cannot tell now; the engine follows it when slskd is back
+        stale = _is_stale(job, client, after_restore)
+    except SlskdError:
+        stale = False  # slskd cannot tell now; the engine follows the job when it can
     if stale and _requeue(job):
         result.requeued.append(job.pk)
     else:
@@ -104,10 +104,10 @@ def _import_in_hand(job: DownloadJob) -> bool:
     return job.status == Status.IMPORTING and bool(job.local_path) and Path(job.local_path).exists()
 
 
-def _is_stale(job: DownloadJob, client: SlskdClient | None) -> bool:
+def _is_stale(job: DownloadJob, client: SlskdClient | None, after_restore: bool) -> bool:
     if job.status == Status.IMPORTING:
         return not _import_in_hand(job)
-    if client is None:
+    if after_restore or client is None:
         return True  # slskd is not configured: nothing can follow the job where it is
     if job.status == Status.SEARCHING:
         return not job.search_id or not _search_known(client, job.search_id)
