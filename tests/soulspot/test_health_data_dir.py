@@ -55,6 +55,8 @@ def test_a_missing_data_dir_is_reported_by_name(client, settings, tmp_path):
 
 
 def test_readiness_reports_a_database_that_refuses_writes_with_its_error(client):
+    if connection.vendor != "sqlite":
+        pytest.skip("query_only is SQLite's")
     heartbeat()
     status, checks = _checks(client)
     assert status == 200 and checks["database_write"]["ok"] is True
@@ -108,3 +110,19 @@ def test_a_page_write_on_a_full_disk_answers_503_not_500(logged_in_client, full_
 
     assert response.status_code == 503
     assert b"Disk full" in response.content
+
+
+def test_postgres_disk_full_is_recognised_by_its_sqlstate():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's DiskFull")
+    from soulspot.lib.disk_full import is_disk_full
+
+    raise_disk_full = "DO $$ BEGIN RAISE EXCEPTION 'full' USING ERRCODE = 'disk_full'; END $$"
+    with (
+        pytest.raises(OperationalError) as raised,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(raise_disk_full)
+    assert is_disk_full(raised.value)
+    assert not is_disk_full(OperationalError("server closed the connection unexpectedly"))
