@@ -103,7 +103,8 @@ def _sqlite_restore(snapshot: Path, target: Path) -> list[Path]:
     moved = []
     for suffix in ("", "-wal", "-shm"):
         current = Path(f"{target}{suffix}")
-        if current.exists():
+        # An empty file (the database a fresh data dir opened) holds nothing worth keeping.
+        if current.exists() and current.stat().st_size > 0:
             aside = current.with_name(f"{current.name}.before-restore-{stamp}")
             current.rename(aside)
             moved.append(aside)

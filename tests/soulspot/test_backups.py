@@ -261,3 +261,25 @@ def _manage(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_over_data_needs_force_and_keeps_the_replaced_database(tmp_path):
+    ArtistFactory(name="In The Backup")
+    archive = create_backup(tmp_path / "backups")
+    data = tmp_path / "data"
+
+    first = _manage(tmp_path, "restore", str(archive))
+    assert first.returncode == 0, first.stderr
+    again = _manage(tmp_path, "restore", str(archive))
+    assert again.returncode == 1
+    assert "already holds data" in again.stderr and "--force" in again.stderr
+    forced = _manage(tmp_path, "restore", "--force", str(archive))
+    assert forced.returncode == 0, forced.stderr
+
+    kept = sorted(p.name for p in data.glob("soulspot.sqlite3.before-restore-*"))
+    assert kept, list(data.iterdir())
+    with sqlite3.connect(data / kept[-1]) as old:
+        assert old.execute("SELECT name FROM library_artist").fetchall() == [("In The Backup",)]
+    with sqlite3.connect(data / "soulspot.sqlite3") as new:
+        assert new.execute("SELECT name FROM library_artist").fetchall() == [("In The Backup",)]
