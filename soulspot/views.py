@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -55,12 +55,12 @@ def system_status(request: HttpRequest) -> HttpResponse:
 def backups_card(request: HttpRequest) -> HttpResponse:
     """The dashboard's Backups card; "Back up now" (POST) queues one for the worker, which
     copies and compresses the database without holding up this web worker."""
-    queued = False
-    if request.method == "POST":
+    queued = request.method == "POST"
+    if queued:
         enqueue("soulspot.tasks.backup_now")
-        queued = True
-        if not request.htmx:
+        if not request.htmx:  # a plain form post (no JavaScript) goes back to the dashboard
             messages.success(request, "Backup queued; it appears in the list when written.")
+            return redirect("dashboard")
     context = {"backups": backups.list_backups()[:20], "backup_queued": queued}
     return render(request, "dashboard.html#backups", context)
 

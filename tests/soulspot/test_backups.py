@@ -283,3 +283,13 @@ def test_restore_over_data_needs_force_and_keeps_the_replaced_database(tmp_path)
         assert old.execute("SELECT name FROM library_artist").fetchall() == [("In The Backup",)]
     with sqlite3.connect(data / "soulspot.sqlite3") as new:
         assert new.execute("SELECT name FROM library_artist").fetchall() == [("In The Backup",)]
+
+
+def test_restore_refuses_while_a_worker_heartbeat_is_fresh(tmp_path):
+    from soulspot.tasks import heartbeat
+
+    archive = create_backup(tmp_path)
+    heartbeat()  # a worker (perhaps on another host, without serve's lock) is alive
+
+    with pytest.raises(RestoreRefused, match="heartbeat"):
+        restore_backup(archive)

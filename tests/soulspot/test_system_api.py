@@ -140,3 +140,17 @@ def test_the_card_and_downloads_need_login(backup_dir):
 def test_download_page_refuses_other_names(logged_in_client, backup_dir):
     create_backup()
     assert logged_in_client.get("/system/backups/secret_key/download").status_code == 404
+
+
+def test_back_up_now_without_javascript_returns_to_the_dashboard(logged_in_client, backup_dir):
+    response = logged_in_client.post("/system/backups/", follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert b"Backup queued" in response.content
+    assert OrmQ.objects.count() == 1
+
+
+def test_the_system_card_shows_the_database_write_check(logged_in_client):
+    response = logged_in_client.get("/system-status/")
+    assert b"Database writes" in response.content
+    assert b"a test write committed" in response.content
