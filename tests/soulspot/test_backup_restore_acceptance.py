@@ -37,6 +37,13 @@ COUNTED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_only() -> None:
+    """These read SQLite files; the PostgreSQL path has its own module (test_backups_postgres)."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("SQLite backups")
+
+
 def _live_counts() -> dict[str, int]:
     models = {
         "artists": Artist,

@@ -33,6 +33,13 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_only() -> None:
+    """These read SQLite files; the PostgreSQL path has its own module (test_backups_postgres)."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("SQLite backups")
+
+
 def _members(archive: Path) -> dict[str, bytes]:
     with tarfile.open(archive, "r:gz") as tar:
         return {m.name: tar.extractfile(m).read() for m in tar.getmembers()}

@@ -17,6 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_only() -> None:
+    """These read SQLite files; the PostgreSQL path has its own module (test_backups_postgres)."""
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("SQLite backups")
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
