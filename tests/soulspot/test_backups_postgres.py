@@ -66,7 +66,8 @@ def _manage(data_dir: Path, database: str, *args: str) -> subprocess.CompletedPr
 
 def test_pg_dump_backup_restores_into_an_empty_database(tmp_path, postgres, empty_database):
     TrackFileFactory.create_batch(3)
-    DownloadJobFactory.create_batch(2)
+    DownloadJobFactory(status="queued")
+    DownloadJobFactory(status="searching", search_id="lost-with-the-old-slskd", attempts=1)
     archive = create_backup(tmp_path / "backups")
 
     with tarfile.open(archive) as tar:
@@ -79,13 +80,15 @@ def test_pg_dump_backup_restores_into_an_empty_database(tmp_path, postgres, empt
 
     assert done.returncode == 0, done.stderr
     assert "restored the postgresql database" in done.stdout
+    assert "1 queued again" in done.stdout
     with _connect(postgres, empty_database) as restored:
         counts = [
             restored.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("library_trackfile", "downloads_downloadjob")
         ]
-        statuses = restored.execute("SELECT DISTINCT status FROM downloads_downloadjob")
-        assert {row[0] for row in statuses} == {"queued"}
+        # The search the backup caught is gone: queued again, its attempt kept, not failed.
+        jobs = restored.execute("SELECT status, attempts FROM downloads_downloadjob ORDER BY id")
+        assert jobs.fetchall() == [("queued", 0), ("queued", 1)]
     assert counts == [3, 2]
 
 
