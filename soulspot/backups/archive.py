@@ -51,7 +51,8 @@ def create_backup(output_dir: Path | None = None) -> Path:
         work_dir = Path(work)
         member = database.snapshot_database(work_dir)
         partial = work_dir / "archive.partial"
-        with tarfile.open(partial, "w:gz") as archive:
+        # Level 6: nearly the size of 9 on a database, in a fraction of the time.
+        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
             _add_bytes(archive, MANIFEST, json.dumps(_manifest(member, now), indent=2).encode())
             _add_bytes(archive, SECRET_KEY_MEMBER, settings.SECRET_KEY.encode())
             archive.add(work_dir / member, arcname=member)
