@@ -35,3 +35,11 @@ def resume_handoffs() -> str:
 
     job_ids = handoff.resume_stalled_handoffs(handoff.STALE_AFTER)
     return f"re-queued {len(job_ids)} imports"
+
+
+def reconcile_jobs() -> str:
+    """At start: complete live jobs the library already has, re-queue those whose transfer is
+    gone (never fail them for it)."""
+    from downloads.services.reconcile import reconcile_live_jobs
+
+    return str(reconcile_live_jobs())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH, ApiKeyAuth, is_environment_key
 from soulspot import health
+from soulspot.lib import disk_full
 from soulspot.lib.errors import SoulSpotError
 
 api = NinjaAPI(
@@ -85,9 +86,19 @@ def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
     return api.create_response(request, exc.body(), status=exc.http_status)
 
 
+@api.exception_handler(OperationalError)
+def database_full(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A write refused on a full disk answers 503 with what to do; any other database error is
+    a bug and stays a 500."""
+    if not disk_full.is_disk_full(exc):
+        raise exc
+    return api.create_response(request, {"detail": disk_full.MESSAGE}, status=503)
+
+
 api.add_router("/audit", "accounts.api.router")
 api.add_router("/downloads", "downloads.api.router")
 api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")
 api.add_router("/metadata", "metadata.api.router")
+api.add_router("/system", "soulspot.system_api.router")
 api.add_router("/wanted", "downloads.api.wanted_router")

@@ -39,3 +39,23 @@ class WorkerHeartbeat(models.Model):
     @property
     def is_fresh(self) -> bool:
         return timezone.now() - self.beat_at < self.STALE_AFTER
+
+
+class WriteProbe(models.Model):
+    """A single row readiness rewrites to prove the database accepts writes.
+
+    A read (`SELECT 1`) succeeds on a full disk; only a committed write finds out, and one
+    row rewritten in place keeps that write as small and short as a write can be.
+    """
+
+    written_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "database write probe"
+
+    def __str__(self) -> str:
+        return f"write probe at {self.written_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def touch(cls) -> None:
+        cls.objects.update_or_create(pk=1, defaults={"written_at": timezone.now()})

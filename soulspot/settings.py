@@ -154,6 +154,13 @@ try:
     SOULSPOT_LOGIN_LOCKOUT_MINUTES = env_int(
         "SOULSPOT_LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
     )
+
+    # --- Backups and restore (issue 10: backup) ---
+    # `manage.py backup` and the daily schedule write here; the schedule keeps the newest
+    # SOULSPOT_BACKUP_KEEP archives and deletes older ones (only its own file names).
+    SOULSPOT_BACKUP_DIR = env_path("SOULSPOT_BACKUP_DIR", DATA_DIR / "backups")
+    SOULSPOT_BACKUP_KEEP = env_int("SOULSPOT_BACKUP_KEEP", 7, minimum=1, maximum=1000)
+    # --- end backups ---
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
@@ -184,6 +191,8 @@ MIDDLEWARE = [
     "soulspot.lib.request_id.RequestIdMiddleware",
     # Audit log: outside every other middleware, so it also records the writes they refuse.
     "accounts.audit.AuditMiddleware",
+    # A write refused by a full disk answers 503 with what to do, not a 500.
+    "soulspot.lib.disk_full.DiskFullMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

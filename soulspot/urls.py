@@ -10,6 +10,12 @@ admin.site.site_title = "SoulSpot"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("system-status/", views.system_status, name="system-status"),
+    path("system/backups/", views.backups_card, name="system-backups"),
+    path(
+        "system/backups/<str:name>/download",
+        views.download_backup,
+        name="system-backup-download",
+    ),
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
     path("library/", include("library.urls")),

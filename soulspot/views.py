@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from downloads.models import DownloadJob
 from library.models import Album, Artist, Track, TrackFile
 from library.services import dashboard_tiles
-from soulspot import health
+from soulspot import backups, health
+from soulspot.lib.queue import enqueue
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -43,5 +46,28 @@ def system_status(request: HttpRequest) -> HttpResponse:
         "Worker": health.check_worker(),
         "slskd": health.check_slskd(),
         "Disk": health.check_disk(),
+        "Database writes": health.check_database_write(),
     }
     return render(request, "dashboard.html#system-status", {"checks": checks})
+
+
+@require_http_methods(["GET", "POST"])
+def backups_card(request: HttpRequest) -> HttpResponse:
+    """The dashboard's Backups card; "Back up now" (POST) queues one for the worker, which
+    copies and compresses the database without holding up this web worker."""
+    queued = request.method == "POST"
+    if queued:
+        enqueue("soulspot.tasks.backup_now")
+        if not request.htmx:  # a plain form post (no JavaScript) goes back to the dashboard
+            messages.success(request, "Backup queued; it appears in the list when written.")
+            return redirect("dashboard")
+    context = {"backups": backups.list_backups()[:20], "backup_queued": queued}
+    return render(request, "dashboard.html#backups", context)
+
+
+def download_backup(request: HttpRequest, name: str) -> FileResponse:
+    try:
+        path = backups.backup_path(name)
+    except backups.BackupNotFound:
+        raise Http404("no backup of that name") from None
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

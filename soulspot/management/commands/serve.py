@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.setup_token import ensure_setup_token
+from soulspot.backups.runlock import hold_serve_lock
 from soulspot.lib.processes import ChildProcess
 from soulspot.lib.queue import enqueue
 from soulspot.lib.schedules import sync_schedules
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         if not 1 <= port <= 65535:
             raise CommandError(f"--port must be between 1 and 65535 (got {port})")
         ensure_port_free(host, port)
+        self.run_lock = hold_serve_lock()  # `restore` refuses while serve holds it
         call_command("migrate", interactive=False, verbosity=0)
         names = sync_schedules()
         if token := ensure_setup_token():
@@ -37,6 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"First-run setup: open {url} and enter the setup token {token}")
         enqueue("soulspot.tasks.heartbeat")  # readiness turns green as soon as the worker is up
         enqueue("downloads.tasks.pump_engine")  # pick up where a previous run stopped
+        enqueue("downloads.tasks.reconcile_jobs")  # jobs a restore or a crash left stale
         self.stdout.write(f"schedules: {', '.join(names)}")
         children = [
             ChildProcess("worker", [sys.executable, "manage.py", "qcluster"]),
