@@ -310,6 +310,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # The client address is REMOTE_ADDR, or the proxy's own X-Forwarded-For entry behind it.
 AXES_CLIENT_IP_CALLABLE = "soulspot.lib.client_ip.client_ip"
+# Axes logs its configuration at every start of every process; our logs say what matters.
+AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_HTTPONLY = True

@@ -15,11 +15,16 @@ def client_ip(request: HttpRequest) -> str | None:
     client and could name anyone. Anything that is not an IP address gives None (PostgreSQL's
     inet column would refuse it).
     """
-    candidate = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SOULSPOT_BEHIND_HTTPS_PROXY and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
+    if settings.SOULSPOT_BEHIND_HTTPS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        # Garbage here falls back to the peer, so a forged header cannot dodge a lockout.
+        if address := _ip_or_none(forwarded):
+            return address
+    return _ip_or_none(request.META.get("REMOTE_ADDR", ""))
+
+
+def _ip_or_none(value: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(candidate))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
