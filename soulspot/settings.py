@@ -359,8 +359,15 @@ Q_CLUSTER = {
     "label": "Task queue",
 }
 
+# --- Logs (supervise) -------------------------------------------------------------------------
+# One writer per log file: every process logs JSON lines to its console only, and `serve` copies
+# its children's output to its own stdout and to LOG_FILE, rotated by size (several processes
+# rotating one file lose lines). Commands run by hand log to the console only.
 LOG_DIR = DATA_DIR / "logs"
 LOG_DIR.mkdir(exist_ok=True)
+LOG_FILE = LOG_DIR / "soulspot.log"
+LOG_MAX_BYTES = 10 * 1024 * 1024
+LOG_BACKUPS = 5
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 LOGGING = {
     "version": 1,
@@ -373,16 +380,8 @@ LOGGING = {
             "formatter": "json",
             "filters": ["request_id"],
         },
-        "file": {
-            "class": "logging.handlers.RotatingFileHandler",
-            "filename": LOG_DIR / "soulspot.log",
-            "maxBytes": 10 * 1024 * 1024,
-            "backupCount": 3,
-            "formatter": "json",
-            "filters": ["request_id"],
-        },
     },
-    "root": {"handlers": ["console", "file"], "level": SOULSPOT_LOG_LEVEL},
+    "root": {"handlers": ["console"], "level": SOULSPOT_LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},
