@@ -117,4 +117,5 @@ def test_a_killed_worker_is_restarted_and_heartbeats_while_the_web_keeps_answeri
     assert process.returncode == 0, output[-3000:]
     log_file = (tmp_path / "data" / "logs" / "soulspot.log").read_text()
     assert "restarting worker" in log_file
+    assert "Listening at: http://127.0.0.1" in log_file  # gunicorn's own lines, via the pipe
     assert not [pid for pid in old_worker_pids if Path(f"/proc/{pid}").exists()]
