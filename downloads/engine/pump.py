@@ -18,7 +18,6 @@ from downloads.engine import albums, searching, transfers
 from downloads.engine.context import EngineRun
 from downloads.models import DownloadJob, EngineSettings
 from downloads.slskd import SlskdError, SlskdUnauthorized, client_from_settings
-from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
 LEASE_SECONDS = 60
@@ -40,7 +39,7 @@ def pump() -> str:
         _release_lease()
     # Checked after releasing the lease, so a job created meanwhile is never left waiting.
     if _has_active_work():
-        enqueue("downloads.tasks.pump_engine")
+        services.wake_engine()
         return f"{steps} steps; more work queued"
     return f"{steps} steps; queue idle"
 
