@@ -7,10 +7,12 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 _PR_SET_PDEATHSIG = 1
@@ -133,3 +135,37 @@ class RestartPolicy:
         minutes = self.window / 60
         span = f"{minutes:g} minutes" if minutes >= 1 else f"{self.window:g} seconds"
         return f"{name} crashed {len(self.crashes)} times in {span}; stopping SoulSpot"
+
+
+# --- who holds a lease ----------------------------------------------------------------------
+
+
+def holder_id() -> str:
+    """This process, as lease holders are recorded: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True only when `holder` ran on this host and its process is gone (killed, crashed).
+
+    A lease held by another machine, or by a process we cannot see, is left to expire.
+    """
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _is_zombie(int(pid))
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed worker nobody reaped yet (containers without an init) still answers kill(0)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
