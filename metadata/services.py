@@ -156,9 +156,7 @@ def clean_leftovers() -> str:
     removed = _clear_staging()
     for action in actions:
         logger.info("leftovers: %s", action)
-    return (
-        f"{len(actions)} interrupted moves recovered or set aside; {removed} staging copies removed"
-    )
+    return f"{len(actions)} interrupted moves handled; {removed} staging copies removed"
 
 
 def _clear_staging() -> int:

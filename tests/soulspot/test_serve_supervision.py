@@ -51,6 +51,13 @@ def _heartbeat_pid(url: str) -> int | None:
     return int(found.group(1))
 
 
+def _wait_gone(path: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not path.exists(), f"{path} was not cleaned up"
+
+
 class HealthProbe(threading.Thread):
     """Asks /api/health every 0.2 s and remembers every answer that was not 200."""
 
@@ -78,6 +85,11 @@ def test_a_killed_worker_is_restarted_and_heartbeats_while_the_web_keeps_answeri
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
     env.update(SOULSPOT_DATA_DIR=str(tmp_path / "data"), SOULSPOT_PORT=str(port))
     env.update(SOULSPOT_API_KEY=READY_KEY["X-API-Key"], SOULSPOT_WORKERS="1")
+    # What a full disk left in an album folder during the previous run.
+    leftover = tmp_path / "data" / "music" / "A" / "B" / ".soulspot-tmp-0123456789abcdef.json-new"
+    leftover.parent.mkdir(parents=True)
+    leftover.touch()
+    os.utime(leftover, (time.time() - 7200,) * 2)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--web-workers", "1"],
         cwd=ROOT,
@@ -90,6 +102,7 @@ def test_a_killed_worker_is_restarted_and_heartbeats_while_the_web_keeps_answeri
     probe = HealthProbe(url)
     try:
         _wait_ready(url, process)
+        _wait_gone(leftover)  # cleaned at start, before any import could own it
         leader = next(p for p in _children(process.pid) if "qcluster" in _cmdline(p))
         old_worker_pids = _descendants(leader) | {leader}
         probe.start()
