@@ -348,6 +348,8 @@ Q_CLUSTER = {
     "orm": "default",
     "workers": SOULSPOT_WORKERS,
     "timeout": 600,
+    # A task whose worker died is delivered again after this long. Nothing waits for it: the
+    # pump, folder imports and scans hold leases that the one-minute schedules take over.
     "retry": 900,
     "max_attempts": 1,  # retries are our own business (DownloadJob backoff), never blind re-runs
     "poll": 0.5,

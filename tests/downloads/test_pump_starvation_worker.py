@@ -38,6 +38,7 @@ def test_the_heartbeat_stays_fresh_with_one_worker_under_thirty_new_wants(
         for n in range(30):  # wants arriving while the pump works, each waking the engine
             services.queue_track_download(artist="Stream", title=f"Song {n}")
             time.sleep(0.2)
+        busy = DownloadJob.objects.filter(status=Status.DOWNLOADING).exists()
         asked_at = timezone.now()
         enqueue("soulspot.tasks.heartbeat")
         deadline = time.monotonic() + 60
@@ -51,6 +52,7 @@ def test_the_heartbeat_stays_fresh_with_one_worker_under_thirty_new_wants(
     finally:
         kill_hard(worker)
     assert beat is not None and beat.beat_at >= asked_at, "the heartbeat starved behind pumps"
+    print(f"heartbeat ran {waited:.1f} s after it was queued behind 30 new wants")
     # At most the running pump and one queued pump (20 s each) stand before it.
     assert waited < 50, waited
-    assert DownloadJob.objects.filter(status=Status.DOWNLOADING).exists()  # the pump was busy
+    assert busy  # the pump had transfers to follow: it used its whole 20 s each time
