@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -52,8 +53,10 @@ class CombinedLog:
     def write_line(self, line: str) -> None:
         record = logging.makeLogRecord({"msg": line, "levelno": logging.INFO})
         with self.lock:
-            self.stream.write(line + "\n")
-            self.stream.flush()
+            # A closed or broken stdout must not stop the file (nor block the children's pipes).
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.write(line + "\n")
+                self.stream.flush()
             self.file.handle(record)
 
     def close(self) -> None:
