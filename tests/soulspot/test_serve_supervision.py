@@ -58,6 +58,19 @@ def _wait_gone(path: Path, timeout: float = 30) -> None:
     assert not path.exists(), f"{path} was not cleaned up"
 
 
+def _wait_answering(url: str, process: subprocess.Popen, since: float) -> float:
+    time.sleep(0.5)  # let the kill land before the first question
+    while time.monotonic() - since < 30:
+        assert process.poll() is None, "serve stopped when its web server died"
+        try:
+            if httpx.get(url + "/api/health", timeout=2).status_code == 200:
+                return time.monotonic() - since
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the web server did not come back in 30 s")
+
+
 class HealthProbe(threading.Thread):
     """Asks /api/health every 0.2 s and remembers every answer that was not 200."""
 
@@ -117,6 +130,14 @@ def test_a_killed_worker_is_restarted_and_heartbeats_while_the_web_keeps_answeri
             time.sleep(0.5)
         recovered_in = time.monotonic() - killed_at
         time.sleep(1)
+        probe.done.set()
+        probe.join(timeout=10)
+        # The web server too: killed outright, it answers again while the worker keeps running.
+        web = next(p for p in _children(process.pid) if "gunicorn" in _cmdline(p))
+        worker_now = next(p for p in _children(process.pid) if "qcluster" in _cmdline(p))
+        os.kill(web, signal.SIGKILL)
+        web_back_in = _wait_answering(url, process, since=time.monotonic())
+        assert worker_now in _children(process.pid)
     finally:
         probe.done.set()
         if probe.is_alive():
@@ -125,8 +146,10 @@ def test_a_killed_worker_is_restarted_and_heartbeats_while_the_web_keeps_answeri
         output, _ = process.communicate(timeout=60)
     assert beating is not None, f"no heartbeat from a new worker in 30 s:\n{output[-3000:]}"
     print(f"worker back and heartbeating {recovered_in:.1f} s after kill -9")
+    print(f"web answering again {web_back_in:.1f} s after kill -9")
     assert probe.asked > 10 and probe.failures == []
     assert "worker exited with code -9; restarting in 1 s" in output
+    assert "web exited with code -9; restarting in 1 s" in output
     assert process.returncode == 0, output[-3000:]
     log_file = (tmp_path / "data" / "logs" / "soulspot.log").read_text()
     assert "restarting worker" in log_file
