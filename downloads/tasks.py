@@ -6,7 +6,9 @@ from __future__ import annotations
 def pump_engine() -> str:
     """Advance every active job one step (search, transfer, handoff) for a bounded time."""
     from downloads import engine
+    from downloads.services.transitions import pump_started
 
+    pump_started()  # from now on a wake queues the next pump: this one may miss new work
     return engine.pump()
 
 

@@ -11,11 +11,13 @@ verify size and SHA-256, link it into place (again never overwriting), then dele
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
 import secrets
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,19 +83,47 @@ def safe_move(
     return dest
 
 
-def recover_incomplete_moves(root: Path) -> list[str]:
+def recover_incomplete_moves(root: Path, *, older_than: float = 0) -> list[str]:
     """Finish or undo moves a crash interrupted anywhere under `root`; returns what was done.
 
     A temporary copy is deleted only while its source still exists; a verified copy whose
-    source is gone is put in place instead. Nothing unverifiable is ever deleted.
+    source is gone is put in place instead. Nothing unverifiable is ever deleted. Journals
+    written less than `older_than` seconds ago are left alone: their move may still be running.
     """
     actions = []
-    for half_written in Path(root).rglob(f"{TEMP_PREFIX}*.json-new"):
-        half_written.unlink()  # a journal update that never landed; the old journal still rules
+    for half_written in _leftovers(root, "*.json-new", older_than):
+        half_written.unlink(missing_ok=True)  # an update that never landed; the old journal rules
         actions.append(f"removed unfinished journal {half_written}")
-    for journal in sorted(Path(root).rglob(f"{TEMP_PREFIX}*.json")):
+    for journal in sorted(_leftovers(root, "*.json", older_than)):
         actions.append(_recover(journal)[1])
     return actions
+
+
+def set_aside_orphan_copies(root: Path, recycle_root: Path, *, older_than: float) -> list[Path]:
+    """Move temporary copies that lost their journal into the recycle bin; returns them.
+
+    Such a copy cannot be verified, and its source may be gone, so it could hold the only copy
+    of a song: it is set aside where the user can look, never deleted.
+    """
+    moved = []
+    for part in _leftovers(root, "*.part", older_than):
+        if not part.with_suffix(".json").exists():
+            reason = "temporary copy of an interrupted move, without its journal"
+            moved.append(move_to_recycle(part, recycle_root, reason, library_root=Path(root)))
+    return moved
+
+
+def _leftovers(root: Path, pattern: str, older_than: float) -> list[Path]:
+    """safe_move's files under `root` matching `pattern`, last written over `older_than` s ago."""
+    if not Path(root).is_dir():
+        return []
+    cutoff = time.time() - older_than
+    found = []
+    for path in Path(root).rglob(f"{TEMP_PREFIX}{pattern}"):
+        with contextlib.suppress(FileNotFoundError):  # finished meanwhile
+            if older_than <= 0 or path.lstat().st_mtime < cutoff:
+                found.append(path)
+    return found
 
 
 def move_to_recycle(

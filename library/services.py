@@ -29,6 +29,7 @@ from library.models import (
 )
 from library.scanner import completeness, config, duplicates, engine, stats
 from library.scanner.batch import BatchCounts, BatchWriter
+from library.scanner.engine import runner_is_dead
 from library.scanner.reader import read_file
 from library.scanner.recycle import recycle
 from library.scanner.retag import RetagResult
@@ -154,16 +155,20 @@ def cancel_scan(scan_id: int) -> LibraryScan:
 
 
 def resume_interrupted_scans() -> list[int]:
-    """Enqueue a run for each active scan nobody holds (its worker died, or its task got lost)."""
+    """Enqueue a run for each active scan nobody holds: its lease ran out, its task got lost, or
+    the process holding it is gone (a killed worker; picked up at the next minute's run)."""
     now = timezone.now()
-    orphaned = LibraryScan.objects.active().filter(
+    active = LibraryScan.objects.active()
+    orphaned = active.filter(
         Q(lease_expires_at__lt=now)
         | Q(lease_expires_at__isnull=True, created_at__lt=now - QUEUED_GRACE)
     )
-    scan_ids = list(orphaned.values_list("pk", flat=True))
-    for scan_id in scan_ids:
+    scan_ids = set(orphaned.values_list("pk", flat=True))
+    held = active.filter(lease_expires_at__gte=now).exclude(runner="")
+    scan_ids |= {pk for pk, runner in held.values_list("pk", "runner") if runner_is_dead(runner)}
+    for scan_id in sorted(scan_ids):
         enqueue("library.tasks.run_scan", scan_id)
-    return scan_ids
+    return sorted(scan_ids)
 
 
 def rescan_files(file_ids: list[int]) -> BatchCounts:

@@ -17,7 +17,8 @@ class ImportBatch(models.Model):
 
     Transitions (race-safe, `filter(pk, status=old).update(...)`):
     queued -> running -> completed | failed. A running batch whose worker died is picked up again
-    by `resume_imports`; files it already handled are skipped, so it simply continues.
+    by `resume_imports` (within a minute when its `runner` process is gone, see
+    `adopt.is_abandoned`); files it already handled are skipped, so it simply continues.
     """
 
     class Status(models.TextChoices):
@@ -43,6 +44,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The process running it ("host:pid"): when that process is gone, the batch is resumed at
+    # the next minute's `resume_imports` instead of after STALE_MINUTES of silence.
+    runner = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -4,5 +4,8 @@ SCHEDULES = [
     # Album completeness asks MusicBrainz politely: a few minutes of checks every hour.
     Every(name="metadata-completeness", func="metadata.tasks.check_due_albums", minutes=60),
     Every(name="fill-metadata-gaps", func="metadata.tasks.fill_metadata_gaps", minutes=15),
-    Every(name="resume-imports", func="metadata.tasks.resume_imports", minutes=10),
+    # A folder import whose worker died continues within a minute (see adopt.is_abandoned).
+    Every(name="resume-imports", func="metadata.tasks.resume_imports", minutes=1),
+    # What crashes and a full disk leave behind; `serve` also runs it at start.
+    Every(name="clean-leftovers", func="metadata.tasks.clean_leftovers", minutes=30),
 ]

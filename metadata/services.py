@@ -6,14 +6,15 @@ See `metadata.importer` for how one file travels into the library.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import time
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from library import paths as library_paths
 from library.models import AlbumCompleteness
-from library.safe_files import TEMP_PREFIX
+from library.safe_files import TEMP_PREFIX, recover_incomplete_moves, set_aside_orphan_copies
 from metadata import completeness
 from metadata.importer import adopt, fillin
 from metadata.importer.adopt import ImportRefused, Progress
@@ -21,13 +22,14 @@ from metadata.models import ImportBatch, ImportItem, MetadataGap
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
-STALE_MINUTES = 15  # an import untouched this long belongs to a worker that died
-STAGING_MAX_AGE = timedelta(days=1)
+# Leftovers younger than this may belong to a move or an import still running.
+LEFTOVER_MIN_AGE = 60 * 60
 
 __all__ = [
     "ImportRefused",
     "check_album_completeness",
     "check_due_albums",
+    "clean_leftovers",
     "fill_metadata_gaps",
     "fill_track_gaps",
     "resume_stalled_imports",
@@ -117,20 +119,44 @@ def retry_gaps_now(gap_ids: list[int] | None = None) -> int:
 
 
 def resume_stalled_imports() -> str:
-    """Re-enqueue folder imports whose worker died; clear stale staging copies (scheduled).
+    """Re-enqueue folder imports nobody runs any more (scheduled every minute).
 
+    A batch whose runner process is gone is resumed at once; one held by a process we cannot
+    see (another host) after STALE_MINUTES of silence. The resumed run claims the batch with a
+    compare-and-swap (`adopt.claim`), so a runner that was alive after all is never doubled.
     Imports of downloads are resumed by the download engine, which owns those jobs.
     """
-    cutoff = timezone.now() - timedelta(minutes=STALE_MINUTES)
-    batches = list(
-        ImportBatch.objects.filter(
-            status=ImportBatch.Status.RUNNING, updated_at__lt=cutoff
-        ).values_list("pk", flat=True)
-    )
+    now = timezone.now()
+    running = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING)
+    batches = [
+        b.pk for b in running.only("pk", "runner", "updated_at") if adopt.is_abandoned(b, now)
+    ]
     for batch_id in batches:
         enqueue("metadata.tasks.resume_folder_import", batch_id)
+    return f"re-queued {len(batches)} folder imports"
+
+
+def clean_leftovers() -> str:
+    """Recover or remove what interrupted moves and imports left behind (at start, scheduled).
+
+    Never touches the work of a live job: journals and staging copies younger than
+    LEFTOVER_MIN_AGE may belong to a move or an import in progress (an import task is killed
+    after 10 minutes; a copy across filesystems takes seconds to minutes), and a staging copy
+    recorded on an unfinished import is that import's to land when it resumes.
+    """
+    roots = {library_paths.music_root(), str(library_paths.recycle_dir())}
+    roots.add(str(library_paths.quarantine_dir()))
+    actions: list[str] = []
+    for root in sorted(roots):
+        actions += recover_incomplete_moves(Path(root), older_than=LEFTOVER_MIN_AGE)
+        recycled = set_aside_orphan_copies(
+            Path(root), library_paths.recycle_dir(), older_than=LEFTOVER_MIN_AGE
+        )
+        actions += [f"recycled unverifiable copy {path}" for path in recycled]
     removed = _clear_staging()
-    return f"re-queued {len(batches)} folder imports; removed {removed} stale staging copies"
+    for action in actions:
+        logger.info("leftovers: %s", action)
+    return f"{len(actions)} interrupted moves handled; {removed} staging copies removed"
 
 
 def _clear_staging() -> int:
@@ -138,15 +164,23 @@ def _clear_staging() -> int:
     folder = library_paths.staging_dir()
     if not folder.is_dir():
         return 0
-    staged = ImportItem.objects.filter(state=ImportItem.State.STAGED)
-    in_use = set(staged.values_list("staged_path", flat=True))
-    too_old = (timezone.now() - STAGING_MAX_AGE).timestamp()
+    unfinished = ImportItem.objects.filter(state=ImportItem.State.STAGED)
+    in_use = set(unfinished.values_list("staged_path", flat=True))
+    too_old = time.time() - LEFTOVER_MIN_AGE
     removed = 0
     for path in folder.glob(f"{TEMP_PREFIX}*"):
-        if str(path) not in in_use and path.stat().st_mtime < too_old:
+        # Never journalled, so the import had not moved its source yet: the copy is garbage.
+        if str(path) not in in_use and _mtime(path) < too_old:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")  # gone meanwhile: nothing to do
 
 
 # --- album completeness -------------------------------------------------------------------

@@ -28,8 +28,13 @@ def fill_metadata_gaps() -> str:
 
 
 def resume_imports() -> str:
-    """Pick up imports a restart interrupted."""
+    """Pick up folder imports whose worker died (every minute)."""
     return services.resume_stalled_imports()
+
+
+def clean_leftovers() -> str:
+    """Recover interrupted moves, remove stale staging copies (at start and every 30 minutes)."""
+    return services.clean_leftovers()
 
 
 def check_album_completeness(album_id: int) -> str:

@@ -359,6 +359,8 @@ Q_CLUSTER = {
     "orm": "default",
     "workers": SOULSPOT_WORKERS,
     "timeout": 600,
+    # A task whose worker died is delivered again after this long. Nothing waits for it: the
+    # pump, folder imports and scans hold leases that the one-minute schedules take over.
     "retry": 900,
     "max_attempts": 1,  # retries are our own business (DownloadJob backoff), never blind re-runs
     "poll": 0.5,
@@ -370,8 +372,15 @@ Q_CLUSTER = {
     "label": "Task queue",
 }
 
+# --- Logs (supervise) -------------------------------------------------------------------------
+# One writer per log file: every process logs JSON lines to its console only, and `serve` copies
+# its children's output to its own stdout and to LOG_FILE, rotated by size (several processes
+# rotating one file lose lines). Commands run by hand log to the console only.
 LOG_DIR = DATA_DIR / "logs"
 LOG_DIR.mkdir(exist_ok=True)
+LOG_FILE = LOG_DIR / "soulspot.log"
+LOG_MAX_BYTES = 10 * 1024 * 1024
+LOG_BACKUPS = 5
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 LOGGING = {
     "version": 1,
@@ -384,16 +393,8 @@ LOGGING = {
             "formatter": "json",
             "filters": ["request_id"],
         },
-        "file": {
-            "class": "logging.handlers.RotatingFileHandler",
-            "filename": LOG_DIR / "soulspot.log",
-            "maxBytes": 10 * 1024 * 1024,
-            "backupCount": 3,
-            "formatter": "json",
-            "filters": ["request_id"],
-        },
     },
-    "root": {"handlers": ["console", "file"], "level": SOULSPOT_LOG_LEVEL},
+    "root": {"handlers": ["console"], "level": SOULSPOT_LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},

@@ -58,7 +58,7 @@ def all_settled() -> bool:
     return not unsettled.exists()
 
 
-def start_worker(fake, data_dir: Path) -> subprocess.Popen:
+def start_worker(fake, data_dir: Path, **extra_env: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
     env.update(
         SOULSPOT_DATA_DIR=str(data_dir),
@@ -70,6 +70,7 @@ def start_worker(fake, data_dir: Path) -> subprocess.Popen:
         SLSKD_SEARCH_TIMEOUT_MS="2000",
         SOULSPOT_METADATA_PROVIDERS="false",
         SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
+        **extra_env,
     )
     log = (data_dir / "worker.log").open("a")
     return subprocess.Popen(

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
@@ -18,7 +15,7 @@ from downloads.engine import albums, searching, transfers
 from downloads.engine.context import EngineRun
 from downloads.models import DownloadJob, EngineSettings
 from downloads.slskd import SlskdError, SlskdUnauthorized, client_from_settings
-from soulspot.lib.queue import enqueue
+from soulspot.lib.processes import holder_id, holder_is_dead
 
 logger = logging.getLogger(__name__)
 LEASE_SECONDS = 60
@@ -40,7 +37,7 @@ def pump() -> str:
         _release_lease()
     # Checked after releasing the lease, so a job created meanwhile is never left waiting.
     if _has_active_work():
-        enqueue("downloads.tasks.pump_engine")
+        services.wake_engine()
         return f"{steps} steps; more work queued"
     return f"{steps} steps; queue idle"
 
@@ -106,7 +103,7 @@ def _take_lease() -> bool:
     if (
         engine.pump_lease_until
         and engine.pump_lease_until >= now
-        and _holder_is_dead(engine.pump_lease_holder)
+        and holder_is_dead(engine.pump_lease_holder)
     ):
         # The worker that held it was killed (crash, restart): take over at once.
         free = free | Q(pump_lease_holder=engine.pump_lease_holder)
@@ -118,29 +115,7 @@ def _take_lease() -> bool:
 
 
 def _me() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _holder_is_dead(holder: str) -> bool:
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's worker: wait for its lease to expire
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return _is_zombie(int(pid))
-
-
-def _is_zombie(pid: int) -> bool:
-    """A killed worker nobody reaped yet (containers without an init) still answers kill(0)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
+    return holder_id()
 
 
 def _renew_lease() -> None:

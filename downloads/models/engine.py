@@ -16,6 +16,10 @@ class EngineSettings(models.Model):
     # Only one engine pump runs at a time; it holds this lease and renews it while it works.
     pump_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     pump_lease_holder = models.CharField(max_length=200, blank=True, editable=False)
+    # Set when a pump task is queued, cleared when it starts: at most one waits in the queue,
+    # however many requests wake the engine (with one worker, a queue of 20-second pumps would
+    # starve every other task). `downloads.services.transitions.wake_engine` claims it.
+    pump_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "download engine settings"

@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from downloads.models import DownloadJob
+from downloads.models import DownloadJob, EngineSettings
 from downloads.services.errors import AlreadyQueued
 from soulspot.lib.queue import enqueue
 from soulspot.lib.request_id import current_request_id
@@ -60,9 +63,29 @@ def transition(job_id: int, from_statuses: Iterable[str], to_status: str, **fiel
     return updated == 1
 
 
-def wake_engine() -> None:
-    """Ask the worker to look at the queue now instead of at the next scheduled tick."""
+def wake_engine() -> bool:
+    """Ask the worker to look at the queue now instead of at the next scheduled tick.
+
+    Queues a pump only if none is waiting already: the request is claimed with one conditional
+    UPDATE, so of many concurrent wakes exactly one enqueues. A request older than twice the
+    pump's budget belongs to a task that was lost (a queue wiped, a worker killed while it
+    dequeued) and may be claimed again, so waking never stays blocked. True if a pump was queued.
+    """
+    now = timezone.now()
+    lost = now - timedelta(seconds=2 * max(settings.ENGINE_PUMP_SECONDS, 60))
+    EngineSettings.load()  # the row the claim updates
+    claimed = EngineSettings.objects.filter(
+        Q(pump_requested_at__isnull=True) | Q(pump_requested_at__lt=lost), pk=1
+    ).update(pump_requested_at=now)
+    if claimed != 1:
+        return False
     enqueue("downloads.tasks.pump_engine")
+    return True
+
+
+def pump_started() -> None:
+    """The queued pump is running: the next wake queues another (work it may not see)."""
+    EngineSettings.objects.filter(pk=1).update(pump_requested_at=None)
 
 
 def refuse_if_already_wanted(track_id: int, *, other_than: int | None = None) -> None:

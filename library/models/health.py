@@ -70,7 +70,9 @@ class LibraryScan(models.Model):
     reading_started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
-    runner = models.CharField(max_length=32, blank=True, editable=False)
+    # The run holding the lease: "<token>@<host>:<pid>", so a run whose process died is taken
+    # over within a minute rather than when its lease runs out (see `scanner.engine.claim`).
+    runner = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = LibraryScanQuerySet.as_manager()
 

@@ -28,6 +28,7 @@ from library.scanner.batch import BatchWriter
 from library.scanner.plan import Plan, make_plan
 from library.scanner.reader import FileReading, read_many
 from library.scanner.walk import Problem, walk
+from soulspot.lib.processes import holder_id, holder_is_dead
 
 logger = logging.getLogger(__name__)
 Status = LibraryScan.Status
@@ -54,10 +55,17 @@ class LostLease(Exception):
 
 
 def claim(scan_id: int) -> str | None:
-    """Take the lease on a queued or interrupted scan; the run's token, or None if taken."""
-    token = uuid.uuid4().hex
+    """Take the lease on a queued or interrupted scan; the run's token, or None if taken.
+
+    Free means no lease, an expired lease, or a lease whose holder's process is gone (killed
+    with its worker): the update names that holder, so of two claimants only one wins.
+    """
+    token = f"{uuid.uuid4().hex[:12]}@{holder_id()}"
     now = timezone.now()
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    held_by = LibraryScan.objects.filter(pk=scan_id).values_list("runner", flat=True).first()
+    if held_by and runner_is_dead(held_by):
+        free = free | Q(runner=held_by)
     claimable = LibraryScan.objects.filter(
         free, pk=scan_id, status__in=[Status.QUEUED, Status.RUNNING]
     )
@@ -68,6 +76,11 @@ def claim(scan_id: int) -> str | None:
         lease_expires_at=now + timedelta(seconds=settings.SOULSPOT_SCAN_LEASE_SECONDS),
     )
     return token if won == 1 else None
+
+
+def runner_is_dead(runner: str) -> bool:
+    """The process that held this run's lease is gone (same host only; see holder_is_dead)."""
+    return holder_is_dead(runner.partition("@")[2])
 
 
 def execute(

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db.models import Count
@@ -27,6 +28,7 @@ from metadata.importer import identify, journal, landing, paths, pipeline
 from metadata.importer.reservations import Reservations
 from metadata.models import ImportBatch, ImportItem
 from soulspot.lib.errors import SoulSpotError
+from soulspot.lib.processes import holder_id, holder_is_dead
 
 logger = logging.getLogger(__name__)
 State = ImportItem.State
@@ -35,6 +37,8 @@ Progress = Callable[[ImportBatch], None]
 FILE_ERRORS = (OSError, TaggingError, UnreadableAudio, UnsafePath)
 _COUNTER = {State.IMPORTED: "imported", State.SKIPPED: "skipped"}
 PROGRESS_SECONDS = 1.0
+# A batch silent this long, whose runner we cannot check (another host), is taken over.
+STALE_MINUTES = 15
 CHUNK_SIZE = 64  # files journalled, moved and recorded together
 
 
@@ -123,15 +127,36 @@ def _link_reason(link: Path) -> str:
 
 
 def claim(batch_id: int, *, resume: bool = False) -> bool:
-    """Take a queued batch (or, with `resume`, a running one whose worker died)."""
-    allowed = [ImportBatch.Status.QUEUED] + ([ImportBatch.Status.RUNNING] if resume else [])
+    """Take a queued batch (or, with `resume`, a running one whose runner is gone).
+
+    Resuming is a compare-and-swap on (runner, updated_at): if the runner was alive after all
+    and wrote progress in between, the claim fails and the batch is never run twice.
+    """
     now = timezone.now()
-    return (
-        ImportBatch.objects.filter(pk=batch_id, status__in=allowed).update(
-            status=ImportBatch.Status.RUNNING, started_at=now, updated_at=now
-        )
-        == 1
+    mine = {"status": ImportBatch.Status.RUNNING, "runner": holder_id(), "updated_at": now}
+    queued = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED)
+    if queued.update(started_at=now, **mine) == 1:
+        return True
+    if not resume:
+        return False
+    batch = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.RUNNING).first()
+    if batch is None or not is_abandoned(batch, now):
+        return False
+    same = ImportBatch.objects.filter(
+        pk=batch_id, status=batch.status, runner=batch.runner, updated_at=batch.updated_at
     )
+    return same.update(**mine) == 1
+
+
+def is_abandoned(batch: ImportBatch, now: datetime) -> bool:
+    """Nobody runs this batch any more: its process is gone, or it has been silent too long.
+
+    Our own process counts as gone: it runs one task at a time, so if it asks, the earlier run
+    ended (an interrupted command, a task killed by the queue's timeout).
+    """
+    if batch.runner == holder_id() or holder_is_dead(batch.runner):
+        return True
+    return batch.updated_at < now - timedelta(minutes=STALE_MINUTES)
 
 
 def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:

@@ -131,10 +131,12 @@ def test_stalled_folder_imports_and_stale_staging_copies_are_handled(dirs, monke
     new_copy.write_bytes(b"x")
 
     message = tasks.resume_imports()
+    cleaned = tasks.clean_leftovers()
 
     assert queued == [("metadata.tasks.resume_folder_import", batch.pk)]
+    assert message == "re-queued 1 folder imports"
     assert not old_copy.exists() and new_copy.exists()
-    assert "removed 1 stale staging copies" in message
+    assert "1 staging copies removed" in cleaned
 
 
 def test_a_job_that_is_not_importing_is_left_alone(dirs, audio_sources) -> None:

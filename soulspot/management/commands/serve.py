@@ -6,6 +6,8 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import FrameType
 
 from django.conf import settings
@@ -13,10 +15,25 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.setup_token import ensure_setup_token
+from downloads.services import wake_engine
 from soulspot.backups.runlock import hold_serve_lock
-from soulspot.lib.processes import ChildProcess
+from soulspot.lib.logging import CombinedLog, send_logging_to
+from soulspot.lib.processes import ChildProcess, RestartPolicy
 from soulspot.lib.queue import enqueue
 from soulspot.lib.schedules import sync_schedules
+
+# Lines `serve` prints to say what it does; they go through the one log writer like the rest.
+Say = Callable[[str], None]
+
+
+@dataclass
+class Supervised:
+    """A child and what to do when it dies."""
+
+    child: ChildProcess
+    policy: RestartPolicy = field(default_factory=RestartPolicy)
+    on_start: Callable[[], None] = lambda: None
+    restart_at: float | None = None
 
 
 class Command(BaseCommand):
@@ -32,22 +49,39 @@ class Command(BaseCommand):
             raise CommandError(f"--port must be between 1 and 65535 (got {port})")
         ensure_port_free(host, port)
         self.run_lock = hold_serve_lock()  # `restore` refuses while serve holds it
+        log = CombinedLog(
+            settings.LOG_FILE,
+            max_bytes=settings.LOG_MAX_BYTES,
+            backups=settings.LOG_BACKUPS,
+            stream=sys.stdout,
+        )
+        send_logging_to(log)
         call_command("migrate", interactive=False, verbosity=0)
         names = sync_schedules()
         if token := ensure_setup_token():
             url = f"http://{host}:{port}/setup/"
+            # On the console only: the log file is no place for a secret.
             self.stdout.write(f"First-run setup: open {url} and enter the setup token {token}")
-        enqueue("soulspot.tasks.heartbeat")  # readiness turns green as soon as the worker is up
-        enqueue("downloads.tasks.pump_engine")  # pick up where a previous run stopped
         enqueue("downloads.tasks.reconcile_jobs")  # jobs a restore or a crash left stale
-        self.stdout.write(f"schedules: {', '.join(names)}")
+        # Leftovers of a crash (staging copies, temporary files) are cleared before new work.
+        enqueue("metadata.tasks.clean_leftovers")
+        log.write_line(f"schedules: {', '.join(names)}")
         children = [
-            ChildProcess("worker", [sys.executable, "manage.py", "qcluster"]),
-            ChildProcess("web", gunicorn_command(host, port, web_workers)),
+            Supervised(
+                ChildProcess("worker", [sys.executable, "manage.py", "qcluster"], sink=log),
+                on_start=worker_started,
+            ),
+            Supervised(ChildProcess("web", gunicorn_command(host, port, web_workers), sink=log)),
         ]
-        self.supervise(children, host, port)
+        try:
+            exit_code = self.supervise(children, host, port, log.write_line)
+        finally:
+            log.close()
+        if exit_code:
+            raise SystemExit(exit_code)
 
-    def supervise(self, children: list[ChildProcess], host: str, port: int) -> None:
+    def supervise(self, children: list[Supervised], host: str, port: int, say: Say) -> int:
+        """Keep every child running, restarting the one that died; 1 after giving up."""
         stopping = False
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -56,23 +90,55 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
-        for child in children:
-            child.start()
-        self.stdout.write(f"SoulSpot is running on http://{host}:{port}/ (Ctrl+C to stop)")
+        for supervised in children:
+            start(supervised)
+        say(f"SoulSpot is running on http://{host}:{port}/ (Ctrl+C to stop)")
         exit_code = 0
-        while not stopping:
-            dead = next((c for c in children if c.poll() is not None), None)
-            if dead:
-                self.stderr.write(f"{dead.name} exited with code {dead.poll()}; stopping SoulSpot")
-                exit_code = 1
-                break
-            time.sleep(0.5)
-        self.stdout.write("stopping…")
-        for child in reversed(children):
-            child.stop()
-        self.stdout.write("stopped")
-        if exit_code:
-            raise SystemExit(exit_code)
+        while not stopping and not exit_code:
+            for supervised in children:
+                if not look_after(supervised, say):
+                    exit_code = 1
+                    break
+            time.sleep(0.2)
+        say("stopping…")
+        for supervised in reversed(children):
+            supervised.child.stop()
+        say("stopped")
+        return exit_code
+
+
+def start(supervised: Supervised) -> None:
+    supervised.child.start()
+    supervised.policy.started(time.monotonic())
+    supervised.restart_at = None
+    supervised.on_start()
+
+
+def look_after(supervised: Supervised, say: Say) -> bool:
+    """Restart a dead child when its backoff is over; False when it crashes too often."""
+    child, now = supervised.child, time.monotonic()
+    if supervised.restart_at is not None:
+        if now >= supervised.restart_at:
+            say(f"restarting {child.name}")
+            start(supervised)
+        return True
+    code = child.poll()
+    if code is None:
+        return True
+    child.stop()  # whatever the dead leader left behind (q2 workers, gunicorn workers) goes too
+    delay = supervised.policy.crashed(now)
+    if delay is None:
+        say(supervised.policy.give_up_reason(child.name))
+        return False
+    say(f"{child.name} exited with code {code}; restarting in {delay:g} s")
+    supervised.restart_at = now + delay
+    return True
+
+
+def worker_started() -> None:
+    """A fresh worker proves itself at once (readiness recovers) and picks up the queue."""
+    enqueue("soulspot.tasks.heartbeat")
+    wake_engine()
 
 
 def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
