@@ -84,6 +84,13 @@ def walk(
         return result
     walker = _Walker(result, {os.path.normpath(s) for s in skip}, tick)
     walker.boundary = os.path.realpath(boundary or root)
+    if not walker.inside(os.path.realpath(root)):
+        # Scanning `music/linked` where linked leads elsewhere: nothing is listed, nothing
+        # catalogued under it is marked missing either (its content is unknown).
+        detail = f"leads to {display_path(os.path.realpath(root))}, outside the music folder"
+        walker.problem("symlink_outside", root, detail)
+        result.unreadable.append(root)
+        return result
     walker.seen_dirs.add((root_stat.st_dev, root_stat.st_ino))
     for entry in walker.run(root):
         result.files.append(entry)
@@ -170,12 +177,15 @@ class _Walker:
         self.seen_dirs.add(key)
         folders.append(entry.path)
 
+    def inside(self, real: str) -> bool:
+        return real == self.boundary or real.startswith(self.boundary.rstrip(os.sep) + os.sep)
+
     def leads_outside(self, entry: os.DirEntry) -> bool:
         """A symlink to somewhere outside the music folder: reported, never followed."""
         if not entry.is_symlink():
             return False
         target = os.path.realpath(entry.path)
-        if target == self.boundary or target.startswith(self.boundary.rstrip(os.sep) + os.sep):
+        if self.inside(target):
             return False
         if not os.path.exists(target):
             return False  # dangling: reported as such where it is stat-ed

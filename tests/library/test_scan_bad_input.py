@@ -392,3 +392,29 @@ def test_problems_are_visible_on_the_scan_page(logged_in_client) -> None:
     page = logged_in_client.get(f"/library/scans/{scan.pk}/").content.decode()
 
     assert str(path) in page and "Broken audio file" in page
+
+
+def test_scanning_a_linked_folder_that_leads_outside_is_refused(api_client) -> None:
+    root = music_root()
+    elsewhere = song(root.parent / f"{root.name}-far", "X", "Y", 1, "Z").parent
+    (root / "linked").symlink_to(elsewhere)
+
+    response = api_client.post(
+        "/api/library/scans", {"path": "linked"}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "leads outside the music folder" in response.json()["detail"]
+    assert not LibraryScan.objects.exists() and not TrackFile.objects.exists()
+
+
+def test_the_walk_never_lists_a_root_that_leads_outside() -> None:
+    from library.scanner.walk import walk
+
+    root = music_root()
+    elsewhere = song(root.parent / f"{root.name}-away", "X", "Y", 1, "Z").parent
+    (root / "linked").symlink_to(elsewhere)
+
+    walked = walk(str(root / "linked"), boundary=str(root))
+
+    assert walked.files == [] and [p.kind for p in walked.problems] == ["symlink_outside"]
