@@ -87,7 +87,8 @@ def managed_dirs() -> list[Path]:
 
 def is_managed(path: Path | str) -> bool:
     """Does `path`, symlinks resolved, lie in one of SoulSpot's folders (see `ensure_managed`)?"""
-    return is_inside(Path(path).resolve(), managed_dirs())
+    # os.path.realpath, not Path.resolve: it does not raise on a symlink loop.
+    return is_inside(Path(os.path.realpath(path)), managed_dirs())
 
 
 def ensure_managed(path: Path | str) -> Path:
@@ -98,7 +99,7 @@ def ensure_managed(path: Path | str) -> Path:
     elsewhere (issue 10, finding 2).
     """
     if not is_managed(path):
-        real = Path(path).resolve()
+        real = os.path.realpath(path)
         raise OutsideLibrary(
             f"{path} leads outside the music folder (to {real}); SoulSpot leaves it alone"
         )

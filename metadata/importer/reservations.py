@@ -9,6 +9,7 @@ the importer asks the registry, never the engine.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +38,7 @@ def reserved_paths() -> dict[Path, str]:
     reserved: dict[Path, str] = {}
     for provider in _providers:
         for path, holder in provider().items():
-            reserved.setdefault(Path(path).resolve(strict=False), holder)
+            reserved.setdefault(Path(os.path.realpath(path)), holder)
     return reserved
 
 
@@ -54,7 +55,7 @@ class Reservations:
             self._paths, self._asked_at = reserved_paths(), time.monotonic()
         if not self._paths:
             return None
-        real = path.resolve(strict=False)
+        real = Path(os.path.realpath(path))  # no RuntimeError on a symlink loop
         for candidate in (real, *real.parents):
             if candidate in self._paths:
                 return self._paths[candidate]

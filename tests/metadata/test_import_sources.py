@@ -90,6 +90,14 @@ def test_the_page_answers_outside_paths_the_same_way(logged_in_client, dirs, out
     assert not ImportBatch.objects.exists()
 
 
+def test_odd_paths_inside_an_import_folder_get_a_clear_400(api_client, dirs) -> None:
+    (dirs.downloads / "loop").symlink_to(dirs.downloads / "loop")
+    for path in [dirs.downloads / "loop", dirs.downloads / ("x" * 300), dirs.downloads / "gone"]:
+        response = post(api_client, str(path))
+        assert response.status_code == 400, (path, response.content)
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_folder_inside_an_import_folder_is_accepted(api_client, dirs, monkeypatch) -> None:
     monkeypatch.setattr("metadata.services.enqueue", lambda *args: None)
     (dirs.downloads / "album").mkdir()
@@ -131,14 +139,15 @@ def test_symlinks_inside_an_import_folder_are_reported_and_never_followed(
     album.mkdir()
     (album / "linked.flac").symlink_to(outside / "private.flac")
     (dirs.downloads / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (album / "loop.flac").symlink_to(album / "loop.flac")
     shutil.copyfile(audio_sources["mp3"], album / "real.mp3")
 
     batch = run_import(api_client, dirs.downloads, monkeypatch)
 
-    assert (batch.status, batch.imported, batch.skipped) == ("completed", 1, 2)
+    assert (batch.status, batch.imported, batch.skipped) == ("completed", 1, 3)
     body = api_client.get(f"/api/metadata/imports/{batch.pk}").json()
     reasons = {Path(p["source_path"]).name: p["reason"] for p in body["problems"]}
-    assert set(reasons) == {"linked.flac", "linked-folder"}
+    assert set(reasons) == {"linked.flac", "linked-folder", "loop.flac"}
     assert all("symbolic link" in reason for reason in reasons.values())
     # The target is where it was, unchanged, and no copy of it reached the library.
     assert (outside / "private.flac").read_bytes() == before
