@@ -6,6 +6,7 @@ the importer may not import this app, so it asks through that registry (issue 10
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from downloads.models import DownloadJob
@@ -35,6 +36,11 @@ def live_job_paths() -> dict[Path, str]:
         expected = download_paths.expected_path(downloads, remote)
         if parent_id is not None and expected is not None:
             reserved.setdefault(expected.parent, f"live download job {parent_id}")
+    # A file shared at a peer's root lands in the downloads folder itself: its folder is not
+    # the album's, and reserving it would block every import of that folder.
+    if downloads is not None:
+        reserved.pop(Path(os.path.realpath(downloads)), None)
+        reserved.pop(downloads, None)
     return reserved
 
 

@@ -275,3 +275,19 @@ def test_the_import_folders_can_be_set_and_must_be_absolute(tmp_path) -> None:
         tmp_path, ok=False, SOULSPOT_IMPORT_DIRS="/srv/a:relative"
     )
     assert "SOULSPOT_IMPORT_DIRS must list absolute paths" in refused
+
+
+def test_a_live_album_track_from_a_peers_root_does_not_hold_the_whole_downloads_folder(
+    api_client, dirs, audio_sources, monkeypatch
+) -> None:
+    album_job = DownloadJobFactory(track=None, kind="album", status="downloading")
+    child = DownloadJobFactory(track=want(), parent=album_job, status="downloading")
+    candidate = CandidateFactory(job=child, filename="02 Afterglow.flac")  # no remote folder
+    DownloadJob.objects.filter(pk=child.pk).update(candidate=candidate)
+    shutil.copyfile(audio_sources["flac"], dirs.downloads / "02 Afterglow.flac")
+    shutil.copyfile(audio_sources["mp3"], dirs.downloads / "unrelated.mp3")
+
+    batch = run_import(api_client, dirs.downloads, monkeypatch)
+
+    assert (batch.imported, batch.skipped) == (1, 1)
+    assert (dirs.downloads / "02 Afterglow.flac").is_file()
