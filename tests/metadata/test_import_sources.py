@@ -195,14 +195,16 @@ def test_a_file_a_job_is_still_downloading_is_left_alone(
     assert arrived.is_file() and renamed.is_file()
 
 
-def test_an_album_being_downloaded_keeps_its_whole_folder(
+def test_the_files_of_an_album_being_downloaded_are_left_alone(
     api_client, dirs, audio_sources, monkeypatch
 ) -> None:
     album_job = DownloadJobFactory(track=None, kind="album", status="downloading")
     folder_candidate = CandidateFactory(job=album_job, filename="@@peer\\Music\\Night Drive")
     DownloadJob.objects.filter(pk=album_job.pk).update(candidate=folder_candidate)
-    child = DownloadJobFactory(track=want(), parent=album_job, status="queued")
-    CandidateFactory(job=child)
+    child = DownloadJobFactory(track=want(), parent=album_job, status="downloading")
+    remote = "@@peer\\Music\\Night Drive\\01 Intro.flac"
+    file_candidate = CandidateFactory(job=child, filename=remote)
+    DownloadJob.objects.filter(pk=child.pk).update(candidate=file_candidate)
     folder = dirs.downloads / "Night Drive"
     folder.mkdir()
     shutil.copyfile(audio_sources["flac"], folder / "01 Intro.flac")
@@ -212,7 +214,7 @@ def test_an_album_being_downloaded_keeps_its_whole_folder(
 
     assert (batch.imported, batch.skipped) == (1, 1)
     skipped = ImportItem.objects.get(batch=batch, state="skipped")
-    assert skipped.reason.startswith(f"belongs to live download job {album_job.pk}")
+    assert skipped.reason.startswith(f"belongs to live download job {child.pk}")
     assert (folder / "01 Intro.flac").is_file()
 
 
