@@ -85,6 +85,12 @@ def managed_dirs() -> list[Path]:
     ]
 
 
+def is_managed(path: Path | str) -> bool:
+    """Does `path`, symlinks resolved, lie in one of SoulSpot's folders (see `ensure_managed`)?"""
+    # os.path.realpath, not Path.resolve: it does not raise on a symlink loop.
+    return is_inside(Path(os.path.realpath(path)), managed_dirs())
+
+
 def ensure_managed(path: Path | str) -> Path:
     """`path` unchanged, or OutsideLibrary when it (or a symlink on the way) leads outside.
 
@@ -92,8 +98,8 @@ def ensure_managed(path: Path | str) -> Path:
     a symlink inside the music folder must never make SoulSpot move a file that lives
     elsewhere (issue 10, finding 2).
     """
-    real = Path(path).resolve()
-    if not is_inside(real, managed_dirs()):
+    if not is_managed(path):
+        real = os.path.realpath(path)
         raise OutsideLibrary(
             f"{path} leads outside the music folder (to {real}); SoulSpot leaves it alone"
         )

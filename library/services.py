@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -97,6 +98,8 @@ def scan_root(path: str | None = None) -> str:
         raise ScanError(f"{path} is not inside the music folder ({music})")
     if not os.path.isdir(folder):
         raise ScanError(f"{path} is not a folder")
+    if not library_paths.is_inside(Path(folder).resolve(), [library_paths.music_dir()]):
+        raise ScanError(f"{path} leads outside the music folder ({music}) through a symlink")
     return folder
 
 

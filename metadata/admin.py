@@ -37,7 +37,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "keep_source"]
     search_fields = ["path"]
+    # The path is checked against SOULSPOT_IMPORT_DIRS when the import page or the API creates a
+    # batch; a batch added or re-pointed here would skip that check (then "Resume" runs it).
     readonly_fields = [
+        "path",
+        "keep_source",
         "status",
         "total",
         "done",
@@ -52,6 +56,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     ]
     inlines = [ImportItemInline]
     actions = ["resume"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     @admin.action(description="Resume (continue a stopped import)")
     def resume(self, request: HttpRequest, queryset: QuerySet[ImportBatch]) -> None:

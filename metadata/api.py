@@ -32,7 +32,11 @@ MAX_PROBLEMS = 500
 def start_import(request: HttpRequest, payload: ImportIn) -> Status:
     """Import a folder of files already on the server (e.g. slskd's download folder).
 
-    400 says why the folder cannot be imported (missing, unreadable, contains the library).
+    The folder must lie inside one of `SOULSPOT_IMPORT_DIRS` (or the music folder), symlinks
+    resolved; anything else is 400 "not inside an import folder", whether it exists or not.
+    Inside one, 400 says why the folder cannot be imported (missing, unreadable, contains the
+    library). Symlinks in it are not followed and files of live download jobs are left alone;
+    both are listed as skipped, with the reason.
     """
     batch = services.start_folder_import(payload.path, keep_source=payload.copy_files)
     return Status(202, batch)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from library import paths as library_paths
 from metadata import services
 from metadata.models import ImportBatch, ImportItem, MetadataGap
 
@@ -18,10 +19,14 @@ RECENT = 20
 
 
 class ImportForm(forms.Form):
-    path = forms.CharField(
-        max_length=4096, help_text="Absolute folder on the server, e.g. slskd's download folder."
-    )
+    path = forms.CharField(max_length=4096)
     copy = forms.BooleanField(required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Naming the allowed folders tells the signed-in user nothing they could not configure.
+        folders = ", ".join(str(f) for f in library_paths.import_dirs())
+        self.fields["path"].help_text = f"Absolute path of a folder inside one of: {folders}."
 
 
 @require_GET

@@ -126,6 +126,7 @@ class ScanProblem(models.Model):
         UNREADABLE_DIRECTORY = "unreadable_dir", "Folder cannot be read"
         UNREADABLE_FILE = "unreadable_file", "File cannot be read"
         SYMLINK_LOOP = "symlink_loop", "Symlink loop"
+        SYMLINK_OUTSIDE = "symlink_outside", "Symlink leads outside the music folder"
         DANGLING_SYMLINK = "dangling_symlink", "Broken symlink"
         BAD_FILENAME = "bad_filename", "File name is not valid UTF-8"
         VANISHED = "vanished", "File vanished during the scan"

@@ -88,13 +88,23 @@ def apply(plans: list[RenamePlan]) -> list[RenamePlan]:
 
 
 def move_file(old: Path, new: Path) -> None:
-    """Move an audio file and its `.lrc`; the album cover is copied to a new album folder."""
+    """Move an audio file and its `.lrc`; the album cover is copied to a new album folder.
+
+    Raises OutsideLibrary (an OSError) when either end leads outside the music folder.
+    """
+    library_paths.ensure_managed(old)
+    library_paths.ensure_managed(new)
     safe_move(old, new)
     lrc = old.with_suffix(".lrc")
-    if lrc.is_file() and not os.path.lexists(new.with_suffix(".lrc")):
-        safe_move(lrc, new.with_suffix(".lrc"))
+    lrc_new = new.with_suffix(".lrc")
+    if lrc.is_file() and library_paths.is_managed(lrc) and not os.path.lexists(lrc_new):
+        safe_move(lrc, lrc_new)
     cover = old.parent / COVER_NAME
-    if cover.is_file() and not os.path.lexists(new.parent / COVER_NAME):
+    if (
+        cover.is_file()
+        and library_paths.is_managed(cover)
+        and not os.path.lexists(new.parent / COVER_NAME)
+    ):
         safe_move(cover, new.parent / COVER_NAME, keep_source=True)
 
 
@@ -107,7 +117,7 @@ def tidy_folder(folder: Path) -> None:
     if any(Path(n).suffix[1:].lower() in AUDIO_EXTENSIONS for n in names):
         return
     root = library_paths.music_dir()
-    if names == [COVER_NAME]:
+    if names == [COVER_NAME] and library_paths.is_managed(folder / COVER_NAME):
         reason = "album folder emptied by a rename"
         move_to_recycle(folder / COVER_NAME, library_paths.recycle_dir(), reason, library_root=root)
     prune_empty_dirs(folder, root)
@@ -143,6 +153,8 @@ def _apply_one(item: RenamePlan) -> RenamePlan:
         move_file(old, new)
     except DestinationExists:
         return RenamePlan(item.track_file_id, item.old, item.new, "the new name was taken")
+    except library_paths.OutsideLibrary as exc:
+        return RenamePlan(item.track_file_id, item.old, item.new, str(exc))
     TrackFile.objects.filter(pk=item.track_file_id).update(path=item.new, updated_at=timezone.now())
     return item
 

@@ -117,7 +117,12 @@ class ScanRun:
     def run(self) -> str:
         scan = self.scan
         self.save(phase=Phase.WALKING)
-        walked = walk(scan.path, skip=(str(library_paths.recycle_dir()),), tick=self.keep_alive)
+        walked = walk(
+            scan.path,
+            skip=(str(library_paths.recycle_dir()),),
+            tick=self.keep_alive,
+            boundary=library_paths.music_root(),
+        )
         first_walk = scan.files_total is None
         if first_walk:
             self.record_problems(walked.problems)

@@ -20,6 +20,7 @@ def recycle(file: TrackFile, reason: str) -> str:
     Returns where it went ("" when it was already gone). An OSError (full disk, permission
     denied) propagates with the file left where it was and the catalogue untouched.
     """
+    library_paths.ensure_managed(file.path)  # a symlink must not make us move an outside file
     try:
         moved = move_to_recycle(
             Path(file.path),
@@ -53,13 +54,13 @@ def _tidy_after(path: Path, reason: str) -> None:
     root = Path(library_paths.music_root())
     recycle_dir = library_paths.recycle_dir()
     lyrics = path.with_suffix(".lrc")
-    if lyrics.is_file():
+    if lyrics.is_file() and library_paths.is_managed(lyrics):
         move_to_recycle(lyrics, recycle_dir, reason, library_root=root)
     folder = path.parent
     try:
         left = [entry.name for entry in folder.iterdir()]
     except OSError:
         return
-    if left == [COVER_NAME]:
+    if left == [COVER_NAME] and library_paths.is_managed(folder / COVER_NAME):
         move_to_recycle(folder / COVER_NAME, recycle_dir, "album folder emptied", library_root=root)
     prune_empty_dirs(folder, root)

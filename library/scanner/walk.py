@@ -1,10 +1,12 @@
 """List the audio files under a folder, turning every filesystem surprise into a Problem.
 
 Pure Python (no Django), so benchmarks and tests can run it alone. The walk follows symlinked
-folders but never enters the same folder twice (no loops), skips hidden folders, SoulSpot's own
-temporary files and any folder it is told to skip (the recycle bin), and never raises for a bad
-entry: unreadable folders, dangling symlinks, non-UTF-8 names and entries that vanish while being
-listed each become a Problem and the walk goes on.
+folders and files only while they stay inside the music folder (`boundary`): one leading
+elsewhere is a Problem, never a catalogued track, so no later move can reach a file outside the
+library through it. It never enters the same folder twice (no loops), skips hidden folders,
+SoulSpot's own temporary files and any folder it is told to skip (the recycle bin), and never
+raises for a bad entry: unreadable folders, dangling symlinks, non-UTF-8 names and entries that
+vanish while being listed each become a Problem and the walk goes on.
 """
 
 from __future__ import annotations
@@ -62,9 +64,16 @@ def is_valid_utf8(path: str) -> bool:
 
 
 def walk(
-    root: str, *, skip: tuple[str, ...] = (), tick: Callable[[], None] | None = None
+    root: str,
+    *,
+    skip: tuple[str, ...] = (),
+    tick: Callable[[], None] | None = None,
+    boundary: str | None = None,
 ) -> WalkResult:
-    """Every audio file under `root` (by extension) with its size and mtime."""
+    """Every audio file under `root` (by extension) with its size and mtime.
+
+    `boundary` (default: `root`) is the folder symlinks may not lead out of.
+    """
     started = time.monotonic()
     result = WalkResult()
     try:
@@ -74,6 +83,14 @@ def walk(
         result.unreadable.append(root)
         return result
     walker = _Walker(result, {os.path.normpath(s) for s in skip}, tick)
+    walker.boundary = os.path.realpath(boundary or root)
+    if not walker.inside(os.path.realpath(root)):
+        # Scanning `music/linked` where linked leads elsewhere: nothing is listed, nothing
+        # catalogued under it is marked missing either (its content is unknown).
+        detail = f"leads to {display_path(os.path.realpath(root))}, outside the music folder"
+        walker.problem("symlink_outside", root, detail)
+        result.unreadable.append(root)
+        return result
     walker.seen_dirs.add((root_stat.st_dev, root_stat.st_ino))
     for entry in walker.run(root):
         result.files.append(entry)
@@ -89,6 +106,7 @@ class _Walker:
         self.tick = tick or (lambda: None)
         self.seen_dirs: set[tuple[int, int]] = set()
         self.count = 0
+        self.boundary = ""
 
     def problem(self, kind: str, path: str, detail: str) -> None:
         self.result.problems.append(Problem(kind, display_path(path), detail))
@@ -125,6 +143,8 @@ class _Walker:
                 return None
             if os.path.splitext(name)[1].lower().lstrip(".") not in AUDIO_EXTENSIONS:
                 return None
+            if self.leads_outside(entry):
+                return None
             stat = entry.stat()
         except FileNotFoundError:
             kind = "dangling_symlink" if entry.is_symlink() else "vanished"
@@ -145,6 +165,8 @@ class _Walker:
         if not is_valid_utf8(entry.path):
             self.problem("bad_filename", entry.path, "folder name is not valid UTF-8; skipped")
             return
+        if self.leads_outside(entry):
+            return
         stat = entry.stat()
         key = (stat.st_dev, stat.st_ino)
         if key in self.seen_dirs:
@@ -154,6 +176,22 @@ class _Walker:
             return
         self.seen_dirs.add(key)
         folders.append(entry.path)
+
+    def inside(self, real: str) -> bool:
+        return real == self.boundary or real.startswith(self.boundary.rstrip(os.sep) + os.sep)
+
+    def leads_outside(self, entry: os.DirEntry) -> bool:
+        """A symlink to somewhere outside the music folder: reported, never followed."""
+        if not entry.is_symlink():
+            return False
+        target = os.path.realpath(entry.path)
+        if self.inside(target):
+            return False
+        if not os.path.exists(target):
+            return False  # dangling: reported as such where it is stat-ed
+        detail = f"points to {display_path(target)}, outside the music folder; not catalogued"
+        self.problem("symlink_outside", entry.path, detail)
+        return True
 
 
 def _reason(exc: OSError) -> str:

@@ -62,10 +62,12 @@ def check_source(path: str, *, anywhere: bool = False) -> Path:
         raise ImportRefused(NOT_ALLOWED)
     if source is None:
         raise ImportRefused("Give the absolute path of a folder (or file) on the server.")
-    real = source.resolve(strict=False)
+    real = _resolved(source)
+    if real is None and not anywhere:
+        raise ImportRefused(NOT_ALLOWED)
     if not anywhere and not library_paths.is_inside(real, library_paths.import_dirs()):
         raise ImportRefused(NOT_ALLOWED)
-    if not real.exists():
+    if real is None or not _exists(real):
         raise ImportRefused(f"{source} does not exist (or SoulSpot cannot see it).")
     music = library_paths.music_dir()
     if real != music and music.is_relative_to(real):
@@ -73,6 +75,21 @@ def check_source(path: str, *, anywhere: bool = False) -> Path:
     if not os.access(real, os.R_OK):
         raise ImportRefused(f"SoulSpot may not read {source}.")
     return real
+
+
+def _resolved(source: Path) -> Path | None:
+    """`source` with every symlink resolved; None for a symlink loop."""
+    try:
+        return source.resolve(strict=False)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long for the filesystem, a loop further down...
+        return False
 
 
 def _absolute(path: str, *, expand_user: bool) -> Path | None:
@@ -116,12 +133,13 @@ def audio_files(root: Path, refused: list[tuple[Path, str]] | None = None) -> It
 
 
 def _leads_inside(link: Path, real_root: Path) -> bool:
-    return link.resolve(strict=False).is_relative_to(real_root)
+    # os.path.realpath, not Path.resolve: it does not raise on a symlink loop.
+    return Path(os.path.realpath(link)).is_relative_to(real_root)
 
 
 def _link_reason(link: Path) -> str:
     return (
-        f"a symbolic link (to {link.resolve(strict=False)}); SoulSpot imports only real files "
+        f"a symbolic link (to {os.path.realpath(link)}); SoulSpot imports only real files "
         "inside the import folder and never follows links"
     )
 

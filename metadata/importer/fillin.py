@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from library import paths as library_paths
 from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
 from library.naming import scheme as naming_scheme
@@ -107,6 +108,8 @@ def _refresh(
             move_file(path, dest)
         except DestinationExists:
             logger.warning("not renaming %s: %s is taken", path, dest)
+        except library_paths.OutsideLibrary as exc:
+            logger.warning("not renaming %s: %s", path, exc)
         else:
             tidy_folder(path.parent)
             path = dest

@@ -68,6 +68,7 @@ def flush(staged: Path) -> None:
 
 def link_into_place(staged: Path, dest: Path, sha256: str, hook: CrashHook | None) -> None:
     """Move the sealed copy to `dest` (never overwriting); finishes an interrupted attempt."""
+    library_paths.ensure_managed(dest)
     try:
         safe_move(staged, dest, crash_hook=hook)
     except DestinationExists:
@@ -136,7 +137,14 @@ def _publish(part: Path, path: Path) -> bool:
 
 
 def recycle(path: Path, reason: str) -> Path:
-    """Put a file that lost to a better one in the recycle bin (library layout kept)."""
+    """Put a file that lost to a better one in the recycle bin (library layout kept).
+
+    A file named inside the library must really be there: a symlink in the library never
+    makes SoulSpot move the file it points to. (An import's own source, outside the library,
+    comes from a walk that never takes symlinks.)
+    """
+    if Path(os.path.abspath(path)).is_relative_to(library_paths.music_root()):
+        library_paths.ensure_managed(path)
     return move_to_recycle(
         path, library_paths.recycle_dir(), reason, library_root=library_paths.music_dir()
     )

@@ -257,6 +257,31 @@ def test_a_copy_already_gone_is_simply_marked_missing(exact_pair) -> None:
     assert TrackFile.objects.get(path=str(copy)).is_missing
 
 
+def test_a_duplicate_behind_a_symlink_to_outside_is_never_moved(recycle_bin: Path) -> None:
+    """Issue 10, finding 2: a file catalogued under `music/linked -> /elsewhere` (as scans did
+    before they stopped following such links) must not be moved out of /elsewhere."""
+    root = music_root()
+    original = song(root, "A", "B", 1, "Song")
+    (root / "linked").mkdir()
+    shutil.copyfile(original, root / "linked" / original.name)
+    scan_now()
+    group = DuplicateGroup.objects.get()
+    elsewhere = root.parent / f"{root.name}-elsewhere"
+    shutil.move(root / "linked", elsewhere)
+    (root / "linked").symlink_to(elsewhere, target_is_directory=True)
+    keep = TrackFile.objects.get(path=str(original))
+
+    result = services.resolve_duplicate_group(group.pk, keep.pk)
+
+    assert not result.ok and result.moved == []
+    [failed] = result.failed
+    assert failed.path == str(root / "linked" / original.name)
+    assert "outside the music folder" in failed.error
+    assert (elsewhere / original.name).is_file() and original.is_file()
+    assert not recycle_bin.exists() or not any(recycle_bin.rglob("*.flac"))
+    assert not TrackFile.objects.get(pk=failed.file_id).is_missing
+
+
 # --- API --------------------------------------------------------------------------------------
 
 

@@ -58,3 +58,21 @@ def test_a_folder_that_still_holds_audio_is_left_alone(dirs) -> None:
     renamer.tidy_folder(folder)
 
     assert sorted(p.name for p in folder.iterdir()) == ["cover.jpg", "other.flac"]
+
+
+def test_a_file_behind_a_link_leading_outside_is_not_moved(dirs, tmp_path: Path) -> None:
+    """Issue 10, finding 2: a rename must not move a file that lives outside the library."""
+    elsewhere = tmp_path / "elsewhere"
+    outside_file = audio_file(elsewhere / "song.flac")
+    (dirs.music / "linked").symlink_to(elsewhere, target_is_directory=True)
+    row = TrackFileFactory(
+        track=TrackFactory(title="Song", artist__name="Band"),
+        path=str(dirs.music / "linked" / "song.flac"),
+    )
+
+    [result] = services.apply_renames([row.pk], FLAT)
+
+    assert "outside the music folder" in result.problem
+    assert outside_file.is_file() and not (dirs.music / "Band").exists()
+    row.refresh_from_db()
+    assert row.path == str(dirs.music / "linked" / "song.flac")

@@ -82,15 +82,57 @@ def test_a_symlink_loop_is_listed_and_walked_only_once() -> None:
     assert scan.files_total == 1 and files_on_disk(root) == before
 
 
-def test_a_symlinked_folder_outside_the_loop_is_scanned() -> None:
+def test_a_symlinked_folder_inside_the_music_folder_is_scanned() -> None:
+    root = music_root()
+    elsewhere = song(root / "Archive", "X", "Y", 1, "Z").parent
+    (root / "linked").symlink_to(elsewhere)
+
+    scan = scan_now()
+
+    assert not scan.problem_count
+    names = {Path(p).name for p in TrackFile.objects.values_list("path", flat=True)}
+    assert names == {"01 - Z.flac"}
+
+
+def test_a_symlinked_folder_leading_outside_is_a_problem_not_tracks() -> None:
+    """Issue 10, finding 2: `music/linked -> /elsewhere` was catalogued, then moved from."""
     root = music_root()
     elsewhere = song(root.parent / f"{root.name}-elsewhere", "X", "Y", 1, "Z").parent
     (root / "linked").symlink_to(elsewhere)
 
     scan = scan_now()
 
-    assert scan.files_total == 1 and not scan.problem_count
-    assert TrackFile.objects.get().path == str(root / "linked" / "01 - Z.flac")
+    assert problems(scan) == [(Kind.SYMLINK_OUTSIDE, str(root / "linked"))]
+    detail = ScanProblem.objects.get().detail
+    assert str(elsewhere.resolve()) in detail and "outside the music folder" in detail
+    assert not TrackFile.objects.exists()
+    assert (elsewhere / "01 - Z.flac").is_file()
+
+
+def test_a_symlinked_file_leading_outside_is_a_problem_not_a_track() -> None:
+    root = music_root()
+    outside = song(root.parent / f"{root.name}-other", "X", "Y", 1, "Z")
+    (root / "linked.flac").symlink_to(outside)
+
+    scan = scan_now()
+
+    assert problems(scan) == [(Kind.SYMLINK_OUTSIDE, str(root / "linked.flac"))]
+    assert not TrackFile.objects.exists()
+
+
+def test_files_catalogued_behind_a_link_that_now_leads_outside_are_marked_missing() -> None:
+    root = music_root()
+    album = song(root / "linked", "X", "Y", 1, "Z").parent
+    scan_now()
+    outside = root.parent / f"{root.name}-moved"
+    shutil.move(root / "linked", outside)
+    (root / "linked").symlink_to(outside)
+
+    scan = scan_now(full=True)
+
+    assert problems(scan) == [(Kind.SYMLINK_OUTSIDE, str(root / "linked"))]
+    assert TrackFile.objects.get().is_missing
+    assert (outside / album.relative_to(root / "linked") / "01 - Z.flac").is_file()
 
 
 def test_a_dangling_symlink_is_listed() -> None:
@@ -350,3 +392,29 @@ def test_problems_are_visible_on_the_scan_page(logged_in_client) -> None:
     page = logged_in_client.get(f"/library/scans/{scan.pk}/").content.decode()
 
     assert str(path) in page and "Broken audio file" in page
+
+
+def test_scanning_a_linked_folder_that_leads_outside_is_refused(api_client) -> None:
+    root = music_root()
+    elsewhere = song(root.parent / f"{root.name}-far", "X", "Y", 1, "Z").parent
+    (root / "linked").symlink_to(elsewhere)
+
+    response = api_client.post(
+        "/api/library/scans", {"path": "linked"}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "leads outside the music folder" in response.json()["detail"]
+    assert not LibraryScan.objects.exists() and not TrackFile.objects.exists()
+
+
+def test_the_walk_never_lists_a_root_that_leads_outside() -> None:
+    from library.scanner.walk import walk
+
+    root = music_root()
+    elsewhere = song(root.parent / f"{root.name}-away", "X", "Y", 1, "Z").parent
+    (root / "linked").symlink_to(elsewhere)
+
+    walked = walk(str(root / "linked"), boundary=str(root))
+
+    assert walked.files == [] and [p.kind for p in walked.problems] == ["symlink_outside"]

@@ -90,6 +90,14 @@ def test_the_page_answers_outside_paths_the_same_way(logged_in_client, dirs, out
     assert not ImportBatch.objects.exists()
 
 
+def test_odd_paths_inside_an_import_folder_get_a_clear_400(api_client, dirs) -> None:
+    (dirs.downloads / "loop").symlink_to(dirs.downloads / "loop")
+    for path in [dirs.downloads / "loop", dirs.downloads / ("x" * 300), dirs.downloads / "gone"]:
+        response = post(api_client, str(path))
+        assert response.status_code == 400, (path, response.content)
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_folder_inside_an_import_folder_is_accepted(api_client, dirs, monkeypatch) -> None:
     monkeypatch.setattr("metadata.services.enqueue", lambda *args: None)
     (dirs.downloads / "album").mkdir()
@@ -131,14 +139,15 @@ def test_symlinks_inside_an_import_folder_are_reported_and_never_followed(
     album.mkdir()
     (album / "linked.flac").symlink_to(outside / "private.flac")
     (dirs.downloads / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (album / "loop.flac").symlink_to(album / "loop.flac")
     shutil.copyfile(audio_sources["mp3"], album / "real.mp3")
 
     batch = run_import(api_client, dirs.downloads, monkeypatch)
 
-    assert (batch.status, batch.imported, batch.skipped) == ("completed", 1, 2)
+    assert (batch.status, batch.imported, batch.skipped) == ("completed", 1, 3)
     body = api_client.get(f"/api/metadata/imports/{batch.pk}").json()
     reasons = {Path(p["source_path"]).name: p["reason"] for p in body["problems"]}
-    assert set(reasons) == {"linked.flac", "linked-folder"}
+    assert set(reasons) == {"linked.flac", "linked-folder", "loop.flac"}
     assert all("symbolic link" in reason for reason in reasons.values())
     # The target is where it was, unchanged, and no copy of it reached the library.
     assert (outside / "private.flac").read_bytes() == before
@@ -186,14 +195,16 @@ def test_a_file_a_job_is_still_downloading_is_left_alone(
     assert arrived.is_file() and renamed.is_file()
 
 
-def test_an_album_being_downloaded_keeps_its_whole_folder(
+def test_the_files_of_an_album_being_downloaded_are_left_alone(
     api_client, dirs, audio_sources, monkeypatch
 ) -> None:
     album_job = DownloadJobFactory(track=None, kind="album", status="downloading")
     folder_candidate = CandidateFactory(job=album_job, filename="@@peer\\Music\\Night Drive")
     DownloadJob.objects.filter(pk=album_job.pk).update(candidate=folder_candidate)
-    child = DownloadJobFactory(track=want(), parent=album_job, status="queued")
-    CandidateFactory(job=child)
+    child = DownloadJobFactory(track=want(), parent=album_job, status="downloading")
+    remote = "@@peer\\Music\\Night Drive\\01 Intro.flac"
+    file_candidate = CandidateFactory(job=child, filename=remote)
+    DownloadJob.objects.filter(pk=child.pk).update(candidate=file_candidate)
     folder = dirs.downloads / "Night Drive"
     folder.mkdir()
     shutil.copyfile(audio_sources["flac"], folder / "01 Intro.flac")
@@ -203,7 +214,7 @@ def test_an_album_being_downloaded_keeps_its_whole_folder(
 
     assert (batch.imported, batch.skipped) == (1, 1)
     skipped = ImportItem.objects.get(batch=batch, state="skipped")
-    assert skipped.reason.startswith(f"belongs to live download job {album_job.pk}")
+    assert skipped.reason.startswith(f"belongs to live download job {child.pk}")
     assert (folder / "01 Intro.flac").is_file()
 
 
@@ -266,3 +277,19 @@ def test_the_import_folders_can_be_set_and_must_be_absolute(tmp_path) -> None:
         tmp_path, ok=False, SOULSPOT_IMPORT_DIRS="/srv/a:relative"
     )
     assert "SOULSPOT_IMPORT_DIRS must list absolute paths" in refused
+
+
+def test_a_live_album_track_from_a_peers_root_does_not_hold_the_whole_downloads_folder(
+    api_client, dirs, audio_sources, monkeypatch
+) -> None:
+    album_job = DownloadJobFactory(track=None, kind="album", status="downloading")
+    child = DownloadJobFactory(track=want(), parent=album_job, status="downloading")
+    candidate = CandidateFactory(job=child, filename="02 Afterglow.flac")  # no remote folder
+    DownloadJob.objects.filter(pk=child.pk).update(candidate=candidate)
+    shutil.copyfile(audio_sources["flac"], dirs.downloads / "02 Afterglow.flac")
+    shutil.copyfile(audio_sources["mp3"], dirs.downloads / "unrelated.mp3")
+
+    batch = run_import(api_client, dirs.downloads, monkeypatch)
+
+    assert (batch.imported, batch.skipped) == (1, 1)
+    assert (dirs.downloads / "02 Afterglow.flac").is_file()

@@ -126,3 +126,9 @@ def test_an_import_page_costs_the_same_queries_for_many_problem_files(logged_in_
         logged_in_client.get(url)
     # <=: a worker's first page request also checks once that setup is done.
     assert len(many) <= len(few)
+
+
+def test_the_form_names_the_import_folders(logged_in_client, dirs) -> None:
+    page = logged_in_client.get(reverse("metadata:imports")).content.decode()
+
+    assert str(dirs.downloads) in page and str(dirs.data / "import") in page

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Import the audio files under PATH into the library: match them to wants, tag, name "
         "and move them (or copy with --copy). Safe to run again; already imported files are "
-        "skipped."
+        "skipped. Unlike the web page and the API, any folder is accepted (not only "
+        "SOULSPOT_IMPORT_DIRS): whoever runs this at the server's shell can read it anyway. "
+        "Symlinks are never followed and files of live download jobs are left alone."
     )
 
     def add_arguments(self, parser) -> None:
