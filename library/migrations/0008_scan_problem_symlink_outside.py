@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0006_naming_scheme'),
+        ('library', '0007_scan_runner_process'),
     ]
 
     operations = [
