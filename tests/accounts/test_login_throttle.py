@@ -143,3 +143,17 @@ def test_a_forged_or_garbage_forwarded_header_does_not_dodge_the_lockout(
         )
         assert response.status_code in (200, 429)
     assert _login(client, ip="10.8.8.8").status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["x" * 1_000_000, "own\x00er", "🎵" * 150])
+@pytest.mark.parametrize("path", ["/login/", "/admin/login/"])
+def test_junk_credentials_get_the_form_or_the_lockout_never_a_500(
+    client, user, junk: str, path: str
+) -> None:
+    # Django's login form hands over-long usernames to authentication: the failure record
+    # must still be written (PostgreSQL refused a 1 MB username: 500).
+    for _ in range(6):
+        response = client.post(path, {"username": junk, "password": junk})
+        assert response.status_code in (200, 429)
+    assert not _signed_in(client)
