@@ -22,6 +22,20 @@ from soulspot.lib.client_ip import client_ip
 # API path locks by address only (see `lockout_parameters`).
 API_KEY_USERNAME = "(api key)"
 _API_PREFIX = "/api/"
+_USERNAME_MAX = 255  # axes.models.AccessBase.username
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username failures are counted against, as axes can store it.
+
+    Django's login form passes usernames of any length to authentication; one longer than
+    axes' column (or holding NUL, which PostgreSQL refuses) would turn a failed login into a
+    500. No account has such a name, so a cleaned, shortened form counts just as well.
+    """
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    if not username:
+        return None
+    return username.replace("\x00", "")[:_USERNAME_MAX]
 
 
 def lockout_parameters(request_or_attempt: object, credentials: dict | None = None) -> list:
@@ -51,8 +65,7 @@ def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
     """429 with a message that says when to try again: JSON for the API, a page otherwise."""
-    username = (credentials or {}).get("username") or request.POST.get("username")
-    seconds = lockout_seconds_left(request, username)
+    seconds = lockout_seconds_left(request, client_username(request, credentials))
     minutes = math.ceil(seconds / 60)
     message = (
         f"Too many failed sign-in attempts. Sign-in is blocked for {minutes} more "

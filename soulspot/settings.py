@@ -305,6 +305,7 @@ AXES_FAILURE_LIMIT = SOULSPOT_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=SOULSPOT_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = "accounts.throttle.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.throttle.client_username"
 # Attempts during a lockout must not extend it, or a steady attacker locks the owner out forever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True

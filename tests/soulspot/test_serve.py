@@ -98,6 +98,9 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert "stopped" in output
+    # A fresh instance prints the one-time setup token it keeps in the data dir.
+    token = (tmp_path / "data" / "setup_token").read_text().strip()
+    assert f"First-run setup: open {url}/setup/ and enter the setup token {token}" in output
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.2)
