@@ -32,10 +32,10 @@ def tagset_for(track: Track, current: TagSet, meta: TrackMetadata | None = None)
         tags.artists = [_clean(track.artist.name)] if credit == track.artist.name else []
     tags.album = _clean(album.title) if album else None
     tags.album_artist = _clean(album.artist.name) if album else None
-    tags.track_number = track.track_number
+    tags.track_number = track.track_number or current.track_number
     tags.track_total = _track_total(album, current, meta)
-    tags.disc_number = track.disc_number
-    tags.disc_total = album.disc_count if album else None
+    tags.disc_number = track.disc_number or current.disc_number
+    tags.disc_total = (album.disc_count if album else None) or current.disc_total
     tags.date = _date(album, current, meta)
     tags.isrc = track.isrc or None
     tags.musicbrainz_recording_id = track.musicbrainz_recording_id or None
@@ -50,23 +50,31 @@ def tagset_for(track: Track, current: TagSet, meta: TrackMetadata | None = None)
 
 
 def _track_total(album: Album | None, current: TagSet, meta: TrackMetadata | None) -> int | None:
-    if album is None:
-        return None
-    if meta is not None and meta.release_id and meta.release_id == album.musicbrainz_release_id:
-        return meta.track_total
-    if (album.disc_count or 1) <= 1:
-        return album.track_count
-    # Album.track_count counts every disc; a per-disc total only survives from the file.
-    return current.track_total
+    if _from_release(album, meta):
+        return meta.track_total or current.track_total
+    if current.track_total or album is None:
+        return current.track_total  # "02/10" keeps its total, album or not
+    # Album.track_count counts every disc; only a single-disc album's count is a track total.
+    return album.track_count if (album.disc_count or 1) <= 1 else None
 
 
 def _date(album: Album | None, current: TagSet, meta: TrackMetadata | None) -> str | None:
-    if album is None or not album.year:
-        return None
-    for candidate in (meta.date if meta else None, current.date):
-        if candidate and TagSet(date=candidate).year == album.year:
-            return candidate
-    return str(album.year)
+    """MusicBrainz's release date, else the file's own date exactly as written ("Oct 3, 1995",
+    "1995-10-03"). Album.year is only whatever the album's first file said, so it is not
+    written over another file's date, and an undated file gets a year only from a provider."""
+    if _from_release(album, meta) and meta.date:
+        return meta.date
+    if current.date or album is None or not album.year:
+        return current.date
+    known = album.musicbrainz_release_id or album.spotify_id
+    return str(album.year) if known else None
+
+
+def _from_release(album: Album | None, meta: TrackMetadata | None) -> bool:
+    """Did MusicBrainz describe this very release during the import?"""
+    return bool(
+        album and meta and meta.release_id and meta.release_id == album.musicbrainz_release_id
+    )
 
 
 def _clean(value: str) -> str:

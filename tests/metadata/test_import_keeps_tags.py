@@ -1,0 +1,96 @@
+"""The importer keeps what the file says unless it knows better (issue 11, findings 6-9).
+
+Each test imports real generated files through the folder import (`manage.py import`'s
+service), re-reads the library file with mutagen and checks that every tag present before is
+still there (or replaced by a better-sourced value), then re-scans the library and checks that
+nothing is flagged broken.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import mutagen
+import pytest
+from mutagen.id3 import ID3, TDRC, TIT2, TPE1, TRCK
+from mutagen.oggvorbis import OggVorbis
+
+from library import services as library_services
+from library.models import TrackFile
+from metadata import services
+from tests.metadata.support import Dirs
+
+pytestmark = pytest.mark.django_db
+
+
+def _copy(dirs: Dirs, audio_sources: dict[str, Path], fmt: str, relative: str) -> Path:
+    path = dirs.downloads / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(audio_sources[fmt], path)
+    return path
+
+
+def _import(dirs: Dirs) -> list[TrackFile]:
+    batch = services.import_folder_now(str(dirs.downloads))
+    assert batch.failed == 0, list(batch.items.values_list("reason", flat=True))
+    return list(TrackFile.objects.select_related("track__artist", "track__album").order_by("pk"))
+
+
+def _rescan_healthy() -> None:
+    scan = library_services.start_scan(full=True, background=False)
+    library_services.run_scan(scan.pk)
+    broken = list(TrackFile.objects.filter(is_broken=True).values_list("path", "broken_reason"))
+    assert broken == []
+
+
+def _vorbis(path: Path) -> dict[str, list[str]]:
+    audio = mutagen.File(path)
+    return {key.upper(): list(values) for key, values in (audio.tags or {}).items()}
+
+
+# --- finding 6: dates and totals ----------------------------------------------------------------
+
+
+def test_date_and_track_total_survive_an_import_without_album(dirs, audio_sources) -> None:
+    path = _copy(dirs, audio_sources, "mp3", "loose/afterglow.mp3")
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=["Afterglow"]))
+    tags.add(TPE1(encoding=3, text=["Neon Harbor"]))
+    tags.add(TRCK(encoding=3, text=["02/10"]))
+    tags.add(TDRC(encoding=3, text=["1995-10-03"]))
+    tags.save(path)
+
+    (row,) = _import(dirs)
+
+    after = ID3(row.path)
+    assert str(after["TDRC"].text[0]) == "1995-10-03"
+    assert str(after["TRCK"].text[0]) == "2/10"
+    assert str(after["TIT2"].text[0]) == "Afterglow"
+    _rescan_healthy()
+
+
+def test_full_dates_are_kept_per_file_and_no_date_is_invented(dirs, audio_sources) -> None:
+    first = _copy(dirs, audio_sources, "ogg", "album/01.ogg")
+    second = _copy(dirs, audio_sources, "ogg", "album/02.ogg")
+    third = _copy(dirs, audio_sources, "ogg", "album/03.ogg")
+    for number, (path, date) in enumerate(
+        [(first, "2005"), (second, "Oct 3, 1995"), (third, None)], start=1
+    ):
+        audio = OggVorbis(path)
+        audio["TITLE"], audio["ARTIST"], audio["ALBUM"] = f"Song {number}", "Kaizers", "Maestro"
+        audio["TRACKNUMBER"], audio["TRACKTOTAL"] = str(number), "12"
+        audio["DISCNUMBER"], audio["DISCTOTAL"] = "1", "2"
+        if date:
+            audio["DATE"] = date
+        audio.save()
+
+    rows = _import(dirs)
+
+    by_title = {row.track.title: _vorbis(Path(row.path)) for row in rows}
+    assert by_title["Song 1"]["DATE"] == ["2005"]
+    assert by_title["Song 2"]["DATE"] == ["Oct 3, 1995"]
+    assert "DATE" not in by_title["Song 3"]
+    for tags in by_title.values():
+        assert (tags["TRACKTOTAL"], tags["DISCNUMBER"], tags["DISCTOTAL"]) == (["12"], ["1"], ["2"])
+    _rescan_healthy()
