@@ -100,7 +100,7 @@ def _prepare_verified(
     req: Request, track: Track, info: AudioInfo, result: Enrichment, *, new: bool
 ) -> landing.Prepared | Outcome:
     quality = conflicts.quality_of(info)
-    extension = paths.extension_for(info.format, req.source.suffix)
+    extension = paths.extension_for(info.format, req.source)
     try:
         dest = naming_scheme.destination(
             track,

@@ -9,6 +9,7 @@ nothing is flagged broken.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import mutagen
@@ -16,6 +17,7 @@ import pytest
 from mutagen.id3 import ID3, TDRC, TIT2, TPE1, TRCK
 from mutagen.oggvorbis import OggVorbis
 
+from fakes.audio import ffmpeg_path
 from library import services as library_services
 from library.models import TrackFile
 from metadata import services
@@ -93,4 +95,35 @@ def test_full_dates_are_kept_per_file_and_no_date_is_invented(dirs, audio_source
     assert "DATE" not in by_title["Song 3"]
     for tags in by_title.values():
         assert (tags["TRACKTOTAL"], tags["DISCNUMBER"], tags["DISCTOTAL"]) == (["12"], ["1"], ["2"])
+    _rescan_healthy()
+
+
+# --- finding 8: the container decides the extension --------------------------------------------
+
+
+def _adts(path: Path) -> Path:
+    """A raw ADTS AAC stream (no MP4 container), as some rips and radio captures are."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tone = "sine=frequency=330:sample_rate=44100:duration=3"
+    args = [ffmpeg_path(), "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", tone]
+    subprocess.run([*args, "-c:a", "aac", "-f", "adts", str(path)], check=True, timeout=60)
+    return path
+
+
+def test_raw_adts_aac_keeps_its_aac_extension(dirs) -> None:
+    _adts(dirs.downloads / "Radio" / "Capture" / "01 - Jingle.aac")
+
+    (row,) = _import(dirs)
+
+    assert Path(row.path).suffix == ".aac"
+    assert type(mutagen.File(row.path)).__name__ == "AAC"  # still readable as what it is
+    _rescan_healthy()
+
+
+def test_aac_in_mp4_still_lands_as_m4a(dirs, audio_sources) -> None:
+    _copy(dirs, audio_sources, "m4a", "Band/Album/01 - Song.m4a")
+
+    (row,) = _import(dirs)
+
+    assert Path(row.path).suffix == ".m4a"
     _rescan_healthy()
