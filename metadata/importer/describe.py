@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from django.conf import settings
+
 from library.models import Album, Track
 from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
@@ -30,6 +32,9 @@ def tagset_for(track: Track, current: TagSet, meta: TrackMetadata | None = None)
     tags.artist = credit
     if _fold(current.artist) != _fold(credit) or not tags.artists:
         tags.artists = [_clean(track.artist.name)] if credit == track.artist.name else []
+    if len(tags.artists) > 1 and _fold(credit) == _fold(" ".join(tags.artists)):
+        # ARTISTS keeps one value per artist; the display ARTIST joins them the user's way.
+        tags.artist = settings.SOULSPOT_ARTIST_SEPARATOR.join(tags.artists)
     tags.album = _clean(album.title) if album else None
     tags.album_artist = _clean(album.artist.name) if album else None
     tags.track_number = track.track_number or current.track_number

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import mutagen
 import pytest
+from mutagen.flac import FLAC
 from mutagen.id3 import ID3, TDRC, TIT2, TPE1, TRCK
 from mutagen.oggvorbis import OggVorbis
 
@@ -127,3 +128,58 @@ def test_aac_in_mp4_still_lands_as_m4a(dirs, audio_sources) -> None:
 
     assert Path(row.path).suffix == ".m4a"
     _rescan_healthy()
+
+
+# --- finding 7: multi-value artists -------------------------------------------------------------
+
+
+def _two_artist_flac(dirs: Dirs, audio_sources: dict[str, Path]) -> Path:
+    path = _copy(dirs, audio_sources, "flac", "incoming/collab.flac")
+    audio = FLAC(path)
+    audio["TITLE"], audio["ALBUM"], audio["TRACKNUMBER"] = "Duet", "Together", "1"
+    audio["ARTIST"] = ["piman", "jzig"]  # two values, as Picard and foobar2000 write them
+    audio.save()
+    return path
+
+
+def test_multi_value_artists_stay_multiple_and_the_first_is_the_catalogue_artist(
+    dirs, audio_sources
+) -> None:
+    _two_artist_flac(dirs, audio_sources)
+
+    (row,) = _import(dirs)
+
+    tags = _vorbis(Path(row.path))
+    assert tags["ARTISTS"] == ["piman", "jzig"]
+    assert tags["ARTIST"] == ["piman; jzig"]  # the display credit, default separator
+    assert row.track.artist.name == "piman"
+    assert row.track.credit == "piman; jzig"
+    assert Path(row.path).relative_to(dirs.music).parts[0] == "piman"  # not "piman; jzig"
+    _rescan_healthy()
+    row.refresh_from_db()
+    assert row.track.artist.name == "piman"  # the scanner agrees with the importer
+
+
+def test_the_artist_separator_is_a_setting(dirs, audio_sources, settings) -> None:
+    settings.SOULSPOT_ARTIST_SEPARATOR = " / "
+    _two_artist_flac(dirs, audio_sources)
+
+    (row,) = _import(dirs)
+
+    tags = _vorbis(Path(row.path))
+    assert (tags["ARTIST"], tags["ARTISTS"]) == (["piman / jzig"], ["piman", "jzig"])
+    assert row.track.artist.name == "piman"
+
+
+def test_a_scanned_multi_artist_file_gets_the_same_artist_as_an_imported_one(
+    dirs, audio_sources
+) -> None:
+    source = _two_artist_flac(dirs, audio_sources)
+    in_library = dirs.music / "Somewhere" / "collab.flac"
+    in_library.parent.mkdir(parents=True)
+    shutil.move(source, in_library)
+
+    _rescan_healthy()
+
+    track = TrackFile.objects.select_related("track__artist").get().track
+    assert (track.artist.name, track.credit) == ("piman", "piman; jzig")
