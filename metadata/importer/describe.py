@@ -9,21 +9,33 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Collection
 
 from django.conf import settings
 
 from library.models import Album, Track
+from library.naming.templates import UNKNOWN_ALBUM, UNKNOWN_ARTIST
 from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
 
+_PLACEHOLDERS = {UNKNOWN_ARTIST, UNKNOWN_ALBUM}  # what the catalogue names a nameless row
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def tagset_for(track: Track, current: TagSet, meta: TrackMetadata | None = None) -> TagSet:
+def tagset_for(
+    track: Track,
+    current: TagSet,
+    meta: TrackMetadata | None = None,
+    *,
+    guessed: Collection[str] = (),
+) -> TagSet:
     """The tags to write for `track`, starting from the file's `current` tags.
 
     `meta` is what MusicBrainz said during this import; it only supplies details the database
     has no column for (the full date, the per-disc track total) and only when it agrees.
+    `guessed`: names the catalogue took from nothing better than folder names (a new entry
+    made from an untagged file's path, no provider match); an artist or album the file does not
+    carry is not written into it with one of these, nor with a placeholder.
     """
     album = track.album
     credit = _clean(track.credit)
@@ -51,7 +63,19 @@ def tagset_for(track: Track, current: TagSet, meta: TrackMetadata | None = None)
     )
     tags.musicbrainz_album_artist_id = (album.artist.musicbrainz_id or None) if album else None
     tags.spotify_id = track.spotify_id or None
+    _no_placeholders(tags, current, guessed)
     return tags
+
+
+def _no_placeholders(tags: TagSet, current: TagSet, guessed: Collection[str]) -> None:
+    """Placeholders ("Unknown Artist") and folder-name guesses belong in folder names only:
+    where the file has no such tag, it keeps having none."""
+    for name in ("artist", "album_artist", "album"):
+        value = getattr(tags, name)
+        if not getattr(current, name) and (value in guessed or value in _PLACEHOLDERS):
+            setattr(tags, name, None)
+    if not tags.artist and not current.artists:
+        tags.artists = []
 
 
 def _track_total(album: Album | None, current: TagSet, meta: TrackMetadata | None) -> int | None:
@@ -65,10 +89,12 @@ def _track_total(album: Album | None, current: TagSet, meta: TrackMetadata | Non
 
 def _date(album: Album | None, current: TagSet, meta: TrackMetadata | None) -> str | None:
     """MusicBrainz's release date, else the file's own date exactly as written ("Oct 3, 1995",
-    "1995-10-03"). Album.year is only whatever the album's first file said, so it is not
-    written over another file's date, and an undated file gets a year only from a provider."""
+    "1995-10-03"). Album.year is often only whatever the album's first file said, so it is not
+    written over another file's date; an undated file gets it only when a provider (or the user)
+    stands behind the album."""
     if _from_release(album, meta) and meta.date:
-        return meta.date
+        if not album.year or TagSet(date=meta.date).year == album.year:  # a user's edit wins
+            return meta.date
     if current.date or album is None or not album.year:
         return current.date
     known = album.musicbrainz_release_id or album.spotify_id

@@ -22,7 +22,7 @@ from fakes.audio import ffmpeg_path
 from library import services as library_services
 from library.models import TrackFile
 from metadata import services
-from tests.metadata.support import Dirs
+from tests.metadata.support import Dirs, want
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +183,33 @@ def test_a_scanned_multi_artist_file_gets_the_same_artist_as_an_imported_one(
 
     track = TrackFile.objects.select_related("track__artist").get().track
     assert (track.artist.name, track.credit) == ("piman", "piman; jzig")
+
+
+# --- finding 9: no placeholders in files --------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["ogg", "mp3"])
+def test_untagged_files_get_no_placeholder_artist_or_folder_name_album(
+    dirs, audio_sources, fmt
+) -> None:
+    _copy(dirs, audio_sources, fmt, f"beets/untagged.{fmt}")  # one folder: no artist in the path
+
+    (row,) = _import(dirs)
+
+    written = mutagen.File(row.path, easy=True).tags or {}
+    for key in ("artist", "albumartist", "album"):
+        assert key not in written, (key, written.get(key))
+    # The catalogue and the folder name still need something to show: placeholders live there.
+    assert row.track.artist.name == "Unknown Artist"
+    assert Path(row.path).relative_to(dirs.music).parts[0] == "Unknown Artist"
+    _rescan_healthy()
+
+
+def test_a_known_track_still_names_an_untagged_file(dirs, audio_sources) -> None:
+    wanted = want(title="Untagged Song", artist="Neon Harbor")
+    _copy(dirs, audio_sources, "ogg", "Neon Harbor/Night Drive/03 - Untagged Song.ogg")
+
+    (row,) = _import(dirs)
+
+    assert row.track == wanted
+    assert _vorbis(Path(row.path))["ARTIST"] == ["Neon Harbor"]  # the want says so: not a guess
