@@ -92,9 +92,9 @@ def _date(album: Album | None, current: TagSet, meta: TrackMetadata | None) -> s
     "1995-10-03"). Album.year is often only whatever the album's first file said, so it is not
     written over another file's date; an undated file gets it only when a provider (or the user)
     stands behind the album."""
-    if _from_release(album, meta) and meta.date:
-        if not album.year or TagSet(date=meta.date).year == album.year:  # a user's edit wins
-            return meta.date
+    release_date = meta.date if _from_release(album, meta) else None
+    if release_date and (not album.year or TagSet(date=release_date).year == album.year):
+        return release_date  # (an album year the user set and MusicBrainz contradicts wins)
     if current.date or album is None or not album.year:
         return current.date
     known = album.musicbrainz_release_id or album.spotify_id
