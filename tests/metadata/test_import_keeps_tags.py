@@ -21,6 +21,7 @@ from mutagen.oggvorbis import OggVorbis
 from fakes.audio import ffmpeg_path
 from library import services as library_services
 from library.models import TrackFile
+from library.tagging import read_tags
 from metadata import services
 from tests.metadata.support import Dirs, want
 
@@ -213,3 +214,40 @@ def test_a_known_track_still_names_an_untagged_file(dirs, audio_sources) -> None
 
     assert row.track == wanted
     assert _vorbis(Path(row.path))["ARTIST"] == ["Neon Harbor"]  # the want says so: not a guess
+
+
+# --- all together: nothing the file said is lost -----------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["flac", "mp3", "ogg", "m4a", "opus"])
+def test_every_tag_present_before_is_present_after(dirs, audio_sources, fmt) -> None:
+    path = _copy(dirs, audio_sources, fmt, f"rip/track.{fmt}")
+    easy = mutagen.File(path, easy=True)
+    if easy.tags is None:
+        easy.add_tags()
+    before = {
+        "title": ["Señor Flamingos Adieu"],
+        "artist": ["Kaizers Orchestra"],
+        "album": ["Maestro"],
+        "albumartist": ["Kaizers Orchestra"],
+        "tracknumber": ["6/15"],
+        "discnumber": ["1/2"],
+        "date": ["2005-08-08"],
+        "genre": ["Rock"],
+    }
+    if fmt != "m4a":  # EasyMP4 has no composer key
+        before["composer"] = ["Janove Ottesen"]  # a tag SoulSpot does not manage at all
+    for key, value in before.items():
+        easy[key] = value
+    easy.save()
+    managed = read_tags(path)
+
+    (row,) = _import(dirs)
+
+    landed = read_tags(Path(row.path))
+    for name in ("artists", "musicbrainz_artist_id"):  # added, never lost: not compared
+        setattr(landed, name, getattr(managed, name))
+    assert landed == managed  # "6/15" may become TRACKNUMBER=6 + TRACKTOTAL=15, same meaning
+    after = mutagen.File(row.path, easy=True)
+    assert after.get("composer") == before.get("composer")
+    _rescan_healthy()
