@@ -39,6 +39,10 @@ def tagset_for(
     """
     album = track.album
     credit = _clean(track.credit)
+    if len(current.artists) > 1 and _fold(current.primary_artist) == _fold(credit):
+        # The file credits more artists than the catalogue (which knows only the first, e.g.
+        # from another file of the track): keep the file's fuller credit.
+        credit = _clean(current.artist or "") or credit
     tags = dataclasses.replace(current, artists=list(current.artists))
     tags.title = _clean(track.title)
     tags.artist = credit

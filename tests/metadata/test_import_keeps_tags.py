@@ -251,3 +251,20 @@ def test_every_tag_present_before_is_present_after(dirs, audio_sources, fmt) -> 
     after = mutagen.File(row.path, easy=True)
     assert after.get("composer") == before.get("composer")
     _rescan_healthy()
+
+
+def test_a_file_crediting_more_artists_than_the_catalogue_keeps_them(dirs, audio_sources) -> None:
+    first = _copy(dirs, audio_sources, "mp3", "a/duet.mp3")
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=["Duet"]))
+    tags.add(TPE1(encoding=3, text=["piman"]))  # another copy that names only the first artist
+    tags.save(first)
+    _import(dirs)
+    _two_artist_flac(dirs, audio_sources)
+
+    services.import_folder_now(str(dirs.downloads))
+
+    row = TrackFile.objects.select_related("track__artist").get(path__endswith=".flac")
+    tags = _vorbis(Path(row.path))
+    assert (tags["ARTIST"], tags["ARTISTS"]) == (["piman; jzig"], ["piman", "jzig"])
+    assert row.track.artist.name == "piman"
