@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import mutagen
 import pytest
 
+from fakes.audio import ffmpeg_path
 from library import playlists
 from library.models import Playlist, PlaylistEntry
 from library.naming import renamer, services
@@ -58,3 +61,28 @@ def test_a_folder_that_still_holds_audio_is_left_alone(dirs) -> None:
     renamer.tidy_folder(folder)
 
     assert sorted(p.name for p in folder.iterdir()) == ["cover.jpg", "other.flac"]
+
+
+def test_a_raw_aac_stream_named_m4a_by_an_older_import_gets_its_aac_extension(dirs) -> None:
+    old = dirs.music / "old" / "01.m4a"
+    old.parent.mkdir(parents=True)
+    tone = ["-f", "lavfi", "-i", "sine=frequency=330:duration=2", "-c:a", "aac", "-f", "adts"]
+    subprocess.run([ffmpeg_path(), "-nostdin", "-loglevel", "error", *tone, str(old)], check=True)
+    assert mutagen.File(old) is None  # unreadable under the wrong name
+    row = TrackFileFactory(track=TrackFactory(title="Song", artist__name="Band"), path=str(old))
+
+    [result] = services.apply_renames([row.pk], FLAT)
+
+    assert result.new == str(dirs.music / "Band" / "Song.aac") and not result.problem
+    assert type(mutagen.File(result.new)).__name__ == "AAC"
+
+
+def test_a_real_m4a_keeps_its_extension(dirs) -> None:
+    row = TrackFileFactory(
+        track=TrackFactory(title="Song", artist__name="Band"),
+        path=str(audio_file(dirs.music / "old" / "01.m4a")),
+    )
+
+    [result] = services.apply_renames([row.pk], FLAT)
+
+    assert result.new == str(dirs.music / "Band" / "Song.m4a")
