@@ -119,8 +119,13 @@ def _tier(rate: int | None, tiers: list[tuple[int, str]], fallback: str) -> str:
 
 
 def quality_extension(audio_format: str) -> str:
-    """The extension `classify` expects for a `read_audio` format ("m4a" for AAC)."""
-    return {"aac": "m4a", "wav": "wav", "aiff": "aiff"}.get(audio_format, audio_format)
+    """The extension `classify` expects for a `read_audio` format.
+
+    Only for classifying, never for naming a file (a raw ADTS stream is not an .m4a). AAC stays
+    "aac": `read_audio` already told it from ALAC by its codec, so a high bitrate must not make
+    `classify` guess lossless as it does for an unknown ".m4a".
+    """
+    return audio_format
 
 
 def rank_in_ladder(quality: str | None, ladder: list[str]) -> int | None:

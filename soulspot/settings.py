@@ -112,6 +112,10 @@ try:
     # many seconds fails verification.
     SOULSPOT_IMPORT_DURATION_TOLERANCE_S = 3
 
+    # Tags the importer writes (issue 11): several artists go into ARTISTS one value each, and
+    # the display ARTIST joins them with this separator (not stripped: in " / " spaces count).
+    SOULSPOT_ARTIST_SEPARATOR = env_str("SOULSPOT_ARTIST_SEPARATOR", strip=False) or "; "
+
     # Import sources (issue 10). Folder imports started over the network (API, /imports/ page)
     # take files only from inside these folders, symlinks resolved: anything else could read or
     # move any file the service can reach. Default: slskd's downloads folder and <data>/import.

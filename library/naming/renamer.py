@@ -128,7 +128,7 @@ def _plan_one(row: TrackFile, templates: dict[str, str], claimed: set[str]) -> R
     try:
         new = scheme.destination(
             row.track,
-            extension=old.suffix.lower(),
+            extension=true_extension(old),
             quality_key=_quality(row),
             original_filename=old.name,
             scheme=templates,
@@ -157,6 +157,26 @@ def _apply_one(item: RenamePlan) -> RenamePlan:
         return RenamePlan(item.track_file_id, item.old, item.new, str(exc))
     TrackFile.objects.filter(pk=item.track_file_id).update(path=item.new, updated_at=timezone.now())
     return item
+
+
+def true_extension(path: Path) -> str:
+    """`path`'s extension, lower-cased; ".aac" for a raw ADTS/ADIF AAC stream that claims to be
+    MP4 (".m4a", as older imports named them): nothing can read it under that name."""
+    suffix = path.suffix.lower()
+    if suffix in {".m4a", ".mp4"} and is_raw_aac(path):
+        return ".aac"
+    return suffix
+
+
+def is_raw_aac(path: Path) -> bool:
+    """ADIF starts with "ADIF"; ADTS with a 12-bit sync word and layer 0 (0xFFF, bits 00)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return False
+    adts = len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0
+    return head == b"ADIF" or adts
 
 
 def _quality(row: TrackFile) -> str | None:

@@ -70,7 +70,10 @@ def identity_of(result: FileReading, root: str) -> FileIdentity:
         guess = guess_from_path(result.path, root)
         artist, album = artist or guess["artist"], album or guess["album"]
         title, number = title or guess["title"], number or guess["number"]
-    primary = artist.split("; ")[0].strip() or UNKNOWN_ARTIST
+    # The tags' own primary artist when they name one; else the credit (maybe guessed) split
+    # the same way. The importer uses TagSet.primary_artist too, so both agree.
+    tagged = tags.primary_artist if tags.artist else ""
+    primary = tagged or artist.split("; ")[0].strip() or UNKNOWN_ARTIST
     return FileIdentity(
         artist=primary[:500],
         credit=artist[:1000],

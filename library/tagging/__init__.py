@@ -76,6 +76,9 @@ def tagset_from_mutagen(audio: Any) -> TagSet:
             values[name] = _from_texts(name, container.get(audio.tags, key))
     if isinstance(container, Vorbis):
         _vorbis_number_fallbacks(container, audio.tags, values)
+    if not values["artists"]:  # ARTIST=piman, ARTIST=jzig: two artists, not one "piman; jzig"
+        named = _from_texts("artists", container.get(audio.tags, container.keys["artist"]))
+        values["artists"] = named if len(named) > 1 else []
     return TagSet(**values)
 
 

@@ -44,10 +44,27 @@ class TagSet:
     spotify_id: str | None = None
 
     @property
+    def primary_artist(self) -> str:
+        """The first of several credited artists: the catalogue's Artist for the track.
+
+        ARTISTS (or a multi-value ARTIST, read as a list) names them when the display ARTIST is
+        just them joined ("piman; jzig", "piman / jzig"); a single "A; B" string is split the
+        same way. Scanner and importer both use this, so they agree on the artist.
+        """
+        if len(self.artists) > 1 and _fold(self.artist) == _fold(" ".join(self.artists)):
+            return self.artists[0].strip()
+        return (self.artist or "").split("; ")[0].strip()
+
+    @property
     def year(self) -> int | None:
         """The year at the start of `date` ("2003-05-01" -> 2003)."""
         match = re.match(r"\s*(\d{4})", self.date or "")
         return int(match.group(1)) if match else None
+
+
+def _fold(text: str | None) -> str:
+    """Case and punctuation (separators included) folded away."""
+    return " ".join(re.sub(r"[^\w\s]", " ", (text or "").casefold()).split())
 
 
 def parse_int(text: str) -> int | None:

@@ -101,7 +101,10 @@ def _refresh(
     track: Track, row: TrackFile, path: Path, dest: Path, info: AudioInfo, result: Enrichment
 ) -> None:
     """Re-tag the library file with what was learned, move it to its new name, add sidecars."""
-    tags = describe.tagset_for(track, info.tags, result.meta)
+    # Without a MusicBrainz match nothing better than the import's guess is known now either:
+    # names the file does not carry stay out of it (the import may have left them out).
+    guessed = set() if result.meta else _catalogue_names(track)
+    tags = describe.tagset_for(track, info.tags, result.meta, guessed=guessed)
     sha, _ = placement.rewrite(path, tags, result.cover, result.plain_lyrics)
     if dest != path:
         try:
@@ -135,3 +138,9 @@ def _cover(path: Path) -> bytes | None:
         return read_cover(path)
     except TaggingError:
         return None
+
+
+def _catalogue_names(track: Track) -> set[str]:
+    album = track.album
+    names = {track.artist.name, album.title, album.artist.name} if album else {track.artist.name}
+    return {name for name in names if name}

@@ -94,12 +94,14 @@ def identify(
     tags = info.tags
     guess = guess_from_path(source, root) if not tags.title else Guess()
     title = (tags.title or guess.title or source.stem).strip()[:500]
-    artist = (tags.artist or tags.album_artist or guess.artist).strip()[:500]
+    credit = (tags.artist or tags.album_artist or guess.artist).strip()[:1000]
+    # Several credited artists: the first is the track's Artist (as the scanner decides).
+    artist = (tags.primary_artist if tags.artist else credit.split("; ")[0]).strip()[:500]
     album = (tags.album or guess.album).strip()
     year = tags.year or guess.year
     track = match_track(info, title, artist, lookup)
     if track is None:
-        track = _new_track(info, title, artist, album, year, guess, lookup)
+        track = _new_track(info, title, (artist, credit), album, year, guess, lookup)
         lookup.titles.add(fold_title(title))
         mbid = merge.normalize_mbid(tags.musicbrainz_artist_id)
         merge.fill_blanks(track.artist, {"musicbrainz_id": mbid})
@@ -118,7 +120,7 @@ def identify(
 def _new_track(
     info: AudioInfo,
     title: str,
-    artist: str,
+    artist_and_credit: tuple[str, str],
     album: str,
     year: int | None,
     guess: Guess,
@@ -126,12 +128,13 @@ def _new_track(
 ) -> Track:
     """A catalogue entry for a file nobody asked for, created with everything in one INSERT."""
     tags = info.tags
+    artist, credit = artist_and_credit
     artist_row = lookup.artist(artist)
     album_artist = lookup.artist(tags.album_artist) if tags.album_artist else artist_row
     return Track.objects.create(
         title=title,
         artist=artist_row,
-        artist_credit=artist,
+        artist_credit=credit,
         album=lookup.album(album_artist, album, year) if album else None,
         track_number=tags.track_number or guess.track_number,
         disc_number=tags.disc_number or guess.disc_number,

@@ -26,9 +26,23 @@ def real(path: Path) -> Path:
     return path.parent.resolve() / path.name
 
 
-def extension_for(audio_format: str, fallback: str = "") -> str:
-    """The file extension for a format from `read_audio` (".m4a" for AAC and ALAC)."""
-    return EXTENSIONS.get(audio_format) or (fallback.lower() if fallback else ".audio")
+def extension_for(audio_format: str, source: Path) -> str:
+    """The file extension for `source`, whose format `read_audio` found: ".m4a" for AAC and
+    ALAC in an MP4 container, ".aac" for a raw ADTS/ADIF stream (a renamed one would no longer
+    be readable: mutagen and players pick the parser by extension), else the source's own."""
+    if audio_format == "aac" and not _is_mp4(source):
+        return ".aac"
+    return EXTENSIONS.get(audio_format) or (source.suffix.lower() or ".audio")
+
+
+def _is_mp4(path: Path) -> bool:
+    """An ISO base media file starts with a box whose type is "ftyp"."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return True  # unreadable now: verification already passed, keep the usual name
+    return head[4:8] == b"ftyp"
 
 
 def is_ignored(relative: Path) -> bool:

@@ -100,7 +100,7 @@ def _prepare_verified(
     req: Request, track: Track, info: AudioInfo, result: Enrichment, *, new: bool
 ) -> landing.Prepared | Outcome:
     quality = conflicts.quality_of(info)
-    extension = paths.extension_for(info.format, req.source.suffix)
+    extension = paths.extension_for(info.format, req.source)
     try:
         dest = naming_scheme.destination(
             track,
@@ -119,7 +119,8 @@ def _prepare_verified(
         return _keep_existing(req, track, decision.keep, conflicts.label(quality))
     dest = decision.dest
     _gather_extras(track, dest, result, req)
-    tags = describe.tagset_for(track, info.tags, result.meta)
+    guessed = _folder_guesses(req) if new and not result.meta else set()
+    tags = describe.tagset_for(track, info.tags, result.meta, guessed=guessed)
     previous = paths.real(req.source) if _in_library(req.source) else None
     staged: Path | None = None
     if landing.same_file(req.source, dest):  # adopting a library file already in its place
@@ -183,6 +184,14 @@ def _keep_existing(req: Request, track: Track, keep: conflicts.Rival, new_label:
         track=track,
         set_aside_path=set_aside,
     )
+
+
+def _folder_guesses(req: Request) -> set[str]:
+    """Artist and album names the source's folders suggest ("beets/x.mp3" -> album "beets"):
+    fine for the library's folder names, never written as tags (a name in the file's own name,
+    "Artist - Title.flac", is the file's word and may be)."""
+    guess = identify.guess_from_path(req.source.with_name(f"_{req.source.suffix}"), req.root)
+    return {name for name in (guess.artist, guess.album) if name}
 
 
 def _in_library(path: Path) -> bool:

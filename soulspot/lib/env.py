@@ -16,8 +16,9 @@ class ConfigError(Exception):
     """A configuration value is missing or invalid; the message names the variable."""
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+def env_str(name: str, default: str = "", *, strip: bool = True) -> str:
+    value = os.environ.get(name, default)
+    return value.strip() if strip else value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import mutagen
 import pytest
 
+from fakes.audio import ffmpeg_path
 from library import playlists
 from library.models import Playlist, PlaylistEntry
 from library.naming import renamer, services
@@ -76,3 +79,28 @@ def test_a_file_behind_a_link_leading_outside_is_not_moved(dirs, tmp_path: Path)
     assert outside_file.is_file() and not (dirs.music / "Band").exists()
     row.refresh_from_db()
     assert row.path == str(dirs.music / "linked" / "song.flac")
+
+
+def test_a_raw_aac_stream_named_m4a_by_an_older_import_gets_its_aac_extension(dirs) -> None:
+    old = dirs.music / "old" / "01.m4a"
+    old.parent.mkdir(parents=True)
+    tone = ["-f", "lavfi", "-i", "sine=frequency=330:duration=2", "-c:a", "aac", "-f", "adts"]
+    subprocess.run([ffmpeg_path(), "-nostdin", "-loglevel", "error", *tone, str(old)], check=True)
+    assert mutagen.File(old) is None  # unreadable under the wrong name
+    row = TrackFileFactory(track=TrackFactory(title="Song", artist__name="Band"), path=str(old))
+
+    [result] = services.apply_renames([row.pk], FLAT)
+
+    assert result.new == str(dirs.music / "Band" / "Song.aac") and not result.problem
+    assert type(mutagen.File(result.new)).__name__ == "AAC"
+
+
+def test_a_real_m4a_keeps_its_extension(dirs) -> None:
+    row = TrackFileFactory(
+        track=TrackFactory(title="Song", artist__name="Band"),
+        path=str(audio_file(dirs.music / "old" / "01.m4a")),
+    )
+
+    [result] = services.apply_renames([row.pk], FLAT)
+
+    assert result.new == str(dirs.music / "Band" / "Song.m4a")

@@ -11,6 +11,7 @@ from library.quality import (
     StreamInfo,
     classify,
     default_ladder,
+    quality_extension,
     rank_in_ladder,
     validate_ladder,
 )
@@ -103,3 +104,10 @@ def test_the_default_ladder_and_cutoff_are_valid() -> None:
 def test_it_explains_what_is_wrong_with_a_ladder(ladder: object, cutoff: str, problem: str) -> None:
     problems = validate_ladder(ladder, cutoff)
     assert any(problem in p for p in problems), problems
+
+
+def test_an_aac_stream_is_never_taken_for_alac_by_its_bitrate() -> None:
+    # A 6-channel AAC at 512 kbps: read_audio said "aac" from its codec, so no guessing.
+    assert classify(StreamInfo(extension=quality_extension("aac"), bitrate=512)) == "aac_256"
+    assert classify(StreamInfo(extension=quality_extension("alac"), bit_depth=16)) == "alac"
+    assert classify(StreamInfo(extension=quality_extension("wav"))) == "wav"

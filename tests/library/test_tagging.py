@@ -201,6 +201,34 @@ def test_it_reads_numbers_written_by_other_taggers(
     assert (tags.track_number, tags.track_total, tags.disc_number, tags.disc_total) == (7, 9, 1, 2)
 
 
+@pytest.mark.parametrize("fmt", ["flac", "mp3"])
+def test_a_multi_value_artist_reads_as_several_artists(
+    originals: dict[str, Path], tmp_path: Path, fmt: str
+) -> None:
+    path = _copy(originals, fmt, tmp_path)
+    write_tags(path, TagSet(title="Duet"))
+    audio = mutagen.File(path, easy=True)
+    audio["artist"] = ["piman", "jzig"]  # two FLAC comments / one ID3v2.4 frame, two values
+    audio.save()
+
+    tags = read_tags(path)
+
+    assert (tags.artist, tags.artists, tags.primary_artist) == (
+        "piman; jzig",
+        ["piman", "jzig"],
+        "piman",
+    )
+
+
+def test_the_primary_artist_is_the_first_of_those_the_credit_joins() -> None:
+    assert TagSet(artist="piman / jzig", artists=["piman", "jzig"]).primary_artist == "piman"
+    assert TagSet(artist="A; B").primary_artist == "A"  # one string, our own separator
+    assert TagSet(artist="Simon & Garfunkel").primary_artist == "Simon & Garfunkel"
+    # ARTISTS naming someone else than the credit: the credit decides (as before)
+    assert TagSet(artist="Other", artists=["X", "Y"]).primary_artist == "Other"
+    assert TagSet().primary_artist == ""
+
+
 def test_untagged_file_reads_as_an_empty_tagset(originals: dict[str, Path], tmp_path: Path) -> None:
     path = _copy(originals, "flac", tmp_path)
     FLAC(path).delete()
