@@ -240,9 +240,7 @@ class WantedOut(Schema):
 class WantedSearchIn(Schema):
     """Either `track_ids` or `all`, not both."""
 
-    track_ids: list[Id] | None = Field(
-        None, min_length=1, max_length=MAX_SEARCH_IDS
-    )
+    track_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_SEARCH_IDS)
     all: Literal["missing", "cutoff_unmet"] | None = Field(
         None, description="Search every track of this list."
     )

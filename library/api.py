@@ -151,9 +151,7 @@ def update_track(request: HttpRequest, track_id: Id, payload: MonitorPatch) -> T
 
 @router.get("/albums", response=list[AlbumOut], summary="Albums")
 @paginate(Page)
-def list_albums(
-    request: HttpRequest, q: Text = "", artist_id: Id | None = None
-) -> QuerySet:
+def list_albums(request: HttpRequest, q: Text = "", artist_id: Id | None = None) -> QuerySet:
     albums = Album.objects.with_counts().search(q)
     return albums.filter(artist_id=artist_id) if artist_id else albums
 

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -62,7 +63,8 @@ class Request:
         data: Any = self.raw_body
         if data is None and self.has_body:
             data = json.dumps(self.body)
-        query = "&".join(f"{k}={_quote(_text(v))}" for k, v in self.query.items() if v is not None)
+        pairs = [(k, quote(_text(v), safe="")) for k, v in self.query.items() if v is not None]
+        query = "&".join(f"{k}={v}" for k, v in pairs)
         url = self.url() + (f"?{query}" if query else "")
         call = getattr(client, self.method)
         if data is None:
@@ -83,12 +85,6 @@ def _text(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value)
     return "" if value is None else str(value)
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
 
 
 class Walker:
@@ -184,6 +180,7 @@ class Walker:
                 yield from self._body_slots(items, [*keys, 0], depth + 1)
 
     def mutants(self, method: str, path: str, operation: dict) -> Iterator[Request]:
+        yield self.base_request(method, path, operation)
         for slot in self.slots(operation):
             schema = self.resolve(slot.schema)
             for value in _mutations_for(schema) + self._too_many(schema):
@@ -196,12 +193,11 @@ class Walker:
             for value in BODY_MUTATIONS:
                 request = self.base_request(method, path, operation)
                 request.label = f"body = {_short(value)}"
-                if isinstance(value, str) and value.startswith("{") or value == "":
+                if value in ("{not json", ""):
                     request.raw_body = value
                 else:
                     request.body = value
                 yield request
-
 
     def _too_many(self, schema: dict) -> list[Any]:
         """A list of 10,000 well-formed items: what made one album want stall the service."""
@@ -279,9 +275,6 @@ def _existing_ids() -> dict[str, int]:
     return ids
 
 
-DEBUG = False
-
-
 def test_no_operation_answers_5xx_to_hostile_input(api_client: Client) -> None:
     walker = Walker(api.get_openapi_schema(), _existing_ids())
     api_client.raise_request_exception = False
@@ -291,9 +284,9 @@ def test_no_operation_answers_5xx_to_hostile_input(api_client: Client) -> None:
         for request in walker.mutants(method, path, operation):
             response = request.send(api_client)
             sent += 1
-            if DEBUG:
-                print(method, path, request.label, response.status_code)
-            if response.status_code >= 500:
+            # A 5xx the operation documents (readiness's 503) is an answer, not a crash.
+            documented = response.status_code in {int(s) for s in operation.get("responses", {})}
+            if response.status_code >= 500 and not documented:
                 failures.append(
                     f"{method.upper()} {path} {request.label} -> {response.status_code}"
                 )
