@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from accounts.setup_token import setup_token_matches
+
+# Far beyond any passphrase; a longer one is a form error, not megabytes to hash.
+MAX_PASSWORD = 4096
 
 
 class SetupForm(UserCreationForm):
@@ -31,6 +35,14 @@ class SetupForm(UserCreationForm):
                 "started, or from the setup_token file in the data folder."
             )
         return token
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("password1", "password2"):
+            field = self.fields[name]
+            field.max_length = MAX_PASSWORD
+            field.validators.append(MaxLengthValidator(MAX_PASSWORD))
+            field.widget.attrs["maxlength"] = str(MAX_PASSWORD)
 
     def save(self, commit: bool = False):
         user = super().save(commit=False)

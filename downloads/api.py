@@ -36,7 +36,7 @@ from library.models import Album, QualityProfile, Track
 from library.schemas import ActionOut, FileIdsIn
 from library.services import ActionResult
 from soulspot.lib.pagination import Page
-from soulspot.lib.schemas import errors
+from soulspot.lib.schemas import Id, errors
 
 router = Router(tags=["downloads"])
 # Mounted at /api/wanted: the library's wanted lists, searched from here (creating jobs is ours).
@@ -124,19 +124,19 @@ def create_profile(request: HttpRequest, payload: QualityProfileIn) -> Status:
     summary="Edit a profile",
 )
 def update_profile(
-    request: HttpRequest, profile_id: int, payload: QualityProfileIn
+    request: HttpRequest, profile_id: Id, payload: QualityProfileIn
 ) -> QualityProfile:
     profile = get_object_or_404(QualityProfile, pk=profile_id)
     return library_services.save_quality_profile(profile, **payload.dict())
 
 
 @router.get("/{job_id}", response={200: DownloadOut, **errors(404)}, summary="One download")
-def get_download(request: HttpRequest, job_id: int) -> DownloadJob:
+def get_download(request: HttpRequest, job_id: Id) -> DownloadJob:
     return _job(job_id)
 
 
 @router.delete("/{job_id}", response={204: None, **errors(404)}, summary="Remove from the queue")
-def delete_download(request: HttpRequest, job_id: int, unmonitor: bool = False) -> Status:
+def delete_download(request: HttpRequest, job_id: Id, unmonitor: bool = False) -> Status:
     """Take a job off the queue: a live one is cancelled first (its slskd transfer too), then
     the job is deleted; files are never touched. `unmonitor=true` also stops wanting the track
     (or the album), so nothing downloads it again by itself."""
@@ -145,7 +145,7 @@ def delete_download(request: HttpRequest, job_id: int, unmonitor: bool = False) 
 
 
 @router.patch("/{job_id}", response={200: DownloadOut, **errors(404)}, summary="Change priority")
-def update_download(request: HttpRequest, job_id: int, payload: DownloadPatch) -> DownloadJob:
+def update_download(request: HttpRequest, job_id: Id, payload: DownloadPatch) -> DownloadJob:
     return services.set_priority(_job(job_id), payload.priority)
 
 
@@ -155,7 +155,7 @@ def update_download(request: HttpRequest, job_id: int, payload: DownloadPatch) -
     summary="Ranked candidates",
 )
 @paginate(Page)
-def candidates(request: HttpRequest, job_id: int) -> QuerySet:
+def candidates(request: HttpRequest, job_id: Id) -> QuerySet:
     """Accepted candidates best first (with score breakdown), then rejected ones with reasons."""
     return _job(job_id).candidates.order_by(F("rank").asc(nulls_last=True), "-score", "pk")
 
@@ -163,28 +163,28 @@ def candidates(request: HttpRequest, job_id: int) -> QuerySet:
 @router.post(
     "/{job_id}/pause", response={200: DownloadOut, **errors(404, 409)}, summary="Pause one"
 )
-def pause_download(request: HttpRequest, job_id: int) -> DownloadJob:
+def pause_download(request: HttpRequest, job_id: Id) -> DownloadJob:
     return services.pause_job(_job(job_id))
 
 
 @router.post(
     "/{job_id}/resume", response={200: DownloadOut, **errors(404, 409)}, summary="Resume one"
 )
-def resume_download(request: HttpRequest, job_id: int) -> DownloadJob:
+def resume_download(request: HttpRequest, job_id: Id) -> DownloadJob:
     return services.resume_job(_job(job_id))
 
 
 @router.post(
     "/{job_id}/cancel", response={200: DownloadOut, **errors(404, 409)}, summary="Cancel one"
 )
-def cancel_download(request: HttpRequest, job_id: int) -> DownloadJob:
+def cancel_download(request: HttpRequest, job_id: Id) -> DownloadJob:
     return services.cancel_job(_job(job_id))
 
 
 @router.post(
     "/{job_id}/retry", response={200: DownloadOut, **errors(404, 409)}, summary="Retry one"
 )
-def retry_download(request: HttpRequest, job_id: int) -> DownloadJob:
+def retry_download(request: HttpRequest, job_id: Id) -> DownloadJob:
     """Start a finished (failed, not found, cancelled, completed) job again."""
     return services.retry_job(_job(job_id))
 
@@ -195,7 +195,7 @@ def retry_download(request: HttpRequest, job_id: int) -> DownloadJob:
     summary="Wrong file",
 )
 def reject_candidate(
-    request: HttpRequest, job_id: int, payload: RejectIn | None = None
+    request: HttpRequest, job_id: Id, payload: RejectIn | None = None
 ) -> DownloadJob:
     """Reject the chosen file for good (this want, this user, this path) and try the next one."""
     with transaction.atomic():
@@ -212,7 +212,7 @@ def reject_candidate(
     response={200: ActionOut, **errors(404)},
     summary="Want an album's missing tracks",
 )
-def want_missing(request: HttpRequest, album_id: int) -> dict:
+def want_missing(request: HttpRequest, album_id: Id) -> dict:
     """Queue a download for each missing track of the album (404 until the album is checked)."""
     get_object_or_404(Album, pk=album_id)
     return _action(services.want_missing_tracks(album_id))

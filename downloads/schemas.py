@@ -10,23 +10,30 @@ from pydantic import model_validator
 
 from library.quality import QUALITIES
 from library.schemas import SkippedOut
-from soulspot.lib.schemas import MAX_ID
+from soulspot.lib.schemas import MAX_ITEMS, MAX_LADDER, Id, Text
+
+# A quality key of the ladder (flac, mp3_320...); the real ones are far shorter.
+QualityKey = Annotated[Text, Field(max_length=50)]
 
 
 class DownloadIn(Schema):
-    artist: str = Field(min_length=1, max_length=500)
-    title: str = Field(min_length=1, max_length=500)
-    album: str = Field("", max_length=500)
+    artist: Text = Field(min_length=1)
+    title: Text = Field(min_length=1)
+    album: Text = ""
     duration_ms: int | None = Field(None, ge=0, le=24 * 3600 * 1000)
-    isrc: str = Field("", max_length=12)
+    isrc: Text = Field("", max_length=12)
     priority: int = Field(0, ge=-100, le=100)
 
 
 class AlbumDownloadIn(Schema):
-    artist: str = Field(min_length=1, max_length=500)
-    album: str = Field(min_length=1, max_length=500)
+    artist: Text = Field(min_length=1)
+    album: Text = Field(min_length=1)
     year: int | None = Field(None, ge=1000, le=3000)
-    tracks: list[str] | None = Field(None, description="Track titles in order, when known.")
+    tracks: list[Text] | None = Field(
+        None,
+        max_length=MAX_ITEMS,
+        description=f"Track titles in order, when known (at most {MAX_ITEMS}).",
+    )
     priority: int = Field(0, ge=-100, le=100)
 
 
@@ -35,7 +42,7 @@ class DownloadPatch(Schema):
 
 
 class RejectIn(Schema):
-    reason: str = Field("marked wrong by you", max_length=500)
+    reason: Text = "marked wrong by you"
 
 
 class CandidateOut(Schema):
@@ -139,8 +146,8 @@ class DownloadOut(Schema):
 
 class BatchIn(Schema):
     action: Literal["create", "retry", "cancel", "pause", "resume"]
-    ids: list[int] = Field(default_factory=list, max_length=1000)
-    items: list[DownloadIn] = Field(default_factory=list, max_length=1000)
+    ids: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
+    items: list[DownloadIn] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class BatchItemOut(Schema):
@@ -164,9 +171,9 @@ class EnginePatch(Schema):
 
 
 class QualityProfileIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
-    ladder: list[str]
-    cutoff: str
+    name: Text = Field(min_length=1, max_length=100)
+    ladder: list[QualityKey] = Field(max_length=MAX_LADDER)
+    cutoff: QualityKey
     is_default: bool = False
 
 
@@ -188,7 +195,7 @@ WantedSort = Literal[
     "wanted_at",
     "-wanted_at",
 ]
-MAX_SEARCH_IDS = 1000
+MAX_SEARCH_IDS = MAX_ITEMS
 
 
 class QualityOut(Schema):
@@ -233,9 +240,7 @@ class WantedOut(Schema):
 class WantedSearchIn(Schema):
     """Either `track_ids` or `all`, not both."""
 
-    track_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
-        None, min_length=1, max_length=MAX_SEARCH_IDS
-    )
+    track_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_SEARCH_IDS)
     all: Literal["missing", "cutoff_unmet"] | None = Field(
         None, description="Search every track of this list."
     )

@@ -17,6 +17,8 @@ from downloads.models import DownloadJob, EngineSettings, ManualSearch, Peer, Re
 from downloads.schemas import MAX_SEARCH_IDS
 from library.models import WANTED_SORTS, AlbumCompleteness, Track
 from library.quality import QUALITIES
+from soulspot.lib.errors import SoulSpotError
+from soulspot.lib.params import id_list, int_param, text_param
 from soulspot.lib.redirects import redirect_back
 
 JOB_ACTIONS = {
@@ -35,7 +37,7 @@ def download_list(request: HttpRequest) -> HttpResponse:
         jobs = jobs.active()
     elif status in DownloadJob.Status.values:
         jobs = jobs.filter(status=status)
-    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    page = Paginator(jobs, 50).get_page(int_param(request.GET, "page", 1))
     context = {
         "page": page,
         "status": status,
@@ -52,8 +54,8 @@ def download_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create_download(request: HttpRequest) -> HttpResponse:
     """Want a track, or a whole album when an album is given without a title."""
-    artist, title, album = (request.POST.get(k, "").strip() for k in ("artist", "title", "album"))
     try:
+        artist, title, album = (text_param(request.POST, k) for k in ("artist", "title", "album"))
         if album and not title:
             job = services.queue_album_download(artist=artist, album=album)
         elif title:
@@ -62,7 +64,7 @@ def create_download(request: HttpRequest) -> HttpResponse:
             raise services.DownloadError(
                 "give a title to want a track, or only an album to want the whole album"
             )
-    except services.DownloadError as exc:
+    except SoulSpotError as exc:
         messages.error(request, str(exc))
         return redirect("downloads:list")
     messages.success(request, f"Queued {job.want_label}.")
@@ -128,14 +130,14 @@ def engine_action(request: HttpRequest, action: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            seconds = request.POST.get("seconds", "").strip()
+            seconds = int_param(request.POST, "seconds", minimum=0, maximum=24 * 3600)
             found = searches.start_manual_search(
-                artist=request.POST.get("artist", ""),
-                title=request.POST.get("title", ""),
-                album=request.POST.get("album", ""),
-                duration_ms=int(seconds) * 1000 if seconds.isdigit() else None,
+                artist=text_param(request.POST, "artist"),
+                title=text_param(request.POST, "title"),
+                album=text_param(request.POST, "album"),
+                duration_ms=seconds * 1000 if seconds is not None else None,
             )
-        except services.DownloadError as exc:
+        except SoulSpotError as exc:
             messages.error(request, str(exc))
             return redirect("downloads:search")
         return redirect("downloads:search-detail", search_id=found.pk)
@@ -173,13 +175,15 @@ def search_pick(request: HttpRequest, search_id: int, index: int) -> HttpRespons
 def blocklist(request: HttpRequest) -> HttpResponse:
     """Files rejected for a want (never offered again) and blocked peers, each removable."""
     rejected = RejectedFile.objects.select_related("track", "track__artist", "track__album")
-    page = Paginator(rejected.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(rejected.order_by("-created_at", "-pk"), 50).get_page(
+        int_param(request.GET, "page", 1)
+    )
     names = {row.username for row in page}
     blocked_names = set(
         Peer.objects.filter(username__in=names, is_blocked=True).values_list("username", flat=True)
     )
     peers = Peer.objects.filter(is_blocked=True).order_by("username")
-    peer_page = Paginator(peers, 50).get_page(request.GET.get("peers_page"))
+    peer_page = Paginator(peers, 50).get_page(int_param(request.GET, "peers_page", 1))
     context = {"page": page, "blocked_names": blocked_names, "peer_page": peer_page}
     return render(request, "downloads/blocklist.html", context)
 
@@ -202,9 +206,9 @@ def peer_block(request: HttpRequest) -> HttpResponse:
     blocked = request.POST.get("blocked") == "true"
     try:
         peer = services.set_peer_blocked(
-            request.POST.get("username", ""), blocked, note=request.POST.get("note", "")
+            text_param(request.POST, "username"), blocked, note=text_param(request.POST, "note")
         )
-    except services.DownloadError as exc:
+    except SoulSpotError as exc:
         messages.error(request, str(exc))
     else:
         verb = "Blocked" if peer.is_blocked else "Unblocked"
@@ -218,7 +222,7 @@ def peer_block(request: HttpRequest) -> HttpResponse:
 @require_POST
 def broken_redownload(request: HttpRequest) -> HttpResponse:
     """Re-download the selected broken files, or all of them."""
-    ids = [int(pk) for pk in request.POST.getlist("file") if pk.isdigit()] or None
+    ids = id_list(request.POST, "file") or None
     result = services.redownload_broken_files(ids)
     messages.success(request, f"Re-download: {result.summary()}.")
     for skip in result.skipped[:10]:
@@ -252,7 +256,7 @@ def wanted(request: HttpRequest, tab: str = "missing") -> HttpResponse:
     if sort.removeprefix("-") not in WANTED_SORTS:
         sort = "artist"
     rows = tracks().wanted_rows().in_wanted_order(sort)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(int_param(request.GET, "page", 1))
     for track in page:
         track.quality_label = QUALITIES.get(track.best_quality or "", track.best_quality)
     query = request.GET.copy()
@@ -294,11 +298,11 @@ def wanted_search(request: HttpRequest) -> HttpResponse:
     if which in ("missing", "cutoff_unmet"):
         result = services.search_all_wanted(which)
     else:
-        ids = [int(pk) for pk in request.POST.getlist("track") if pk.isdigit()]
+        ids = id_list(request.POST, "track", limit=MAX_SEARCH_IDS)
         if not ids:
             messages.error(request, "Select the tracks to search, or search them all.")
             return redirect_back(request, reverse("downloads:wanted"))
-        result = services.search_wanted_tracks(ids[:MAX_SEARCH_IDS])
+        result = services.search_wanted_tracks(ids)
     messages.success(request, f"Search: {result.summary()}.")
     for skip in result.skipped[:10]:
         messages.warning(request, f"{skip.item}: {skip.reason}")

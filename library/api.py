@@ -6,7 +6,7 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from library import services
@@ -47,7 +47,7 @@ from library.schemas import (
     TrackOut,
 )
 from soulspot.lib.pagination import Page
-from soulspot.lib.schemas import MAX_ID, errors
+from soulspot.lib.schemas import Id, Text, errors
 
 router = Router(tags=["library"])
 # Mounted at /api/history: the want history every app records into (see `library.history`).
@@ -83,7 +83,7 @@ def list_scans(request: HttpRequest) -> QuerySet:
 @router.get(
     "/scans/{scan_id}", response={200: ScanOut, **errors(404)}, summary="One scan and its progress"
 )
-def get_scan(request: HttpRequest, scan_id: int) -> LibraryScan:
+def get_scan(request: HttpRequest, scan_id: Id) -> LibraryScan:
     return get_object_or_404(LibraryScan, pk=scan_id)
 
 
@@ -93,7 +93,7 @@ def get_scan(request: HttpRequest, scan_id: int) -> LibraryScan:
     summary="A scan's problems",
 )
 @paginate(Page)
-def list_scan_problems(request: HttpRequest, scan_id: int) -> QuerySet:
+def list_scan_problems(request: HttpRequest, scan_id: Id) -> QuerySet:
     """Every path the scan could not handle: unreadable, broken, vanished, odd names…"""
     scan = get_object_or_404(LibraryScan, pk=scan_id)
     return scan.problems.order_by("pk")
@@ -104,7 +104,7 @@ def list_scan_problems(request: HttpRequest, scan_id: int) -> QuerySet:
     response={200: ScanOut, **errors(404, 409)},
     summary="Cancel a scan",
 )
-def cancel_scan(request: HttpRequest, scan_id: int) -> LibraryScan:
+def cancel_scan(request: HttpRequest, scan_id: Id) -> LibraryScan:
     """Stop a queued or running scan; 409 when it has already finished."""
     get_object_or_404(LibraryScan, pk=scan_id)
     return services.cancel_scan(scan_id)
@@ -114,12 +114,12 @@ def cancel_scan(request: HttpRequest, scan_id: int) -> LibraryScan:
 
 
 class TrackFilters(Schema):
-    q: str = ""
+    q: Text = ""
     status: Track.Status | None = None
-    artist_id: int | None = Field(None, ge=1, le=MAX_ID)
-    album_id: int | None = Field(None, ge=1, le=MAX_ID)
+    artist_id: Id | None = None
+    album_id: Id | None = None
     format: TrackFile.Format | None = None
-    quality: str | None = None
+    quality: Text | None = None
     broken: bool | None = None
     missing: bool | None = None
     duplicate: bool | None = None
@@ -133,14 +133,14 @@ def list_tracks(request: HttpRequest, filters: Query[TrackFilters]) -> QuerySet:
 
 
 @router.get("/tracks/{track_id}", response={200: TrackOut, **errors(404)}, summary="One track")
-def get_track(request: HttpRequest, track_id: int) -> Track:
+def get_track(request: HttpRequest, track_id: Id) -> Track:
     return get_object_or_404(Track.objects.with_files(), pk=track_id)
 
 
 @router.patch(
     "/tracks/{track_id}", response={200: TrackOut, **errors(404)}, summary="Monitor a track"
 )
-def update_track(request: HttpRequest, track_id: int, payload: MonitorPatch) -> Track:
+def update_track(request: HttpRequest, track_id: Id, payload: MonitorPatch) -> Track:
     """`{"monitored": false}` stops every automatic action on it (a wanted track is no longer
     wanted); `true` makes a track without a healthy file wanted. Files are never touched."""
     track = get_object_or_404(Track, pk=track_id)
@@ -151,9 +151,7 @@ def update_track(request: HttpRequest, track_id: int, payload: MonitorPatch) -> 
 
 @router.get("/albums", response=list[AlbumOut], summary="Albums")
 @paginate(Page)
-def list_albums(
-    request: HttpRequest, q: str = "", artist_id: int | None = Query(None, ge=1, le=MAX_ID)
-) -> QuerySet:
+def list_albums(request: HttpRequest, q: Text = "", artist_id: Id | None = None) -> QuerySet:
     albums = Album.objects.with_counts().search(q)
     return albums.filter(artist_id=artist_id) if artist_id else albums
 
@@ -171,7 +169,7 @@ def list_incomplete_albums(request: HttpRequest) -> QuerySet:
     response={200: AlbumDetailOut, **errors(404)},
     summary="One album, with tracks",
 )
-def get_album(request: HttpRequest, album_id: int) -> dict:
+def get_album(request: HttpRequest, album_id: Id) -> dict:
     album = get_object_or_404(Album.objects.with_counts(), pk=album_id)
     tracks = Track.objects.with_files().filter(album=album)
     completeness = AlbumCompleteness.objects.filter(album=album).first()
@@ -183,7 +181,7 @@ def get_album(request: HttpRequest, album_id: int) -> dict:
     response={200: AlbumDetailOut, **errors(404)},
     summary="Monitor an album",
 )
-def update_album(request: HttpRequest, album_id: int, payload: MonitorPatch) -> dict:
+def update_album(request: HttpRequest, album_id: Id, payload: MonitorPatch) -> dict:
     """`monitored` applies to the album and every one of its tracks."""
     album = get_object_or_404(Album, pk=album_id)
     if payload.monitored is not None:
@@ -193,14 +191,14 @@ def update_album(request: HttpRequest, album_id: int, payload: MonitorPatch) -> 
 
 @router.get("/artists", response=list[ArtistOut], summary="Artists")
 @paginate(Page)
-def list_artists(request: HttpRequest, q: str = "") -> QuerySet:
+def list_artists(request: HttpRequest, q: Text = "") -> QuerySet:
     return Artist.objects.with_counts().search(q)
 
 
 @router.get(
     "/artists/{artist_id}", response={200: ArtistDetailOut, **errors(404)}, summary="One artist"
 )
-def get_artist(request: HttpRequest, artist_id: int) -> dict:
+def get_artist(request: HttpRequest, artist_id: Id) -> dict:
     artist = get_object_or_404(Artist.objects.with_counts(), pk=artist_id)
     albums = artist.albums.order_by("year", "title")
     return {**_fields(artist, ArtistOut), "albums": list(albums)}
@@ -211,7 +209,7 @@ def get_artist(request: HttpRequest, artist_id: int) -> dict:
     response={200: ArtistDetailOut, **errors(404)},
     summary="Monitor an artist",
 )
-def update_artist(request: HttpRequest, artist_id: int, payload: MonitorPatch) -> dict:
+def update_artist(request: HttpRequest, artist_id: Id, payload: MonitorPatch) -> dict:
     """`monitored` applies to the artist, its albums and every one of their tracks."""
     artist = get_object_or_404(Artist, pk=artist_id)
     if payload.monitored is not None:
@@ -244,7 +242,7 @@ def list_duplicates(request: HttpRequest) -> QuerySet:
     response={200: DuplicateGroupOut, **errors(404)},
     summary="One duplicate group",
 )
-def get_duplicate_group(request: HttpRequest, group_id: int) -> DuplicateGroup:
+def get_duplicate_group(request: HttpRequest, group_id: Id) -> DuplicateGroup:
     return get_object_or_404(DuplicateGroup.objects.with_files(), pk=group_id)
 
 
@@ -254,7 +252,7 @@ def get_duplicate_group(request: HttpRequest, group_id: int) -> DuplicateGroup:
     summary="Resolve a duplicate group",
 )
 def resolve_duplicates(
-    request: HttpRequest, group_id: int, payload: ResolveIn | None = None
+    request: HttpRequest, group_id: Id, payload: ResolveIn | None = None
 ) -> dict:
     """Keep one file (the proposal, or `keep_file_id`); the others go to the recycle bin.
 
@@ -272,7 +270,7 @@ def resolve_duplicates(
     response={204: None, **errors(404, 409)},
     summary="Not duplicates",
 )
-def dismiss_duplicates(request: HttpRequest, group_id: int) -> Status:
+def dismiss_duplicates(request: HttpRequest, group_id: Id) -> Status:
     """These files differ on purpose: hide the group until its files change."""
     get_object_or_404(DuplicateGroup, pk=group_id)
     services.dismiss_duplicate_group(group_id)
@@ -328,8 +326,8 @@ def apply_naming(request: HttpRequest, payload: RenameApplyIn) -> list[naming_se
 
 
 class HistoryFilters(Schema):
-    track_id: int | None = Field(None, ge=1, le=MAX_ID)
-    job_id: int | None = Field(None, ge=1, le=MAX_ID)
+    track_id: Id | None = None
+    job_id: Id | None = None
     type: HistoryEvent.Type | None = None
 
 

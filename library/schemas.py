@@ -8,14 +8,14 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from library.naming import DEFAULT_TEMPLATES
-from soulspot.lib.schemas import MAX_ID, ErrorOut
+from soulspot.lib.schemas import MAX_ITEMS, ErrorOut, Id, NoNul, PathText
 
 # --- scans --------------------------------------------------------------------------------------
 
 
 class ScanIn(Schema):
-    path: str | None = Field(
-        None, max_length=4096, description="A folder inside the music folder; default: all of it."
+    path: PathText | None = Field(
+        None, description="A folder inside the music folder; default: all of it."
     )
     full: bool = Field(False, description="Re-read every file, not only new and changed ones.")
     deep: bool = Field(False, description="Also decode the audio of every file read (slow).")
@@ -226,7 +226,7 @@ class DuplicateGroupOut(Schema):
 
 
 class ResolveIn(Schema):
-    keep_file_id: int | None = Field(None, description="Keep this file instead of the proposal.")
+    keep_file_id: Id | None = Field(None, description="Keep this file instead of the proposal.")
 
 
 class MovedOut(Schema):
@@ -254,7 +254,9 @@ class BrokenFileOut(HealthFileOut):
 
 
 class FileIdsIn(Schema):
-    file_ids: list[int] | None = Field(None, description="Only these files; default: all.")
+    file_ids: list[Id] | None = Field(
+        None, max_length=MAX_ITEMS, description="Only these files; default: all."
+    )
 
 
 class SkippedOut(Schema):
@@ -289,6 +291,7 @@ class StatsOut(Schema):
 # --- naming -------------------------------------------------------------------------------------
 
 TEMPLATE_MAX = 1000  # the NamingScheme columns' max_length
+Template = Annotated[str, Field(max_length=TEMPLATE_MAX), NoNul]
 
 
 class NamingOut(Schema):
@@ -304,22 +307,19 @@ class NamingOut(Schema):
 
 
 class NamingIn(Schema):
-    standard: str | None = Field(None, max_length=TEMPLATE_MAX)
-    multi_disc: str | None = Field(None, max_length=TEMPLATE_MAX)
-    various_artists: str | None = Field(None, max_length=TEMPLATE_MAX)
-    various_artists_multi_disc: str | None = Field(None, max_length=TEMPLATE_MAX)
+    standard: Template | None = None
+    multi_disc: Template | None = None
+    various_artists: Template | None = None
+    various_artists_multi_disc: Template | None = None
 
     def changes(self) -> dict[str, str]:
         return {name: value for name, value in self.dict().items() if value is not None}
 
 
-TrackFileId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
 class RenamePreviewIn(Schema):
     templates: NamingIn | None = Field(None, description="Templates to try (default: current).")
-    track_file_ids: list[TrackFileId] | None = Field(
-        None, max_length=1000, description="Files to show (default: all)."
+    track_file_ids: list[Id] | None = Field(
+        None, max_length=MAX_ITEMS, description="Files to show (default: all)."
     )
     limit: int = Field(200, ge=1, le=1000)
     only_changed: bool = True
@@ -330,7 +330,7 @@ class RenamePreviewIn(Schema):
 
 class RenameApplyIn(Schema):
     templates: NamingIn | None = Field(None, description="Saved first when given.")
-    track_file_ids: list[TrackFileId] = Field(..., min_length=1, max_length=1000)
+    track_file_ids: list[Id] = Field(..., min_length=1, max_length=MAX_ITEMS)
 
     def template_changes(self) -> dict[str, str] | None:
         return self.templates.changes() if self.templates else None

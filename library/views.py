@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +28,9 @@ from library.models import (
 )
 from library.naming import services as naming_services
 from library.quality import QUALITIES
+from soulspot.lib.params import BadParameter, id_list, int_param, text_param
 from soulspot.lib.redirects import redirect_back
+from soulspot.lib.schemas import MAX_PATH
 
 PAGE_SIZE = 50
 PREVIEW_LIMIT = 200
@@ -36,7 +38,7 @@ _FLAGS = {"1": True, "0": False}
 
 
 def _page(request: HttpRequest, items: object, size: int = PAGE_SIZE) -> object:
-    return Paginator(items, size).get_page(request.GET.get("page"))
+    return Paginator(items, size).get_page(int_param(request.GET, "page", 1))
 
 
 # --- tracks -------------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ def track_filters(request: HttpRequest) -> dict:
     """The tracks list's filters from the query string (unknown values are ignored)."""
     get = request.GET
     return {
-        "q": get.get("q", "").strip(),
+        "q": text_param(get, "q"),
         "status": get.get("status") if get.get("status") in Track.Status.values else None,
         "format": get.get("format") if get.get("format") in TrackFile.Format.values else None,
         "quality": get.get("quality") if get.get("quality") in QUALITIES else None,
@@ -57,7 +59,10 @@ def track_filters(request: HttpRequest) -> dict:
 
 
 def tracks(request: HttpRequest) -> HttpResponse:
-    filters = track_filters(request)
+    try:
+        filters = track_filters(request)
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc))
     page = _page(request, Track.objects.with_files().filtered(**filters))
     context = {
         "page": page,
@@ -101,7 +106,7 @@ def scans(request: HttpRequest) -> HttpResponse:
 def _start_scan(request: HttpRequest) -> HttpResponse:
     try:
         scan = services.start_scan(
-            request.POST.get("path", "").strip() or None,
+            text_param(request.POST, "path", MAX_PATH) or None,
             full=bool(request.POST.get("full")),
             deep=bool(request.POST.get("deep")),
             requested_by="web",
@@ -109,7 +114,7 @@ def _start_scan(request: HttpRequest) -> HttpResponse:
     except services.ScanAlreadyRunning as exc:
         messages.error(request, str(exc))
         return redirect("library:scan", exc.scan.pk)
-    except services.ScanError as exc:
+    except (services.ScanError, BadParameter) as exc:
         messages.error(request, str(exc))
         return redirect("library:scans")
     return redirect("library:scan", scan.pk)
@@ -147,14 +152,23 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def duplicate_resolve(request: HttpRequest, group_id: int) -> HttpResponse:
-    keep = request.POST.get("keep")
     try:
-        result = services.resolve_duplicate_group(group_id, int(keep) if keep else None)
-    except (services.DuplicateError, ValueError) as exc:
+        result = services.resolve_duplicate_group(group_id, _keep_file_id(request))
+    except (services.DuplicateError, BadParameter) as exc:
         messages.error(request, str(exc))
     else:
         _report_resolution(request, result)
     return redirect_back(request, reverse("library:duplicates"))
+
+
+def _keep_file_id(request: HttpRequest) -> int | None:
+    """The file the user chose to keep; none chosen keeps the proposal."""
+    if not request.POST.get("keep"):
+        return None
+    keep = int_param(request.POST, "keep")
+    if keep is None:
+        raise BadParameter("keep is not a file id")
+    return keep
 
 
 def _report_resolution(request: HttpRequest, result: services.Resolution) -> None:
@@ -243,7 +257,7 @@ def naming_apply(request: HttpRequest) -> HttpResponse:
     form = NamingForm(request.POST, instance=NamingScheme.load())
     if not form.is_valid():
         return render(request, "library/naming.html", {"form": form}, status=400)
-    ids = [int(v) for v in request.POST.getlist("track_file") if v.isdigit()]
+    ids = id_list(request.POST, "track_file")
     results = naming_services.apply_renames(ids, form.templates())
     moved = sum(1 for r in results if r.changed)
     messages.success(request, f"Naming saved; {moved} files renamed.")
@@ -260,14 +274,9 @@ def history_filters(request: HttpRequest) -> dict:
     get = request.GET
     return {
         "type": get.get("type") if get.get("type") in HistoryEvent.Type.values else None,
-        "track_id": _positive(get.get("track", "")),
-        "job_id": _positive(get.get("job", "")),
+        "track_id": int_param(get, "track"),
+        "job_id": int_param(get, "job"),
     }
-
-
-def _positive(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() and 0 < int(text) < 2**63 else None
 
 
 def history(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ from metadata.schemas import (
     RetryOut,
 )
 from soulspot.lib.pagination import Page
-from soulspot.lib.schemas import errors
+from soulspot.lib.schemas import Id, errors
 
 router = Router(tags=["metadata"])
 MAX_PROBLEMS = 500
@@ -50,7 +50,7 @@ def list_imports(request: HttpRequest) -> QuerySet:
 
 
 @router.get("/imports/{batch_id}", response={200: ImportBatchDetailOut, **errors(404)})
-def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
+def get_import(request: HttpRequest, batch_id: Id) -> ImportBatch:
     """Progress of a folder import, with every skipped or failed file and the reason."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     batch.problems = list(batch.items.problems().order_by("pk")[:MAX_PROBLEMS])
@@ -83,7 +83,7 @@ def retry_gaps(request: HttpRequest) -> dict:
     response={200: IncompleteAlbumOut, **errors(404)},
     summary="Check an album now",
 )
-def check_album(request: HttpRequest, album_id: int) -> AlbumCompleteness:
+def check_album(request: HttpRequest, album_id: Id) -> AlbumCompleteness:
     """Fetch the release's track list (MusicBrainz) and compare it with what is owned."""
     get_object_or_404(Album, pk=album_id)
     services.check_album_completeness(album_id)

@@ -7,10 +7,11 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from metadata.models import MetadataGap
+from soulspot.lib.schemas import PathText
 
 
 class ImportIn(Schema):
-    path: str = Field(description="Absolute path of a folder (or one file) on the server.")
+    path: PathText = Field(description="Absolute path of a folder (or one file) on the server.")
     copy_files: bool = Field(
         False, alias="copy", description="Copy into the library and leave the originals."
     )

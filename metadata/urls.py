@@ -6,7 +6,7 @@ app_name = "metadata"
 urlpatterns = [
     path("", views.imports, name="imports"),
     path("start/", views.start_import, name="start"),
-    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<id:pk>/", views.batch_detail, name="batch"),
     path("gaps/retry/", views.retry_gaps, name="retry-gaps"),
     path("albums/check/", views.albums_check, name="albums-check"),
 ]

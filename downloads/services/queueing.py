@@ -19,6 +19,8 @@ from library.models import Album, Track, WantSource
 Purpose = DownloadJob.Purpose
 Status = DownloadJob.Status
 ALREADY_OWNED = "already owned: every track of this album is in the library"
+# An album's track list is written this many tracks per transaction (see _add_album_tracks).
+TRACKS_PER_TRANSACTION = 50
 
 
 @transaction.atomic
@@ -91,9 +93,7 @@ def queue_album_download(
     )
     if active is not None:
         raise AlreadyQueued(active)
-    for number, title in enumerate(tracks or [], start=1):
-        track = catalog.album_track(album_row, title, artist=artist)
-        Track.objects.filter(pk=track.pk, track_number__isnull=True).update(track_number=number)
+    _add_album_tracks(album_row, tracks or [], artist=artist)
     if tracks:
         Album.objects.filter(pk=album_row.pk).update(track_count=len(tracks))
     Album.objects.filter(pk=album_row.pk).update(monitored=True)
@@ -109,3 +109,17 @@ def queue_album_download(
         return DownloadJob.objects.get(pk=job.pk)
     transaction.on_commit(wake_engine)
     return job
+
+
+def _add_album_tracks(album: Album, titles: list[str], *, artist: str) -> None:
+    """The album's tracks in order, written `TRACKS_PER_TRANSACTION` at a time: SQLite has
+    one writer, and a short transaction per chunk lets the background worker in between
+    (fewer commits than one per statement, never one long lock for the whole list)."""
+    for start in range(0, len(titles), TRACKS_PER_TRANSACTION):
+        chunk = titles[start : start + TRACKS_PER_TRANSACTION]
+        with transaction.atomic():
+            for number, title in enumerate(chunk, start=start + 1):
+                track = catalog.album_track(album, title, artist=artist)
+                Track.objects.filter(pk=track.pk, track_number__isnull=True).update(
+                    track_number=number
+                )
