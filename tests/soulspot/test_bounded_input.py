@@ -17,7 +17,7 @@ from django.urls import reverse
 from downloads.models import DownloadJob
 from library.models import Album, Track
 from soulspot.api import api
-from soulspot.lib.schemas import MAX_ID
+from soulspot.lib.schemas import MAX_ID, MAX_PATH
 from tests.factories import DuplicateGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +115,17 @@ def test_the_openapi_document_states_the_limits() -> None:
 
 def test_every_path_id_is_documented_within_64_bits() -> None:
     document = api.get_openapi_schema()
-    ids = [
+    path_parameters = [
         parameter["schema"]
         for item in document["paths"].values()
         for operation in item.values()
         for parameter in operation.get("parameters", [])
         if parameter["in"] == "path"
     ]
+    ids = [s for s in path_parameters if s["type"] == "integer"]
+    names = [s for s in path_parameters if s["type"] != "integer"]  # a backup's file name
     assert ids and all(s["minimum"] == 1 and s["maximum"] == MAX_ID for s in ids)
+    assert all(s["type"] == "string" and s["maxLength"] <= MAX_PATH for s in names)
 
 
 # --- finding 6: numbers past 64 bits ------------------------------------------------------------
