@@ -8,7 +8,7 @@ class DownloadsConfig(AppConfig):
 
     def ready(self) -> None:
         # A folder import must not take a file a live job is downloading or importing; the
-        # importer (metadata) cannot import this app, so this app tells it (issue 10, #13).
+        # importer (metadata) cannot import this app, so this app tells it.
         from downloads.reserved import live_job_files
         from metadata.importer import reservations
 

@@ -96,7 +96,7 @@ def ensure_managed(path: Path | str) -> Path:
 
     Every mover (recycle, duplicate resolution, rename, import destination) calls this first:
     a symlink inside the music folder must never make SoulSpot move a file that lives
-    elsewhere (issue 10, finding 2).
+    elsewhere.
     """
     if not is_managed(path):
         real = os.path.realpath(path)

@@ -112,11 +112,11 @@ try:
     # many seconds fails verification.
     SOULSPOT_IMPORT_DURATION_TOLERANCE_S = 3
 
-    # Tags the importer writes (issue 11): several artists go into ARTISTS one value each, and
+    # Tags the importer writes: several artists go into ARTISTS one value each, and
     # the display ARTIST joins them with this separator (not stripped: in " / " spaces count).
     SOULSPOT_ARTIST_SEPARATOR = env_str("SOULSPOT_ARTIST_SEPARATOR", strip=False) or "; "
 
-    # Import sources (issue 10). Folder imports started over the network (API, /imports/ page)
+    # Import sources. Folder imports started over the network (API, /imports/ page)
     # take files only from inside these folders, symlinks resolved: anything else could read or
     # move any file the service can reach. Default: slskd's downloads folder and <data>/import.
     SOULSPOT_IMPORT_DIRS = env_paths("SOULSPOT_IMPORT_DIRS") or [
@@ -159,12 +159,10 @@ try:
         "SOULSPOT_LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
     )
 
-    # --- Backups and restore (issue 10: backup) ---
-    # `manage.py backup` and the daily schedule write here; the schedule keeps the newest
+    # Backups. `manage.py backup` and the daily schedule write here; the schedule keeps the newest
     # SOULSPOT_BACKUP_KEEP archives and deletes older ones (only its own file names).
     SOULSPOT_BACKUP_DIR = env_path("SOULSPOT_BACKUP_DIR", DATA_DIR / "backups")
     SOULSPOT_BACKUP_KEEP = env_int("SOULSPOT_BACKUP_KEEP", 7, minimum=1, maximum=1000)
-    # --- end backups ---
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
@@ -377,10 +375,9 @@ Q_CLUSTER = {
     "label": "Task queue",
 }
 
-# --- Logs (supervise) -------------------------------------------------------------------------
-# One writer per log file: every process logs JSON lines to its console only, and `serve` copies
-# its children's output to its own stdout and to LOG_FILE, rotated by size (several processes
-# rotating one file lose lines). Commands run by hand log to the console only.
+# Logs. One writer per log file: every process logs JSON lines to its console only, and
+# `serve` copies its children's output to its own stdout and to LOG_FILE, rotated by size
+# (several processes rotating one file lose lines). Commands run by hand log to the console only.
 LOG_DIR = DATA_DIR / "logs"
 LOG_DIR.mkdir(exist_ok=True)
 LOG_FILE = LOG_DIR / "soulspot.log"
