@@ -39,6 +39,14 @@ def resume_handoffs() -> str:
     return f"re-queued {len(job_ids)} imports"
 
 
+def take_over_dead_handoffs() -> str:
+    """Re-enqueue, within a minute, imports whose worker process died on this host."""
+    from downloads.engine import handoff
+
+    job_ids = handoff.resume_handoffs_of_dead_runners()
+    return f"took over {len(job_ids)} imports"
+
+
 def reconcile_jobs() -> str:
     """At start: complete live jobs the library already has, re-queue those whose transfer is
     gone (never fail them for it)."""

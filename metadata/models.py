@@ -115,6 +115,9 @@ class ImportItem(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.STARTED)
     reason = models.CharField(max_length=1000, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The process ("host:pid") running a download's import: when it is gone, the import is taken
+    # over within a minute instead of after the quiet period another host's run needs.
+    runner = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

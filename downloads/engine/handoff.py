@@ -25,6 +25,7 @@ from library.quality import QUALITIES
 from library.safe_files import CrashHook
 from metadata.importer import pipeline
 from metadata.models import ImportItem
+from soulspot.lib.processes import holder_id, holder_is_dead
 from soulspot.lib.queue import enqueue
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def import_download(job_id: int, *, crash_hook: CrashHook | None = None) -> str:
     earlier = _conclude_earlier_run(job, item)
     if earlier:
         return earlier
-    ImportItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
+    ImportItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1, runner=holder_id())
     try:
         request = _request(job, item, crash_hook)
         replaced = _owned_quality(job, request.ladder)  # before the new file replaces it
@@ -179,4 +180,23 @@ def resume_stalled_handoffs(stale_after: timedelta) -> list[int]:
     job_ids = list(stalled)
     for job_id in job_ids:
         enqueue("downloads.tasks.import_download", job_id)
+    return job_ids
+
+
+def resume_handoffs_of_dead_runners() -> list[int]:
+    """Re-enqueue the imports whose worker process died on this host (killed, crashed).
+
+    Clearing the dead runner is the claim: of two schedulers looking at once, one re-enqueues,
+    and the new run records itself as the runner when it starts.
+    """
+    running = DownloadJob.objects.filter(
+        status=DownloadJob.Status.IMPORTING, import_item__runner__gt=""
+    ).values_list("pk", "import_item_id", "import_item__runner")
+    job_ids = []
+    for job_id, item_id, runner in running:
+        if not holder_is_dead(runner):
+            continue
+        if ImportItem.objects.filter(pk=item_id, runner=runner).update(runner="") == 1:
+            enqueue("downloads.tasks.import_download", job_id)
+            job_ids.append(job_id)
     return job_ids

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from library.models import Track
 from library.safe_files import TEMP_PREFIX
 from metadata import tasks
 from metadata.models import ImportBatch, ImportItem
+from soulspot.lib.processes import holder_id
 from tests.factories import CandidateFactory
 from tests.metadata.support import downloaded_file, importing_job, want
 
@@ -148,3 +151,57 @@ def test_a_job_that_is_not_importing_is_left_alone(dirs, audio_sources) -> None:
     )
     assert download_tasks.import_download(999999) == "job #999999 is gone"
     assert Path(job.local_path).exists()
+
+
+def _dead_runner() -> str:
+    """The "host:pid" of a process of this host that has exited."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}"
+
+
+def test_an_import_records_the_process_running_it(dirs, audio_sources, monkeypatch) -> None:
+    job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
+    monkeypatch.setattr(
+        "metadata.importer.pipeline.placement.stage",
+        lambda *a, **k: (_ for _ in ()).throw(OSError(5, "worker killed here")),
+    )
+    with pytest.raises(OSError):
+        download_tasks.import_download(job.pk)
+
+    assert ImportItem.objects.get().runner == holder_id()
+
+
+def test_an_import_whose_worker_died_is_taken_over_within_the_minute(
+    dirs, audio_sources, monkeypatch
+) -> None:
+    queued = []
+    monkeypatch.setattr("downloads.engine.handoff.enqueue", lambda *args: queued.append(args))
+    job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
+    item = ImportItem.objects.create(source_path=job.local_path, runner=_dead_runner())
+    DownloadJob.objects.filter(pk=job.pk).update(import_item=item)  # record moved seconds ago
+
+    first = download_tasks.take_over_dead_handoffs()
+    second = download_tasks.take_over_dead_handoffs()  # the next minute, before it ran
+    download_tasks.import_download(job.pk)
+
+    assert queued == [("downloads.tasks.import_download", job.pk)]
+    assert (first, second) == ("took over 1 imports", "took over 0 imports")
+    assert download_tasks.resume_handoffs() == "re-queued 0 imports"  # not quiet long enough
+    job.refresh_from_db()
+    assert job.status == DownloadJob.Status.COMPLETED
+
+
+@pytest.mark.parametrize("runner", ["this process", "other-host:1"])
+def test_an_import_whose_runner_lives_or_cannot_be_checked_is_left_alone(
+    dirs, audio_sources, monkeypatch, runner: str
+) -> None:
+    queued = []
+    monkeypatch.setattr("downloads.engine.handoff.enqueue", lambda *args: queued.append(args))
+    job = importing_job(want(), downloaded_file(dirs, audio_sources, "flac"))
+    runner = holder_id() if runner == "this process" else runner
+    item = ImportItem.objects.create(source_path=job.local_path, runner=runner)
+    DownloadJob.objects.filter(pk=job.pk).update(import_item=item)
+
+    assert download_tasks.take_over_dead_handoffs() == "took over 0 imports"
+    assert queued == [] and ImportItem.objects.get().runner == runner
