@@ -26,6 +26,10 @@ MP3_MISSING_RATIO = 0.02
 MP3_MISSING_MIN_BYTES = 4 * 1024
 _OGG_MAX_PAGE = 65307
 DEEP_CHECK_TIMEOUT_S = 600
+# A decode that stops more than this short of the header's length lost audio (frames a
+# decoder skips and rounding account for less).
+DEEP_SHORT_RATIO = 0.02
+DEEP_SHORT_MIN_MS = 1000
 
 
 class AudioToolMissing(RuntimeError):
@@ -99,23 +103,54 @@ def verify_download(
     return VerifyResult(True, "", info)
 
 
-def deep_check(path: Path) -> str | None:
-    """Decode the whole file (`flac -t` for FLAC, ffmpeg otherwise); None if it decodes cleanly."""
+def deep_check(path: Path, expected_ms: int | None = None) -> str | None:
+    """Decode the whole file (`flac -t` for FLAC, ffmpeg otherwise); None if it decodes cleanly.
+
+    ffmpeg is judged by its exit status and by how much audio it decoded against the length
+    the header gives (`expected_ms`, read from the file when not given): it prints error-level
+    lines for streams it then decodes in full (a Vorbis setup packet spread over pages), so
+    its messages alone convict good files.
+    """
     path = Path(path)
     with path.open("rb") as f:
         is_flac = sniff_container(f) == "flac"
     if is_flac:
         args = [_tool("flac"), "-t", "-s", str(path)]
     else:
-        args = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-f", "null", "-"]
+        args = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-nostats", "-progress", "pipe:1"]
+        args += ["-i", str(path), "-f", "null", "-"]
     done = subprocess.run(args, capture_output=True, timeout=DEEP_CHECK_TIMEOUT_S, check=False)
     errors = done.stderr.decode("utf-8", "replace").strip()
-    # flac reports through its exit status (stderr may hold harmless warnings); ffmpeg exits 0
-    # after decode errors, so any line it prints at "-v error" is a failure.
-    if done.returncode == 0 and (is_flac or not errors):
-        return None
     summary = " ".join(line.strip() for line in errors.splitlines() if line.strip())
-    return f"decode failed: {(summary or f'exit status {done.returncode}')[:300]}"
+    if done.returncode != 0:
+        return f"decode failed: {(summary or f'exit status {done.returncode}')[:300]}"
+    if is_flac:
+        return None  # flac -t checks every frame's CRC and the MD5 of all samples
+    decoded_ms = _decoded_ms(done.stdout.decode("utf-8", "replace"))
+    if expected_ms is None:
+        try:
+            expected_ms = read_audio(path).duration_ms
+        except UnreadableAudio:
+            expected_ms = None
+    if decoded_ms is None or not expected_ms:
+        return None
+    if expected_ms - decoded_ms > max(DEEP_SHORT_MIN_MS, expected_ms * DEEP_SHORT_RATIO):
+        detail = f": {summary[:200]}" if summary else ""
+        return f"decode failed: only {_clock(decoded_ms)} of {_clock(expected_ms)} decodes{detail}"
+    return None
+
+
+def _decoded_ms(progress: str) -> int | None:
+    """The last `out_time_us` of ffmpeg's -progress report (how far decoding got)."""
+    times = [
+        line.partition("=")[2].strip()
+        for line in progress.splitlines()
+        if line.startswith("out_time_us=")
+    ]
+    try:
+        return max(0, int(times[-1]) // 1000) if times else None
+    except ValueError:  # "N/A" when nothing was decoded
+        return 0
 
 
 def _check_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:

@@ -134,7 +134,7 @@ def _parse(result: FileReading, deep: bool) -> None:
     result.tag_score = score
     if deep and not result.broken_reason:
         try:
-            result.broken_reason = deep_check(path) or ""
+            result.broken_reason = deep_check(path, info.duration_ms) or ""
         except AudioToolMissing as exc:
             result.tool_missing = str(exc)
 
