@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from mutagen.mp3 import MPEGInfo
 
+from library.audio.containers import check_ape, check_asf, check_wavpack
 from library.audio.flac import check_flac_tail
 from library.audio.info import PARSE_ERRORS, AudioInfo, UnreadableAudio, read_audio
 from library.audio.layout import id3v2_end, sniff_container, tail_tags_size
@@ -157,6 +158,8 @@ def _check_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
     container = sniff_container(f)
     if container == "flac":
         return check_flac_tail(f, size)
+    if container in _HEADER_CHECKS:
+        return _HEADER_CHECKS[container](f, id3v2_end(f), size - tail_tags_size(f, size))
     if container == "ogg":
         return _check_ogg(f, size)
     if container == "mp4":
@@ -166,6 +169,9 @@ def _check_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
     if info.format == "mp3":
         return _check_mp3(f, size)
     return None
+
+
+_HEADER_CHECKS = {"ape": check_ape, "wavpack": check_wavpack, "asf": check_asf}
 
 
 def _check_mp3(f: BinaryIO, size: int) -> str | None:

@@ -23,12 +23,23 @@ class StreamInfo:
     md5: bytes
 
 
+# Every ASF file (WMA, WMV) starts with the Header Object's GUID.
+ASF_HEADER_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+
+
 def sniff_container(f: BinaryIO) -> str | None:
-    """'flac', 'ogg', 'mp4', 'riff', 'aiff' from the magic bytes, or None (e.g. MP3)."""
+    """'flac', 'ape', 'wavpack', 'asf', 'ogg', 'mp4', 'riff', 'aiff' from the magic bytes, or
+    None (e.g. MP3)."""
     f.seek(id3v2_end(f))
-    head = f.read(12)
+    head = f.read(16)
     if head.startswith(b"fLaC"):
         return "flac"
+    if head.startswith(b"MAC "):
+        return "ape"
+    if head.startswith(b"wvpk"):
+        return "wavpack"
+    if head == ASF_HEADER_GUID:
+        return "asf"
     f.seek(0)
     head = f.read(12)
     if head.startswith(b"OggS"):
