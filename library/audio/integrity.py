@@ -19,7 +19,7 @@ from mutagen.mp3 import MPEGInfo
 from library.audio.containers import check_ape, check_asf, check_wavpack
 from library.audio.flac import check_flac_tail
 from library.audio.info import PARSE_ERRORS, AudioInfo, UnreadableAudio, read_audio
-from library.audio.layout import id3v2_end, sniff_container, tail_tags_size
+from library.audio.layout import flac_layout, id3v2_end, sniff_container, tail_tags_size
 
 # An MP3 may legitimately be a little shorter than bitrate x duration says (rounding, a last
 # frame or two); more than this much missing means the download was cut.
@@ -65,11 +65,36 @@ def check_integrity(
         try:
             info = read_audio(path, fileobj)
         except UnreadableAudio as exc:
-            return exc.reason
+            return explain_unreadable(path, exc.reason, fileobj)
     if fileobj is not None:
         return _check_open_container(fileobj, size, info)
     with path.open("rb") as f:
         return _check_open_container(f, size, info)
+
+
+def explain_unreadable(path: Path, reason: str, fileobj: BinaryIO | None = None) -> str:
+    """A better reason than mutagen's for a file it could not parse, when we can name one.
+
+    mutagen stops at the first inconsistency with "file said 2 bytes, read 0 bytes"; for a
+    FLAC, walking its metadata blocks names the block that is broken.
+    """
+    try:
+        if fileobj is not None:
+            return _flac_metadata_problem(fileobj) or reason
+        with Path(path).open("rb") as f:
+            return _flac_metadata_problem(f) or reason
+    except OSError:
+        return reason
+
+
+def _flac_metadata_problem(f: BinaryIO) -> str:
+    if sniff_container(f) != "flac":
+        return ""
+    try:
+        flac_layout(f, os.fstat(f.fileno()).st_size)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def _check_open_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
@@ -88,7 +113,7 @@ def verify_download(
             info = read_audio(Path(path), f)
             problem = check_integrity(path, info, f)
     except UnreadableAudio as exc:
-        return VerifyResult(False, exc.reason)
+        return VerifyResult(False, explain_unreadable(path, exc.reason))
     except OSError as exc:
         return VerifyResult(False, f"cannot read file: {exc.strerror or exc}")
     if problem:

@@ -83,26 +83,108 @@ def tail_tags_size(f: BinaryIO, size: int) -> int:
     return size - max(end, 0)
 
 
+FLAC_BLOCK_NAMES = {
+    0: "STREAMINFO",
+    1: "PADDING",
+    2: "APPLICATION",
+    3: "SEEKTABLE",
+    4: "VORBIS_COMMENT",
+    5: "CUESHEET",
+    6: "PICTURE",
+}
+_FLAC_INVALID_BLOCK = 127
+
+
 def flac_layout(f: BinaryIO, size: int) -> tuple[StreamInfo, int]:
-    """STREAMINFO and the offset of the first audio frame; ValueError if the header is cut."""
+    """STREAMINFO and the offset of the first audio frame.
+
+    ValueError, naming the broken block, if the metadata is cut or a block is inconsistent:
+    one block with a wrong length throws the walk off, so the next "block" is garbage, and
+    blaming that garbage (say, as a too-short STREAMINFO) would send the user to the wrong
+    place.
+    """
     start = id3v2_end(f)
     if _read_at(f, start, 4) != b"fLaC":
         raise ValueError("no fLaC marker")
-    pos, info = start + 4, None
+    pos, info, number, previous = start + 4, None, 0, ""
     while True:
         header = _read_at(f, pos, 4)
         if len(header) < 4:
-            raise ValueError("file ends inside the FLAC metadata")
-        length = int.from_bytes(header[1:4], "big")
-        if header[0] & 0x7F == 0:
-            info = _parse_streaminfo(_read_at(f, pos + 4, length))
+            raise ValueError("FLAC file is truncated: the file ends inside the metadata")
+        kind, length = header[0] & 0x7F, int.from_bytes(header[1:4], "big")
+        name = FLAC_BLOCK_NAMES.get(kind, f"type {kind}")
+        if pos + 4 + length > size:
+            raise ValueError(
+                f"FLAC file is truncated: the file ends inside the {name} metadata block"
+                + (f" (or the {previous} block before it has a wrong length)" if previous else "")
+            )
+        if (kind == 0) != (number == 0) or kind == _FLAC_INVALID_BLOCK:
+            if number == 0:
+                raise ValueError(
+                    f"FLAC metadata is corrupt: the first block is {name}, not STREAMINFO"
+                )
+            raise ValueError(
+                f"FLAC metadata is corrupt: the {previous} block (#{number}) has a wrong "
+                "length (what follows it is not a valid metadata block)"
+            )
+        block = _read_at(f, pos + 4, length) if kind in _FLAC_CHECKED_BLOCKS else b""
+        problem = _flac_block_problem(kind, block)
+        if problem:
+            raise ValueError(
+                f"FLAC metadata is corrupt: the {name} block (#{number + 1}) {problem}"
+            )
+        if kind == 0:
+            info = _parse_streaminfo(block)
         pos += 4 + length
-        if pos > size:
-            raise ValueError("file ends inside the FLAC metadata")
+        number, previous = number + 1, f"{name}"
         if header[0] & 0x80:  # last-metadata-block flag
             if info is None:
                 raise ValueError("FLAC file has no STREAMINFO block")
             return info, pos
+
+
+_FLAC_CHECKED_BLOCKS = {0, 3, 4, 6}  # small blocks whose length we can check from inside
+
+
+def _flac_block_problem(kind: int, block: bytes) -> str:
+    """Why a block's contents disagree with its stated length; empty when they agree."""
+    if kind == 0 and len(block) != 34:
+        return f"is {len(block)} bytes long (it must be 34)"
+    if kind == 3 and len(block) % 18:
+        return f"is {len(block)} bytes long (not a whole number of 18-byte seek points)"
+    if kind == 4:
+        needed = _vorbis_comment_size(block)
+    elif kind == 6:
+        needed = _picture_size(block)
+    else:
+        return ""
+    if needed != len(block):
+        return f"says it is {len(block):,} bytes long but its contents take {needed:,}"
+    return ""
+
+
+def _picture_size(block: bytes) -> int:
+    """Bytes a PICTURE block's fields take: type, MIME, description, 4 numbers, data."""
+    pos = 4
+    for skip_after in (0, 16, 0):  # MIME, then description + width/height/depth/colours, data
+        length = int.from_bytes(block[pos : pos + 4], "big") if pos + 4 <= len(block) else 0
+        pos += 4 + length + skip_after
+    return pos
+
+
+def _vorbis_comment_size(block: bytes) -> int:
+    """Bytes a VORBIS_COMMENT block's fields take: vendor string, count, comments."""
+
+    def length_at(pos: int) -> int:
+        return int.from_bytes(block[pos : pos + 4], "little") if pos + 4 <= len(block) else 0
+
+    pos = 4 + length_at(0)
+    count, pos = length_at(pos), pos + 4
+    for _ in range(count):
+        if pos >= len(block):  # a bogus count: stop at the first comment past the end
+            return max(pos, len(block) + 1)
+        pos += 4 + length_at(pos)
+    return pos
 
 
 def _parse_streaminfo(block: bytes) -> StreamInfo:

@@ -10,8 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from mutagen.flac import FLAC, Picture
 
 from library.audio import check_integrity, deep_check, read_audio
+from library.scanner.reader import read_file
 from tests.library.support import source
 
 
@@ -156,3 +158,55 @@ def test_a_cut_wma_is_truncated(tmp_path: Path) -> None:
 
     assert check_integrity(whole) is None
     assert (check_integrity(cut) or "").startswith("ASF file is truncated: ")
+
+
+# --- FLAC: the reason names the broken metadata block --------------------------------------
+
+
+def _flac_with_picture(path: Path) -> Path:
+    shutil.copy(source("flac", seconds=3), path)
+    flac = FLAC(path)
+    picture = Picture()
+    picture.mime, picture.desc, picture.width, picture.height = "image/png", "Untitled.png", 10, 10
+    picture.data = b"\x89PNG" + bytes(300)
+    flac.add_picture(picture)
+    flac.save()
+    return path
+
+
+def _set_block_length(path: Path, kind: int, length: int) -> None:
+    data = bytearray(path.read_bytes())
+    pos = 4
+    while data[pos] & 0x7F != kind:
+        pos += 4 + int.from_bytes(data[pos + 1 : pos + 4], "big")
+    data[pos + 1 : pos + 4] = length.to_bytes(3, "big")
+    path.write_bytes(bytes(data))
+
+
+def test_a_flac_with_a_short_picture_block_blames_the_picture_block(tmp_path: Path) -> None:
+    path = _flac_with_picture(tmp_path / "picture.flac")
+    assert check_integrity(path) is None
+    _set_block_length(path, 6, 0)  # as in mutagen's 106-short-picture-block-size.flac
+
+    reason = check_integrity(path) or ""
+
+    assert reason.startswith("FLAC metadata is corrupt: the PICTURE block (#")
+    assert "says it is 0 bytes long" in reason
+    assert "STREAMINFO" not in reason
+
+
+def test_a_flac_block_with_a_wrong_length_is_named_not_the_garbage_after_it(
+    tmp_path: Path,
+) -> None:
+    path = _flac_with_picture(tmp_path / "padding.flac")
+    data = path.read_bytes()
+    padding = bytes([1]) + (16).to_bytes(3, "big") + bytes(16)  # not the last block
+    path.write_bytes(data[:42] + padding + data[42:])  # right after the 34-byte STREAMINFO
+    assert check_integrity(path) is None
+    _set_block_length(path, 1, 8)  # PADDING is all zeros: only the walk can tell it is wrong
+
+    reason = check_integrity(path) or ""
+
+    assert reason.startswith("FLAC metadata is corrupt: the PADDING block (#"), reason
+    assert "has a wrong length" in reason
+    assert read_file(str(path)).broken_reason == reason  # what the scanner stores
