@@ -206,3 +206,64 @@ def _parse_streaminfo(block: bytes) -> StreamInfo:
 def _read_at(f: BinaryIO, offset: int, count: int) -> bytes:
     f.seek(max(offset, 0))
     return f.read(count)
+
+
+# MPEG audio frame headers, for counting frames when no Xing/Info header says how many there are.
+_MPEG_BITRATES_KBPS = {
+    (1, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (1, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (1, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (2, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (2, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MPEG_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 25: (11025, 12000, 8000)}
+MAX_COUNTED_FRAMES = 400_000  # about 2.9 hours of 44.1 kHz MP3
+
+
+def mpeg_audio_seconds(f: BinaryIO, start: int, end: int) -> float:
+    """Seconds of MPEG audio in f[start:end], by walking the frame headers (0.0 if none).
+
+    Reads 4 bytes per frame. Stops at the first byte that is not a frame header, so junk or
+    a tag inside the range ends the count there.
+    """
+    pos, samples, rate, frames = start, 0, 0, 0
+    while pos + 4 <= end and frames < MAX_COUNTED_FRAMES:
+        frame = _mpeg_frame(_read_at(f, pos, 4))
+        if frame is None or (rate and frame[2] != rate):
+            break
+        length, frame_samples, rate = frame
+        if pos + length > end + 4:  # a cut last frame is not audio
+            break
+        pos, samples, frames = pos + length, samples + frame_samples, frames + 1
+    return samples / rate if rate else 0.0
+
+
+def _mpeg_frame(header: bytes) -> tuple[int, int, int] | None:
+    """(frame length in bytes, samples, sample rate) of an MPEG audio frame header."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version = {3: 1, 2: 2, 0: 25}.get((header[1] >> 3) & 3)
+    layer = 4 - ((header[1] >> 1) & 3)
+    bitrate_index, rate_index = header[2] >> 4, (header[2] >> 2) & 3
+    if version is None or layer == 4 or bitrate_index in {0, 15} or rate_index == 3:
+        return None
+    table = (1, layer) if version == 1 else (2, 1 if layer == 1 else 2)
+    bitrate = _MPEG_BITRATES_KBPS[table][bitrate_index] * 1000
+    rate = _MPEG_RATES[version][rate_index]
+    padding = (header[2] >> 1) & 1
+    if layer == 1:
+        return (12 * bitrate // rate + padding) * 4, 384, rate
+    samples = 576 if layer == 3 and version != 1 else 1152
+    return samples // 8 * bitrate // rate + padding, samples, rate
+
+
+def riff_chunk(f: BinaryIO, size: int, wanted: bytes) -> tuple[int, int] | None:
+    """(offset of the data, size) of the first RIFF chunk named `wanted`, or None."""
+    pos = 12
+    while pos + 8 <= size:
+        header = _read_at(f, pos, 8)
+        chunk_size = int.from_bytes(header[4:8], "little")
+        if header[:4] == wanted:
+            return pos + 8, min(chunk_size, size - pos - 8)
+        pos += 8 + chunk_size + (chunk_size & 1)
+    return None

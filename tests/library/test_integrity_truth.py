@@ -210,3 +210,33 @@ def test_a_flac_block_with_a_wrong_length_is_named_not_the_garbage_after_it(
     assert reason.startswith("FLAC metadata is corrupt: the PADDING block (#"), reason
     assert "has a wrong length" in reason
     assert read_file(str(path)).broken_reason == reason  # what the scanner stores
+
+
+# --- durations mutagen gets wrong ----------------------------------------------------------
+
+
+def test_an_mp3_whose_xing_header_is_wrong_but_whose_frames_decode_keeps_its_duration(
+    tmp_path: Path,
+) -> None:
+    path = _encode(tmp_path / "bad-xing.mp3", "-c:a", "libmp3lame", "-b:a", "128k")
+    data = bytearray(path.read_bytes())
+    xing = max(data.find(b"Xing"), data.find(b"Info"))
+    assert xing > 0 and data[xing + 7] & 0x01  # the frame count is present...
+    data[xing + 8 : xing + 12] = bytes(4)  # ...and now says 0, as in mutagen's bad-xing.mp3
+    path.write_bytes(bytes(data))
+
+    info = read_audio(path)
+    reading = read_file(str(path))
+
+    assert 5900 <= info.duration_ms <= 6100
+    assert reading.broken_reason == ""
+    assert 5900 <= (reading.duration_ms or 0) <= 6100
+
+
+def test_an_mp3_inside_a_wav_gets_its_real_duration(tmp_path: Path) -> None:
+    path = _encode(tmp_path / "mp3.wav", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "wav")
+
+    info = read_audio(path)
+
+    assert 5900 <= info.duration_ms <= 6100  # mutagen's PCM formula says 1 ms
+    assert check_integrity(path, info) is None
