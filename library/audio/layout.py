@@ -136,7 +136,7 @@ def flac_layout(f: BinaryIO, size: int) -> tuple[StreamInfo, int]:
         if kind == 0:
             info = _parse_streaminfo(block)
         pos += 4 + length
-        number, previous = number + 1, f"{name}"
+        number, previous = number + 1, name
         if header[0] & 0x80:  # last-metadata-block flag
             if info is None:
                 raise ValueError("FLAC file has no STREAMINFO block")
