@@ -12,6 +12,7 @@ from library.audio.integrity import (
     VerifyResult,
     check_integrity,
     deep_check,
+    explain_unreadable,
     verify_download,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "audio_fingerprint",
     "check_integrity",
     "deep_check",
+    "explain_unreadable",
     "pcm_md5",
     "read_audio",
     "verify_download",

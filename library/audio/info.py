@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 import mutagen
 from mutagen.mp3 import BitrateMode
 
+from library.audio.layout import id3v2_end, mpeg_audio_seconds, riff_chunk, tail_tags_size
 from library.mutagen_formats import mutagen_kinds
 from library.tagging import TagSet, tagset_from_mutagen
 
@@ -28,6 +29,7 @@ _FORMAT_BY_CLASS = {
     "OggOpus": "opus",
     "AAC": "aac",
 }
+_WAVE_FORMAT_MP3 = 0x55
 _LOSSLESS = {"flac", "alac", "wav", "aiff"}  # bit depth is meaningless for lossy codecs
 _LOSSY_VBR = {"ogg", "opus"}  # Vorbis and Opus are variable bitrate by design
 # Broken or hostile files make mutagen's parsers fail in more ways than MutagenError.
@@ -71,7 +73,7 @@ def read_audio(path: Path, fileobj: BinaryIO | None = None) -> AudioInfo:
     if size == 0:
         raise UnreadableAudio(path, "empty file (0 bytes)")
     audio = open_mutagen(path, fileobj)
-    length = getattr(audio.info, "length", 0) or 0
+    length = _true_length(audio, path, fileobj, size)
     if length <= 0:
         raise UnreadableAudio(path, "no audio stream (duration is 0)")
     info = _info_from(path, size, audio, length)
@@ -79,6 +81,32 @@ def read_audio(path: Path, fileobj: BinaryIO | None = None) -> AudioInfo:
     if problem:
         raise UnreadableAudio(path, f"damaged header: {problem}")
     return info
+
+
+def _true_length(audio: Any, path: Path, fileobj: BinaryIO | None, size: int) -> float:
+    """mutagen's length, except where mutagen's source for it is known to lie.
+
+    An MP3 whose Xing/Info header is wrong gets length 0 although its frames decode, and a
+    WAV holding MP3 (format tag 0x55) gets a length from a PCM formula (1 ms for 5 s): both
+    are measured by counting MPEG frames instead.
+    """
+    length = getattr(audio.info, "length", 0) or 0
+    kind = type(audio).__name__
+    is_mp3_wav = kind == "WAVE" and getattr(audio.info, "audio_format", None) == _WAVE_FORMAT_MP3
+    if not (is_mp3_wav or (kind == "MP3" and length <= 0)):
+        return length
+    if fileobj is not None:
+        return _counted_length(fileobj, size, is_mp3_wav, audio) or length
+    with path.open("rb") as f:
+        return _counted_length(f, size, is_mp3_wav, audio) or length
+
+
+def _counted_length(f: BinaryIO, size: int, is_wav: bool, audio: Any) -> float:
+    if is_wav:
+        data = riff_chunk(f, size, b"data")
+        return mpeg_audio_seconds(f, data[0], data[0] + data[1]) if data else 0.0
+    start = getattr(audio.info, "frame_offset", None) or id3v2_end(f)
+    return mpeg_audio_seconds(f, start, size - tail_tags_size(f, size))
 
 
 def open_mutagen(path: Path, fileobj: BinaryIO | None = None) -> Any:

@@ -16,9 +16,10 @@ from typing import BinaryIO
 
 from mutagen.mp3 import MPEGInfo
 
+from library.audio.containers import check_ape, check_asf, check_wavpack
 from library.audio.flac import check_flac_tail
 from library.audio.info import PARSE_ERRORS, AudioInfo, UnreadableAudio, read_audio
-from library.audio.layout import id3v2_end, sniff_container, tail_tags_size
+from library.audio.layout import flac_layout, id3v2_end, sniff_container, tail_tags_size
 
 # An MP3 may legitimately be a little shorter than bitrate x duration says (rounding, a last
 # frame or two); more than this much missing means the download was cut.
@@ -26,6 +27,10 @@ MP3_MISSING_RATIO = 0.02
 MP3_MISSING_MIN_BYTES = 4 * 1024
 _OGG_MAX_PAGE = 65307
 DEEP_CHECK_TIMEOUT_S = 600
+# A decode that stops more than this short of the header's length lost audio (frames a
+# decoder skips and rounding account for less).
+DEEP_SHORT_RATIO = 0.02
+DEEP_SHORT_MIN_MS = 1000
 
 
 class AudioToolMissing(RuntimeError):
@@ -60,11 +65,36 @@ def check_integrity(
         try:
             info = read_audio(path, fileobj)
         except UnreadableAudio as exc:
-            return exc.reason
+            return explain_unreadable(path, exc.reason, fileobj)
     if fileobj is not None:
         return _check_open_container(fileobj, size, info)
     with path.open("rb") as f:
         return _check_open_container(f, size, info)
+
+
+def explain_unreadable(path: Path, reason: str, fileobj: BinaryIO | None = None) -> str:
+    """A better reason than mutagen's for a file it could not parse, when we can name one.
+
+    mutagen stops at the first inconsistency with "file said 2 bytes, read 0 bytes"; for a
+    FLAC, walking its metadata blocks names the block that is broken.
+    """
+    try:
+        if fileobj is not None:
+            return _flac_metadata_problem(fileobj) or reason
+        with Path(path).open("rb") as f:
+            return _flac_metadata_problem(f) or reason
+    except OSError:
+        return reason
+
+
+def _flac_metadata_problem(f: BinaryIO) -> str:
+    if sniff_container(f) != "flac":
+        return ""
+    try:
+        flac_layout(f, os.fstat(f.fileno()).st_size)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def _check_open_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
@@ -83,7 +113,7 @@ def verify_download(
             info = read_audio(Path(path), f)
             problem = check_integrity(path, info, f)
     except UnreadableAudio as exc:
-        return VerifyResult(False, exc.reason)
+        return VerifyResult(False, explain_unreadable(path, exc.reason))
     except OSError as exc:
         return VerifyResult(False, f"cannot read file: {exc.strerror or exc}")
     if problem:
@@ -99,29 +129,62 @@ def verify_download(
     return VerifyResult(True, "", info)
 
 
-def deep_check(path: Path) -> str | None:
-    """Decode the whole file (`flac -t` for FLAC, ffmpeg otherwise); None if it decodes cleanly."""
+def deep_check(path: Path, expected_ms: int | None = None) -> str | None:
+    """Decode the whole file (`flac -t` for FLAC, ffmpeg otherwise); None if it decodes cleanly.
+
+    ffmpeg is judged by its exit status and by how much audio it decoded against the length
+    the header gives (`expected_ms`, read from the file when not given): it prints error-level
+    lines for streams it then decodes in full (a Vorbis setup packet spread over pages), so
+    its messages alone convict good files.
+    """
     path = Path(path)
     with path.open("rb") as f:
         is_flac = sniff_container(f) == "flac"
     if is_flac:
         args = [_tool("flac"), "-t", "-s", str(path)]
     else:
-        args = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-f", "null", "-"]
+        args = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-nostats", "-progress", "pipe:1"]
+        args += ["-i", str(path), "-f", "null", "-"]
     done = subprocess.run(args, capture_output=True, timeout=DEEP_CHECK_TIMEOUT_S, check=False)
     errors = done.stderr.decode("utf-8", "replace").strip()
-    # flac reports through its exit status (stderr may hold harmless warnings); ffmpeg exits 0
-    # after decode errors, so any line it prints at "-v error" is a failure.
-    if done.returncode == 0 and (is_flac or not errors):
-        return None
     summary = " ".join(line.strip() for line in errors.splitlines() if line.strip())
-    return f"decode failed: {(summary or f'exit status {done.returncode}')[:300]}"
+    if done.returncode != 0:
+        return f"decode failed: {(summary or f'exit status {done.returncode}')[:300]}"
+    if is_flac:
+        return None  # flac -t checks every frame's CRC and the MD5 of all samples
+    decoded_ms = _decoded_ms(done.stdout.decode("utf-8", "replace"))
+    if expected_ms is None:
+        try:
+            expected_ms = read_audio(path).duration_ms
+        except UnreadableAudio:
+            expected_ms = None
+    if decoded_ms is None or not expected_ms:
+        return None
+    if expected_ms - decoded_ms > max(DEEP_SHORT_MIN_MS, expected_ms * DEEP_SHORT_RATIO):
+        detail = f": {summary[:200]}" if summary else ""
+        return f"decode failed: only {_clock(decoded_ms)} of {_clock(expected_ms)} decodes{detail}"
+    return None
+
+
+def _decoded_ms(progress: str) -> int | None:
+    """The last `out_time_us` of ffmpeg's -progress report (how far decoding got)."""
+    times = [
+        line.partition("=")[2].strip()
+        for line in progress.splitlines()
+        if line.startswith("out_time_us=")
+    ]
+    try:
+        return max(0, int(times[-1]) // 1000) if times else None
+    except ValueError:  # "N/A" when nothing was decoded
+        return 0
 
 
 def _check_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
     container = sniff_container(f)
     if container == "flac":
         return check_flac_tail(f, size)
+    if container in _HEADER_CHECKS:
+        return _HEADER_CHECKS[container](f, id3v2_end(f), size - tail_tags_size(f, size))
     if container == "ogg":
         return _check_ogg(f, size)
     if container == "mp4":
@@ -131,6 +194,9 @@ def _check_container(f: BinaryIO, size: int, info: AudioInfo) -> str | None:
     if info.format == "mp3":
         return _check_mp3(f, size)
     return None
+
+
+_HEADER_CHECKS = {"ape": check_ape, "wavpack": check_wavpack, "asf": check_asf}
 
 
 def _check_mp3(f: BinaryIO, size: int) -> str | None:

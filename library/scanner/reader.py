@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from library.audio import AudioToolMissing, UnreadableAudio, check_integrity, deep_check, read_audio
+from library.audio import (
+    AudioToolMissing,
+    UnreadableAudio,
+    check_integrity,
+    deep_check,
+    explain_unreadable,
+    read_audio,
+)
 from library.quality import StreamInfo, classify
 from library.tagging import TagSet
 
@@ -106,7 +113,7 @@ def _read_audio_facts(result: FileReading, deep: bool) -> None:
     try:
         _parse(result, deep)
     except UnreadableAudio as exc:
-        result.broken_reason = exc.reason
+        result.broken_reason = explain_unreadable(Path(result.path), exc.reason)
     except FileNotFoundError:
         result.broken_reason = "file vanished while being read"
     except Exception as exc:  # a hostile file must not stop a library scan
@@ -134,7 +141,7 @@ def _parse(result: FileReading, deep: bool) -> None:
     result.tag_score = score
     if deep and not result.broken_reason:
         try:
-            result.broken_reason = deep_check(path) or ""
+            result.broken_reason = deep_check(path, info.duration_ms) or ""
         except AudioToolMissing as exc:
             result.tool_missing = str(exc)
 

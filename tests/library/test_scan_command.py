@@ -71,3 +71,37 @@ def test_an_interrupted_scan_is_resumed_by_the_command() -> None:
     assert "resuming it if it was interrupted" in err
     scan.refresh_from_db()
     assert scan.status == "completed" and out.startswith(f"Scan #{scan.pk} completed")
+
+
+def test_a_folder_scan_names_the_folder_its_broken_count_is_for() -> None:
+    song(music_root(), "A", "B", 1, "Song")
+    (music_root() / "A" / "cut.mp3").write_bytes(b"")
+    (music_root() / "elsewhere.mp3").write_bytes(b"")
+    run("--no-progress")
+
+    out, _ = run("A", "--no-progress")
+
+    assert "A: 1 broken files; library: 0 duplicate groups." in out
+    assert "Library: 1 broken" not in out and "Library: 2 broken" not in out
+
+
+def test_the_whole_library_scan_still_says_library() -> None:
+    (music_root() / "empty.mp3").write_bytes(b"")
+
+    out, _ = run("--no-progress")
+
+    assert "Library: 1 broken files, 0 duplicate groups." in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unmigrated_database_asks_for_migrations() -> None:
+    call_command("migrate", "library", "zero", verbosity=0)
+    try:
+        with pytest.raises(CommandError) as caught:
+            run("--no-progress")
+    finally:
+        call_command("migrate", verbosity=0)
+
+    message = str(caught.value)
+    assert "run `manage.py migrate` first" in message
+    assert "\n" not in message

@@ -7,7 +7,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import DatabaseError
 
+from library import paths as library_paths
 from library import services
 from library.models import LibraryScan
 
@@ -27,6 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            LibraryScan.objects.exists()
+        except DatabaseError as exc:
+            # A fresh install: the tables do not exist yet, and a raw OperationalError or
+            # ProgrammingError would not tell the user what to do.
+            message = f"the database is not ready ({exc}): run `manage.py migrate` first"
+            raise CommandError(message.replace("\n", " ")) from None
         scan = self._scan_to_run(options)
         bar = ProgressBar(self.stderr, enabled=not options["no_progress"])
         try:
@@ -75,9 +84,19 @@ def summary(scan: LibraryScan) -> str:
         f"{scan.files_total or 0} files ({unchanged} unchanged, {scan.files_new} new, "
         f"{scan.files_changed} changed, {scan.files_removed} removed, "
         f"{scan.files_broken} broken); {scan.problem_count} problems. "
-        f"Library: {scan.broken_total or 0} broken files, "
+        f"{_scope(scan)}: {scan.broken_total or 0} broken files"
+        f"{', ' if _scope(scan) == 'Library' else '; library: '}"
         f"{scan.duplicate_groups or 0} duplicate groups."
     )
+
+
+def _scope(scan: LibraryScan) -> str:
+    """What `broken_total` counts: the whole library, or only the folder that was scanned
+    (duplicate groups are always counted library-wide)."""
+    music = library_paths.music_root()
+    if scan.path in {"", music}:
+        return "Library"
+    return scan.path.removeprefix(music.rstrip("/") + "/")
 
 
 class ProgressBar:
