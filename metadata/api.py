@@ -51,9 +51,11 @@ def list_imports(request: HttpRequest) -> QuerySet:
 
 @router.get("/imports/{batch_id}", response={200: ImportBatchDetailOut, **errors(404)})
 def get_import(request: HttpRequest, batch_id: Id) -> ImportBatch:
-    """Progress of a folder import, with every skipped or failed file and the reason."""
+    """Progress of a folder import, with every skipped or failed file and the reason, and the
+    files imported with a warning."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     batch.problems = list(batch.items.problems().order_by("pk")[:MAX_PROBLEMS])
+    batch.warnings = list(batch.items.warnings().order_by("pk")[:MAX_PROBLEMS])
     return batch
 
 

@@ -80,6 +80,11 @@ class ImportItemQuerySet(models.QuerySet):
             ]
         )
 
+    def warnings(self) -> ImportItemQuerySet:
+        """Files that were imported but not cleanly (e.g. "tags not written: format has no tag
+        support"): an imported item's reason is its warning."""
+        return self.filter(state=ImportItem.State.IMPORTED).exclude(reason="")
+
 
 class ImportItem(models.Model):
     """One file's way into the library; also the journal that makes a crashed import resumable.

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from metadata.models import MetadataGap
+from metadata.models import ImportItem, MetadataGap
 from soulspot.lib.schemas import PathText
 
 
@@ -44,11 +44,21 @@ class ImportItemOut(Schema):
     track_id: int | None
     batch_id: int | None
     created_at: datetime
+    warning: str = Field(
+        description='What went wrong although the file was imported ("tags not written: ...").'
+    )
+
+    @staticmethod
+    def resolve_warning(item: ImportItem) -> str:
+        return item.reason if item.state == ImportItem.State.IMPORTED else ""
 
 
 class ImportBatchDetailOut(ImportBatchOut):
     problems: list[ImportItemOut] = Field(
         description="Files that were skipped or failed, with the reason (at most 500)."
+    )
+    warnings: list[ImportItemOut] = Field(
+        description="Files imported with a warning, e.g. tags not written (at most 500)."
     )
 
 

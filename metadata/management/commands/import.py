@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.management.base import BaseCommand, CommandError
 
 from metadata import services
@@ -34,6 +36,19 @@ class Command(BaseCommand):
         problems = batch.items.problems().order_by("pk")
         for item in problems.filter(state="failed")[:50]:
             self.stdout.write(f"  failed: {item.source_path}: {item.reason}")
+        self._warnings(batch)
+
+    def _warnings(self, batch: ImportBatch) -> None:
+        """Files imported but not cleanly (tags not written...): one line per kind of warning
+        with its count, then the files, so a batch of untaggable files never looks clean."""
+        warnings = list(batch.items.warnings().order_by("pk").values_list("source_path", "reason"))
+        if not warnings:
+            return
+        self.stdout.write(self.style.WARNING(f"{len(warnings)} imported with warnings:"))
+        for reason, count in Counter(reason for _, reason in warnings).most_common():
+            self.stdout.write(self.style.WARNING(f"  {count} × {reason}"))
+        for path, reason in warnings[:50]:
+            self.stdout.write(f"  warning: {path}: {reason}")
 
     def _progress(self, batch: ImportBatch) -> None:
         line = f"[{batch.done}/{batch.total}] {_counts(batch)}"
