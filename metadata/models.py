@@ -113,8 +113,13 @@ class ImportItem(models.Model):
     source_path = models.CharField(max_length=4096)
     staged_path = models.CharField(max_length=4096, blank=True)
     library_path = models.CharField(max_length=4096, blank=True)
-    # Where a quarantined or unneeded file was put aside (never deleted).
+    # Where a quarantined or unneeded file was put aside (never deleted); for an imported file
+    # that a better one replaced later, where the replaced file went (the recycle bin).
     set_aside_path = models.CharField(max_length=4096, blank=True)
+    # The later import whose better file replaced this one's: library_path is then history.
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # SHA-256 of the tagged file as staged: proves a file at library_path is ours after a crash.
     sha256 = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.STARTED)

@@ -43,6 +43,10 @@ class ImportItemOut(Schema):
     set_aside_path: str
     track_id: int | None
     batch_id: int | None
+    replaced_by_id: int | None = Field(
+        description="The later import whose better file replaced this one's (library_path is "
+        "then where it was; set_aside_path where it went)."
+    )
     created_at: datetime
     warning: str = Field(
         description='What went wrong although the file was imported ("tags not written: ...").'
