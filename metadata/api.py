@@ -38,7 +38,9 @@ def start_import(request: HttpRequest, payload: ImportIn) -> Status:
     library). Symlinks in it are not followed and files of live download jobs are left alone;
     both are listed as skipped, with the reason.
     """
-    batch = services.start_folder_import(payload.path, keep_source=payload.copy_files)
+    batch = services.start_folder_import(
+        payload.path, keep_source=payload.copy_files, deep=payload.deep
+    )
     return Status(202, batch)
 
 

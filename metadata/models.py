@@ -33,6 +33,9 @@ class ImportBatch(models.Model):
     keep_source = models.BooleanField(
         default=False, help_text="Copy the files into the library and leave the originals."
     )
+    deep = models.BooleanField(
+        default=False, help_text="Decode every file's audio before importing it (slower)."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

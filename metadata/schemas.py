@@ -15,6 +15,9 @@ class ImportIn(Schema):
     copy_files: bool = Field(
         False, alias="copy", description="Copy into the library and leave the originals."
     )
+    deep: bool = Field(
+        False, description="Decode every file first; files that do not decode are not imported."
+    )
 
 
 class ImportBatchOut(Schema):
@@ -22,6 +25,7 @@ class ImportBatchOut(Schema):
     path: str
     status: str
     keep_source: bool
+    deep: bool
     total: int
     done: int
     imported: int

@@ -192,6 +192,7 @@ def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     template = {
         "keep_source": keep,
         "root": root,
+        "deep": batch.deep,
         "ladder": list(QualityProfile.get_default().ladder),
         "lookup": identify.Lookup(),
         "scheme": naming_scheme.templates(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,10 +25,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--copy", action="store_true", help="leave the original files where they are"
         )
+        parser.add_argument(
+            "--deep",
+            action="store_true",
+            help="decode every file (ffmpeg, flac -t) first; files that do not decode are not "
+            "imported and are listed as failed",
+        )
 
-    def handle(self, *args: object, path: str, copy: bool, **options: object) -> None:
+    def handle(self, *args: object, path: str, copy: bool, deep: bool, **options: object) -> None:
+        missing = [tool for tool in ("ffmpeg", "flac") if deep and not shutil.which(tool)]
+        if missing:
+            raise CommandError(f"--deep needs {' and '.join(missing)} installed")
         try:
-            batch = services.import_folder_now(path, keep_source=copy, progress=self._progress)
+            batch = services.import_folder_now(
+                path, keep_source=copy, deep=deep, progress=self._progress
+            )
         except services.ImportRefused as exc:
             raise CommandError(str(exc)) from exc
         if self.stdout.isatty():
