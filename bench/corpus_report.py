@@ -5,7 +5,7 @@
 In throw-away data dirs (SQLite, providers off; nothing outside a temporary folder is written):
 1. scans a copy of FOLDER as the music folder: files found, catalogued, flagged broken (reasons
    grouped), scan problems, and whether the scan aborted (it must not);
-2. imports another copy into an empty library (`manage.py import`'s service, keep sources):
+2. imports another copy into an empty library (with `--deep`, both decode every file) (`manage.py import`'s service, keep sources):
    outcome per state, warnings and failures grouped, and tag losses as
    bench/import_tag_losses.py counts them (every tag before must be there after, or changed
    to the same fact in the importer's form);
@@ -80,7 +80,7 @@ def part_scan(folder: Path, deep: bool) -> dict:
     return result
 
 
-def part_import(folder: Path) -> dict:
+def part_import(folder: Path, deep: bool) -> dict:
     work = Path(tempfile.mkdtemp(prefix="soulspot-corpus-import-"))
     source = work / "in"
     shutil.copytree(folder, source)
@@ -94,7 +94,7 @@ def part_import(folder: Path) -> dict:
     folder_names = {p.name for p in source.rglob("*") if p.is_dir()}
     result: dict = {"aborted": "", "states": {}, "items": {}, "losses": {}}
     try:
-        batch = services.import_folder_now(str(source), keep_source=True)
+        batch = services.import_folder_now(str(source), keep_source=True, deep=deep)
         result["status"] = batch.status
         result["losses"] = dict(compare_import(batch, before, folder_names))
     except Exception as exc:
@@ -163,7 +163,7 @@ def report(folder: Path, deep: bool) -> list[str]:
     problems = scan.get("problems", [])
     lines.append(f"  scan problems: {len(problems)}")
     lines += grouped([f"{kind}: {detail}" for kind, _, detail in problems])
-    lines += ["", "IMPORT"]
+    lines += ["", f"IMPORT ({'deep' if deep else 'quick'})"]
     lines.append(
         f"  import aborts: {1 if imported.get('aborted') else 0} {imported.get('aborted')}"
     )
@@ -220,14 +220,16 @@ def report(folder: Path, deep: bool) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--deep", action="store_true", help="scan with --deep (decode audio)")
+    parser.add_argument(
+        "--deep", action="store_true", help="scan and import with --deep (decode every file)"
+    )
     parser.add_argument("--part", choices=["scan", "import"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     folder = args.folder.resolve()
     if args.part == "scan":
         print(MARK + json.dumps(part_scan(folder, args.deep)))
     elif args.part == "import":
-        print(MARK + json.dumps(part_import(folder)))
+        print(MARK + json.dumps(part_import(folder, args.deep)))
     else:
         print("\n".join(report(folder, args.deep)))
     return 0
