@@ -5,10 +5,11 @@
 In throw-away data dirs (SQLite, providers off; nothing outside a temporary folder is written):
 1. scans a copy of FOLDER as the music folder: files found, catalogued, flagged broken (reasons
    grouped), scan problems, and whether the scan aborted (it must not);
-2. imports another copy into an empty library (with `--deep`, both decode every file) (`manage.py import`'s service, keep sources):
+2. imports another copy into an empty library (`manage.py import`'s service, keep sources):
    outcome per state, warnings and failures grouped, and tag losses as
    bench/import_tag_losses.py counts them (every tag before must be there after, or changed
    to the same fact in the importer's form);
+   (with `--deep`, both the scan and the import decode every file);
 3. compares per file with mutagen (`File()` is not None), ffmpeg (exit status of a full decode)
    and `flac -t` (FLACs): files a tool reads but SoulSpot does not, and the other way round.
 
