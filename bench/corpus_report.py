@@ -100,9 +100,13 @@ def part_import(folder: Path, deep: bool) -> dict:
         result["losses"] = dict(compare_import(batch, before, folder_names))
     except Exception as exc:
         result["aborted"] = f"{type(exc).__name__}: {exc}"
-    for item in ImportItem.objects.order_by("pk"):
+    result["replaced"] = []
+    for item in ImportItem.objects.select_related("replaced_by").order_by("pk"):
         relative = str(Path(item.source_path).relative_to(source))
         result["items"][relative] = [item.state, item.reason]
+        if item.replaced_by:
+            by = str(Path(item.replaced_by.source_path).relative_to(source))
+            result["replaced"].append([relative, by])
     result["states"] = dict(Counter(state for state, _ in result["items"].values()))
     shutil.rmtree(work)
     return result
@@ -177,6 +181,9 @@ def report(folder: Path, deep: bool) -> list[str]:
         if reasons:
             lines.append(f"  {state}: {len(reasons)}")
             lines += grouped(reasons)
+    replaced = imported.get("replaced", [])
+    lines.append(f"  imported, then replaced by a better file of the batch: {len(replaced)}")
+    lines += [f"    {old}  ->  {by}" for old, by in replaced]
     losses = imported.get("losses", {})
     lines.append("  tag comparison: " + (", ".join(f"{k} {v}" for k, v in sorted(losses.items()))))
     lines.append(f"  tag losses: {losses.get('tag lost', 0)}")
