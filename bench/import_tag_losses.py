@@ -59,6 +59,47 @@ def same_meaning(key: str, old: list[str], new: dict[str, list[str]]) -> bool:
     return False
 
 
+def compare_import(
+    batch: Any, before: dict[str, dict[str, list[str]]], folder_names: set[str], echo: bool = True
+) -> Counter[str]:
+    """Compare every imported file's tags with its source's (`before`, read before the import);
+    prints each loss, change and placeholder (when `echo`) and returns the counts. Needs Django
+    set up (bench/corpus_report.py reuses it)."""
+    from library.safe_files import sha256_file
+    from metadata.models import ImportItem
+
+    say = print if echo else (lambda *args: None)
+    counts: Counter[str] = Counter()
+    for item in ImportItem.objects.filter(batch=batch, state=ImportItem.State.IMPORTED):
+        counts[f"state:{item.state}"] += 1
+        landed = Path(item.library_path)
+        if item.replaced_by_id:  # a later file of the batch replaced it; the record says so
+            counts["replaced later (record names its successor)"] += 1
+            continue
+        if not landed.is_file() or sha256_file(landed) != item.sha256:
+            counts["record points at a file replaced later, unmarked"] += 1
+            continue
+        old = before.get(item.source_path, {})
+        new = easy_tags(Path(item.library_path))
+        if Path(item.library_path).suffix != Path(item.source_path).suffix.lower():
+            counts["extension changed"] += 1
+            say(f"extension: {item.source_path} -> {item.library_path}")
+        for key, values in old.items():
+            if all(v.strip() in {"", "0", "0/0"} for v in values):
+                counts["empty value (no information)"] += 1
+            elif key not in new:
+                counts["tag lost"] += 1
+                say(f"lost {key}={values}: {item.source_path}")
+            elif not same_meaning(key, values, new):
+                counts["tag changed"] += 1
+                say(f"changed {key}: {values} -> {new[key]}: {item.source_path}")
+        for key, values in new.items():
+            if key not in old and set(values) & (PLACEHOLDERS | folder_names):
+                counts["placeholder written"] += 1
+                say(f"placeholder {key}={values}: {item.source_path}")
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -78,39 +119,13 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from library.safe_files import sha256_file
     from metadata import services
-    from metadata.models import ImportItem
 
     call_command("migrate", verbosity=0)
     before = {str(p): easy_tags(p) for p in source.rglob("*") if p.is_file()}
     folder_names = {p.name for p in source.rglob("*") if p.is_dir()}
     batch = services.import_folder_now(str(source), keep_source=True)
-    counts: Counter[str] = Counter()
-    for item in ImportItem.objects.filter(batch=batch, state=ImportItem.State.IMPORTED):
-        counts[f"state:{item.state}"] += 1
-        landed = Path(item.library_path)
-        if not landed.is_file() or sha256_file(landed) != item.sha256:
-            counts["record points at a file replaced later"] += 1  # issue 11 #11, not a tag loss
-            continue
-        old = before.get(item.source_path, {})
-        new = easy_tags(Path(item.library_path))
-        if Path(item.library_path).suffix != Path(item.source_path).suffix.lower():
-            counts["extension changed"] += 1
-            print(f"extension: {item.source_path} -> {item.library_path}")
-        for key, values in old.items():
-            if all(v.strip() in {"", "0", "0/0"} for v in values):
-                counts["empty value (no information)"] += 1
-            elif key not in new:
-                counts["tag lost"] += 1
-                print(f"lost {key}={values}: {item.source_path}")
-            elif not same_meaning(key, values, new):
-                counts["tag changed"] += 1
-                print(f"changed {key}: {values} -> {new[key]}: {item.source_path}")
-        for key, values in new.items():
-            if key not in old and set(values) & (PLACEHOLDERS | folder_names):
-                counts["placeholder written"] += 1
-                print(f"placeholder {key}={values}: {item.source_path}")
+    counts = compare_import(batch, before, folder_names)
     print(f"batch {batch.status}: {batch.total} files, {batch.imported} imported")
     for name, count in sorted(counts.items()):
         print(f"{name}: {count}")

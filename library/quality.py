@@ -12,6 +12,7 @@ from dataclasses import dataclass
 # key -> human label, roughly best to worst (the default ladder's order).
 QUALITIES: dict[str, str] = {
     "flac_24": "FLAC 24-bit",
+    "wav_24": "WAV/AIFF 24-bit",
     "flac": "FLAC",
     "alac": "ALAC",
     "wav": "WAV/AIFF",
@@ -29,12 +30,18 @@ QUALITIES: dict[str, str] = {
     "mp3_unknown": "MP3 (bitrate unknown)",
     "mp3_128": "MP3 128",
     "mp3_low": "MP3 < 128",
+    "wav_low": "WAV/AIFF below CD quality",
 }
 
+# Lossless ranks by what it holds, not its container: hi-res WAV/AIFF sits with hi-res FLAC, CD
+# WAV/AIFF with FLAC and ALAC (Lidarr's "Lossless" group), and PCM below CD quality (8-bit or under
+# 44.1 kHz) holds less than a lossy CD-quality file, so it ranks last.
 DEFAULT_LADDER: list[str] = [
     "flac_24",
+    "wav_24",
     "flac",
     "alac",
+    "wav",
     "mp3_320",
     "mp3_v0",
     "aac_256",
@@ -47,8 +54,18 @@ DEFAULT_LADDER: list[str] = [
     "ogg",
     "aac",
     "mp3_unknown",
+    "wav_low",
 ]
-DEFAULT_CUTOFF = "flac"
+# The lowest lossless rung: CD-quality WAV/AIFF or ALAC rips meet the cutoff, so their owners are
+# not asked to download everything again as FLAC.
+DEFAULT_CUTOFF = "wav"
+
+# The default ladder and cutoff before WAV/AIFF were ranked; the data migration that moves stored
+# profiles to the new default recognises an untouched default by these.
+PREVIOUS_DEFAULT_LADDER: list[str] = [
+    key for key in DEFAULT_LADDER if key not in {"wav_24", "wav", "wav_low"}
+]
+PREVIOUS_DEFAULT_CUTOFF = "flac"
 
 
 def default_ladder() -> list[str]:
@@ -82,7 +99,7 @@ def classify(info: StreamInfo) -> str | None:
     if ext == "alac" or (ext in {"m4a", "mp4"} and _looks_lossless(info)):
         return "alac"
     if ext in {"wav", "aiff", "aif"}:
-        return "wav"
+        return _pcm_quality(info)
     if ext == "mp3":
         return _mp3_quality(rate, info.is_vbr)
     if ext in {"m4a", "aac", "mp4"}:
@@ -92,6 +109,16 @@ def classify(info: StreamInfo) -> str | None:
     if ext in {"ogg", "oga"}:
         return _tier(rate, [(256, "ogg_256")], "ogg")
     return None
+
+
+def _pcm_quality(info: StreamInfo) -> str:
+    """Hi-res, CD or below-CD PCM; unknown attributes count as CD quality (proven neither way)."""
+    depth, rate = info.bit_depth, info.sample_rate
+    if (depth is not None and depth < 16) or (rate is not None and rate < 44100):
+        return "wav_low"
+    if (depth or 0) > 16 or (rate or 0) > 48000:
+        return "wav_24"
+    return "wav"
 
 
 def _looks_lossless(info: StreamInfo) -> bool:

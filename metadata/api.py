@@ -38,7 +38,9 @@ def start_import(request: HttpRequest, payload: ImportIn) -> Status:
     library). Symlinks in it are not followed and files of live download jobs are left alone;
     both are listed as skipped, with the reason.
     """
-    batch = services.start_folder_import(payload.path, keep_source=payload.copy_files)
+    batch = services.start_folder_import(
+        payload.path, keep_source=payload.copy_files, deep=payload.deep
+    )
     return Status(202, batch)
 
 
@@ -51,9 +53,11 @@ def list_imports(request: HttpRequest) -> QuerySet:
 
 @router.get("/imports/{batch_id}", response={200: ImportBatchDetailOut, **errors(404)})
 def get_import(request: HttpRequest, batch_id: Id) -> ImportBatch:
-    """Progress of a folder import, with every skipped or failed file and the reason."""
+    """Progress of a folder import, with every skipped or failed file and the reason, and the
+    files imported with a warning."""
     batch = get_object_or_404(ImportBatch, pk=batch_id)
     batch.problems = list(batch.items.problems().order_by("pk")[:MAX_PROBLEMS])
+    batch.warnings = list(batch.items.warnings().order_by("pk")[:MAX_PROBLEMS])
     return batch
 
 

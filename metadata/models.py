@@ -33,6 +33,9 @@ class ImportBatch(models.Model):
     keep_source = models.BooleanField(
         default=False, help_text="Copy the files into the library and leave the originals."
     )
+    deep = models.BooleanField(
+        default=False, help_text="Decode every file's audio before importing it (slower)."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -80,6 +83,11 @@ class ImportItemQuerySet(models.QuerySet):
             ]
         )
 
+    def warnings(self) -> ImportItemQuerySet:
+        """Files that were imported but not cleanly (e.g. "tags not written: format has no tag
+        support"): an imported item's reason is its warning."""
+        return self.filter(state=ImportItem.State.IMPORTED).exclude(reason="")
+
 
 class ImportItem(models.Model):
     """One file's way into the library; also the journal that makes a crashed import resumable.
@@ -108,8 +116,13 @@ class ImportItem(models.Model):
     source_path = models.CharField(max_length=4096)
     staged_path = models.CharField(max_length=4096, blank=True)
     library_path = models.CharField(max_length=4096, blank=True)
-    # Where a quarantined or unneeded file was put aside (never deleted).
+    # Where a quarantined or unneeded file was put aside (never deleted); for an imported file
+    # that a better one replaced later, where the replaced file went (the recycle bin).
     set_aside_path = models.CharField(max_length=4096, blank=True)
+    # The later import whose better file replaced this one's: library_path is then history.
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # SHA-256 of the tagged file as staged: proves a file at library_path is ours after a crash.
     sha256 = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.STARTED)

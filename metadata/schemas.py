@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from metadata.models import MetadataGap
+from metadata.models import ImportItem, MetadataGap
 from soulspot.lib.schemas import PathText
 
 
@@ -15,6 +15,9 @@ class ImportIn(Schema):
     copy_files: bool = Field(
         False, alias="copy", description="Copy into the library and leave the originals."
     )
+    deep: bool = Field(
+        False, description="Decode every file first; files that do not decode are not imported."
+    )
 
 
 class ImportBatchOut(Schema):
@@ -22,6 +25,7 @@ class ImportBatchOut(Schema):
     path: str
     status: str
     keep_source: bool
+    deep: bool
     total: int
     done: int
     imported: int
@@ -43,12 +47,26 @@ class ImportItemOut(Schema):
     set_aside_path: str
     track_id: int | None
     batch_id: int | None
+    replaced_by_id: int | None = Field(
+        description="The later import whose better file replaced this one's (library_path is "
+        "then where it was; set_aside_path where it went)."
+    )
     created_at: datetime
+    warning: str = Field(
+        description='What went wrong although the file was imported ("tags not written: ...").'
+    )
+
+    @staticmethod
+    def resolve_warning(item: ImportItem) -> str:
+        return item.reason if item.state == ImportItem.State.IMPORTED else ""
 
 
 class ImportBatchDetailOut(ImportBatchOut):
     problems: list[ImportItemOut] = Field(
         description="Files that were skipped or failed, with the reason (at most 500)."
+    )
+    warnings: list[ImportItemOut] = Field(
+        description="Files imported with a warning, e.g. tags not written (at most 500)."
     )
 
 

@@ -41,7 +41,7 @@ __all__ = [
 # --- folders the user already has --------------------------------------------------------
 
 
-def start_folder_import(path: str, *, keep_source: bool = False) -> ImportBatch:
+def start_folder_import(path: str, *, keep_source: bool = False, deep: bool = False) -> ImportBatch:
     """Queue the import of a folder (or one file) inside an import folder (the API and page).
 
     Raises ImportRefused with the reason; a path outside every import folder gets the same
@@ -49,7 +49,7 @@ def start_folder_import(path: str, *, keep_source: bool = False) -> ImportBatch:
     """
     source = adopt.check_source(path)
     with transaction.atomic():
-        batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source)
+        batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source, deep=deep)
         transaction.on_commit(lambda: enqueue("metadata.tasks.run_folder_import", batch.pk))
     return batch
 
@@ -80,7 +80,7 @@ def resume_folder_imports(batch_ids: list[int]) -> int:
 
 
 def import_folder_now(
-    path: str, *, keep_source: bool = False, progress: Progress | None = None
+    path: str, *, keep_source: bool = False, deep: bool = False, progress: Progress | None = None
 ) -> ImportBatch:
     """Import a folder inline (the management command): create, claim and run a batch.
 
@@ -88,7 +88,7 @@ def import_folder_now(
     they can read and copy those files anyway. Symlinks inside it are still not followed.
     """
     source = adopt.check_source(path, anywhere=True)
-    batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source)
+    batch = ImportBatch.objects.create(path=str(source), keep_source=keep_source, deep=deep)
     return run_folder_import(batch.pk, progress=progress) or batch
 
 

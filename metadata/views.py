@@ -55,7 +55,11 @@ def start_import(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A folder import's progress; the HTMX poll stops once the import is finished."""
     batch = get_object_or_404(ImportBatch, pk=pk)
-    context = {"batch": batch, "problems": batch.items.problems().order_by("pk")[:500]}
+    context = {
+        "batch": batch,
+        "problems": batch.items.problems().order_by("pk")[:500],
+        "warnings": batch.items.warnings().order_by("pk")[:500],
+    }
     if not request.htmx:
         return render(request, "metadata/batch.html", context)
     if batch.is_terminal:
@@ -79,6 +83,7 @@ def _index_context(form: ImportForm) -> dict:
         "form": form,
         "batches": ImportBatch.objects.recent()[:RECENT],
         "problems": ImportItem.objects.problems().order_by("-created_at", "-pk")[:RECENT],
+        "warnings": ImportItem.objects.warnings().order_by("-created_at", "-pk")[:RECENT],
         "gap_counts": [
             (label, gap_counts.get(kind, 0)) for kind, label in MetadataGap.Kind.choices
         ],

@@ -192,10 +192,14 @@ def run(batch: ImportBatch, progress: Progress | None = None) -> ImportBatch:
     template = {
         "keep_source": keep,
         "root": root,
+        "deep": batch.deep,
         "ladder": list(QualityProfile.get_default().ladder),
         "lookup": identify.Lookup(),
         "scheme": naming_scheme.templates(),
     }
+    template["lookup"].plan_albums(
+        [Path(item.source_path) for item in unfinished] + list(new_files)
+    )
     reservations = Reservations()
     with landing.Lander() as lander:
         chunk = _Chunk(batch, progress, lander)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from library import catalog
 from library.audio import AudioInfo
 from library.models import Album, Artist, Track
+from library.tagging import TagSet, read_tags
 from metadata.importer import merge
 
 MAX_LENGTH_GAP_MS = 10_000
@@ -55,6 +58,32 @@ class Lookup:
         self._artists: dict[str, Artist] = {}
         self._albums: dict[tuple[int, str], Album] = {}
         self.tried_embedded_cover: set[int | None] = set()  # albums (by id) already looked at
+        self.album_years: dict[tuple[str, str], int] = {}
+
+    def plan_albums(self, sources: Iterable[Path]) -> None:
+        """Decide each album's year from all of the batch's files before any is placed.
+
+        The year is part of the album's folder name; taken from whichever file comes first, an
+        undated first file put the album in "Album/" and a dated later one in "Album (2005)/".
+        The year most of the album's files give wins (the earliest on a tie). A file that cannot
+        be read here is judged later, when it is imported.
+        """
+        years: dict[tuple[str, str], Counter[int]] = {}
+        for source in sources:
+            try:
+                tags = read_tags(source)
+            except Exception:  # any unreadable file is verified (and reported) when imported
+                continue
+            key = _album_key(_album_artist_of(tags), tags.album or "")
+            if key is not None and tags.year:
+                years.setdefault(key, Counter())[tags.year] += 1
+        for key, counts in years.items():
+            self.album_years[key] = min(counts, key=lambda year: (-counts[year], year))
+
+    def album_year(self, artist: str, album: str) -> int | None:
+        """The year `plan_albums` chose for this album (None when it has no say)."""
+        key = _album_key(artist, album)
+        return self.album_years.get(key) if key else None
 
     def find_wanted(self, title: str, artist: str, duration_ms: int | None) -> Track | None:
         for track in self.wanted.get(fold_title(title), []):
@@ -71,7 +100,8 @@ class Lookup:
     def album(self, artist: Artist, title: str, year: int | None) -> Album:
         key = (artist.pk, title.strip().casefold())
         if key not in self._albums:
-            album = catalog.album_named(artist, title[:500], year=year)
+            planned = self.album_year(artist.name, title)
+            album = catalog.album_named(artist, title[:500], year=planned or year)
             album.artist = artist  # same row: saves a query whenever the album is named
             self._albums[key] = album
         return self._albums[key]
@@ -98,7 +128,7 @@ def identify(
     # Several credited artists: the first is the track's Artist (as the scanner decides).
     artist = (tags.primary_artist if tags.artist else credit.split("; ")[0]).strip()[:500]
     album = (tags.album or guess.album).strip()
-    year = tags.year or guess.year
+    year = lookup.album_year(_album_artist_of(tags), album) or tags.year or guess.year
     track = match_track(info, title, artist, lookup)
     if track is None:
         track = _new_track(info, title, (artist, credit), album, year, guess, lookup)
@@ -115,6 +145,16 @@ def identify(
             track, {"track_number": guess.track_number, "disc_number": guess.disc_number}
         )
     return Identified(track, created=False)
+
+
+def _album_artist_of(tags: TagSet) -> str:
+    """The artist whose album a tagged file belongs to (as `_new_track` names it)."""
+    return tags.album_artist or (tags.primary_artist if tags.artist else "") or ""
+
+
+def _album_key(artist: str, album: str) -> tuple[str, str] | None:
+    artist, album = " ".join(artist.casefold().split()), " ".join(album.casefold().split())
+    return (artist, album) if artist and album else None
 
 
 def _new_track(

@@ -29,6 +29,7 @@ class Request:
     expected_duration_ms: int | None = None
     expected_size: int | None = None
     quarantine_bad: bool = False  # downloads: a bad file goes to quarantine
+    deep: bool = False  # decode the whole file (ffmpeg / flac -t) before it may enter the library
     # A fresh copy the user asked for ("download again", a broken file): it replaces a library
     # file of the same quality too. Otherwise only a strictly better file replaces one.
     replace_equal: bool = False

@@ -59,6 +59,8 @@ class Prepared:
     # `info` was read from the tagged copy): the TrackFile's tag score comes from these.
     written: TagSet | None = None
     error: str = ""
+    # Library files this one replaced, and where each went: their import records follow.
+    replaced: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def quality(self) -> str | None:
@@ -197,7 +199,8 @@ def _disk(prepared: Prepared) -> None:
             placement.flush(prepared.staged)  # durable before the source may go
         for rival in prepared.rivals:
             if rival.path == dest and rival.path.exists():  # a worse file holds the name
-                placement.recycle(rival.path, f"replaced by a better file ({rival.label} before)")
+                why = f"replaced by a better file ({rival.label} before)"
+                prepared.replaced.append((str(rival.path), str(placement.recycle(rival.path, why))))
         placement.link_into_place(prepared.staged, dest, prepared.sha256, req.crash_hook)
         req.step("import:placed")
     if not req.keep_source and req.source.exists() and not same_file(req.source, dest):
@@ -233,7 +236,20 @@ def _record(batch: list[Prepared]) -> list[Outcome]:
     library_records.refresh_playlists([p.track.pk for p in known])
     for prepared in batch:
         prepared.req.step("import:recorded")
-    return _conclude_all(batch)
+    outcomes = _conclude_all(batch)
+    _mark_replaced(batch)
+    return outcomes
+
+
+def _mark_replaced(batch: list[Prepared]) -> None:
+    """Earlier imports whose files these replaced say so, and where their file went: a record
+    never points at a library path that now holds another file as if it were its own."""
+    for prepared in batch:
+        for old_path, moved_to in prepared.replaced:
+            earlier = ImportItem.objects.filter(library_path=old_path, state=State.IMPORTED)
+            earlier.exclude(pk=prepared.req.item.pk).filter(replaced_by__isnull=True).update(
+                replaced_by=prepared.req.item, set_aside_path=moved_to[:4096]
+            )
 
 
 def _retire_rivals(prepared: Prepared) -> None:
@@ -241,7 +257,8 @@ def _retire_rivals(prepared: Prepared) -> None:
     exclude = {str(prepared.dest), str(paths.real(prepared.req.source))}
     rows = conflicts.other_files(prepared.track, exclude=exclude)
     for row in rows:
-        placement.recycle(Path(row.path), f"replaced by a better file: {prepared.dest}")
+        moved = placement.recycle(Path(row.path), f"replaced by a better file: {prepared.dest}")
+        prepared.replaced.append((row.path, str(moved)))
     library_records.forget_files([row.path for row in rows])
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 
 from library import paths as library_paths
-from library.audio import AudioInfo, verify_download
+from library.audio import AudioInfo, AudioToolMissing, deep_check, verify_download
 from library.models import Track
 from library.naming import UnsafePath
 from library.naming import scheme as naming_scheme
@@ -79,11 +79,24 @@ def _verify(req: Request) -> AudioInfo | Outcome:
     problem = verdict.reason
     if verdict.ok and req.expected_size and verdict.info.size < req.expected_size:
         problem = f"file is truncated: {verdict.info.size} of {req.expected_size} bytes"
+    if not problem and req.deep:
+        problem = _decode_problem(req.source)
     if not problem:
         return verdict.info
     if req.quarantine_bad:
         return quarantine(req, problem)
     return conclude(req, State.FAILED, problem)
+
+
+def _decode_problem(source: Path) -> str:
+    """Why the audio does not decode ("" when it does). Broken audio never enters the library
+    as healthy: without the decoder the file is not imported either (the command checks for
+    the tools before it starts, so this is a tool removed mid-batch)."""
+    try:
+        problem = deep_check(source)
+    except AudioToolMissing as exc:
+        return str(exc)
+    return f"audio does not decode: {problem}" if problem else ""
 
 
 def quarantine(req: Request, problem: str) -> Outcome:

@@ -105,7 +105,7 @@ def test_the_keeper_is_the_best_file_on_the_quality_ladder() -> None:
         candidate(1, quality="mp3_320"),
         candidate(2, quality="flac"),
         candidate(3, quality="flac_24"),
-        candidate(4, quality="wav"),
+        candidate(4, quality="mp3_low"),
     ]
     assert duplicates.proposed_keeper(files, ladder).pk == 3
     assert sorted(files, key=lambda c: keep_order(c, ladder))[-1].pk == 4  # not on the ladder

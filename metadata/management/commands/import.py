@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from collections import Counter
+
 from django.core.management.base import BaseCommand, CommandError
 
 from metadata import services
@@ -22,10 +25,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--copy", action="store_true", help="leave the original files where they are"
         )
+        parser.add_argument(
+            "--deep",
+            action="store_true",
+            help="decode every file (ffmpeg, flac -t) first; files that do not decode are not "
+            "imported and are listed as failed",
+        )
 
-    def handle(self, *args: object, path: str, copy: bool, **options: object) -> None:
+    def handle(self, *args: object, path: str, copy: bool, deep: bool, **options: object) -> None:
+        missing = [tool for tool in ("ffmpeg", "flac") if deep and not shutil.which(tool)]
+        if missing:
+            raise CommandError(f"--deep needs {' and '.join(missing)} installed")
         try:
-            batch = services.import_folder_now(path, keep_source=copy, progress=self._progress)
+            batch = services.import_folder_now(
+                path, keep_source=copy, deep=deep, progress=self._progress
+            )
         except services.ImportRefused as exc:
             raise CommandError(str(exc)) from exc
         if self.stdout.isatty():
@@ -34,6 +48,19 @@ class Command(BaseCommand):
         problems = batch.items.problems().order_by("pk")
         for item in problems.filter(state="failed")[:50]:
             self.stdout.write(f"  failed: {item.source_path}: {item.reason}")
+        self._warnings(batch)
+
+    def _warnings(self, batch: ImportBatch) -> None:
+        """Files imported but not cleanly (tags not written...): one line per kind of warning
+        with its count, then the files, so a batch of untaggable files never looks clean."""
+        warnings = list(batch.items.warnings().order_by("pk").values_list("source_path", "reason"))
+        if not warnings:
+            return
+        self.stdout.write(self.style.WARNING(f"{len(warnings)} imported with warnings:"))
+        for reason, count in Counter(reason for _, reason in warnings).most_common():
+            self.stdout.write(self.style.WARNING(f"  {count} × {reason}"))
+        for path, reason in warnings[:50]:
+            self.stdout.write(f"  warning: {path}: {reason}")
 
     def _progress(self, batch: ImportBatch) -> None:
         line = f"[{batch.done}/{batch.total}] {_counts(batch)}"
