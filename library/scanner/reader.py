@@ -50,6 +50,7 @@ _QUALITY_EXTENSION = {
     "aac": "aac",
     "ogg": "ogg",
     "opus": "opus",
+    **{lossless: lossless for lossless in ("ape", "wv", "dsd", "tak", "ofr", "tta")},
 }
 
 

@@ -1,4 +1,4 @@
-"""Read and write tags (MP3, FLAC, Ogg Vorbis, Opus, M4A) with the field names Picard uses.
+"""Read and write tags (ID3, Vorbis comments, MP4 atoms, APEv2, ASF) with Picard's field names.
 
 Pure functions over paths: no Django import, so the importer, the scanner and benchmarks share
 them. Each container has ONE mapping table (TagSet field -> native key) used for reading and
