@@ -30,6 +30,7 @@ FFMPEG: dict[str, list[str]] = {
     "aac": ["-c:a", "aac", "-f", "adts"],
     "mp3": ["-c:a", "libmp3lame"],
     "flac": ["-c:a", "flac"],
+    "oggflac": ["-c:a", "flac", "-f", "ogg"],  # FLAC in Ogg pages, as mutagen's tests name it
 }
 
 
