@@ -100,7 +100,7 @@ def classify(info: StreamInfo) -> str | None:
         # Hi-res only when proven: an unknown bit depth/sample rate is plain FLAC.
         hires = (info.bit_depth or 0) > 16 or (info.sample_rate or 0) > 48000
         return "flac_24" if hires else "flac"
-    if ext == "alac" or (ext in {"m4a", "mp4"} and _looks_lossless(info)):
+    if ext == "alac" or (ext in _MP4_EXTENSIONS and _looks_lossless(info)):
         return "alac"
     if ext in {"wav", "aiff", "aif", "aifc"}:
         return "wav"
@@ -111,13 +111,16 @@ def classify(info: StreamInfo) -> str | None:
         return "flac_24" if hires or (info.sample_rate or 0) > 48000 else "flac"
     if ext == "mp3":
         return _mp3_quality(rate, info.is_vbr)
-    if ext in {"m4a", "aac", "mp4"}:
+    if ext in _MP4_EXTENSIONS or ext == "aac":
         return _tier(rate, [(256, "aac_256"), (192, "aac_192")], "aac")
     if ext == "opus":
         return _tier(rate, [(160, "opus_160")], "opus")
     if ext in {"ogg", "oga"}:
         return _tier(rate, [(256, "ogg_256")], "ogg")
     return None
+
+
+_MP4_EXTENSIONS = {"m4a", "m4b", "mp4", "3g2"}  # M4B: audiobooks, AAC or ALAC like .m4a
 
 
 def _looks_lossless(info: StreamInfo) -> bool:
