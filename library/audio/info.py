@@ -106,7 +106,7 @@ def read_audio(path: Path, fileobj: BinaryIO | None = None) -> AudioInfo:
     length = getattr(audio.info, "length", 0) or 0
     if length <= 0:
         raise UnreadableAudio(path, "no audio stream (duration is 0)")
-    info = _info_from(path, size, audio, length)
+    info = _info_from(path, size, audio, length, fileobj)
     problem = implausible_stream(info)
     if problem:
         raise UnreadableAudio(path, f"damaged header: {problem}")
@@ -147,7 +147,9 @@ def format_key(audio: Any) -> str:
     return _FORMAT_BY_CLASS.get(name, "other")
 
 
-def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
+def _info_from(
+    path: Path, size: int, audio: Any, length: float, fileobj: BinaryIO | None
+) -> AudioInfo:
     info = audio.info
     fmt = format_key(audio)
     bitrate = getattr(info, "bitrate", 0) or 0
@@ -163,7 +165,7 @@ def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
         bit_depth=bit_depth or None,
         channels=getattr(info, "channels", None),
         is_vbr=_is_vbr(fmt, info),
-        tags=tagset_from_mutagen(audio),
+        tags=tagset_from_mutagen(audio, fileobj or path),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mutagen.apev2 import APEv2
 
 from fakes.audio import make_random_bytes_file
 from library import services
@@ -177,3 +178,23 @@ def test_tags_written_in_apev2_and_asf_read_back_with_a_cover(tmp_path: Path) ->
         write_tags(path, tags, cover=png)
         assert read_tags(path) == tags, ext
         assert read_cover(path) == png, ext
+
+
+@pytest.mark.parametrize("ext", ["mp3", "tta"])
+def test_an_apev2_tag_is_read_when_the_file_has_no_id3(ext: str) -> None:
+    # foobar2000 tags MP3 and TTA files with APEv2 only; mutagen's MP3 reader ignores it.
+    path = make(music_root() / "mutagen" / f"issue_29.{ext}")
+    ape = APEv2()
+    ape.update({"Title": "Señor Flamingos Adieu", "Artist": "Kaizers Orchestra", "Track": "6/15"})
+    ape["Album"] = "Maestro"
+    ape.save(path)
+
+    scan_now()
+
+    track = TrackFile.objects.with_track().get().track
+    assert (track.title, track.artist.name, track.album.title, track.track_number) == (
+        "Señor Flamingos Adieu",
+        "Kaizers Orchestra",
+        "Maestro",
+        6,
+    )
