@@ -10,7 +10,9 @@ from mutagen.apev2 import APEv2
 
 from fakes.audio import make_random_bytes_file
 from library import services
+from library.audio.info import _FORMAT_BY_CLASS, FORMATS
 from library.models import ScanProblem, Track, TrackFile
+from library.mutagen_formats import mutagen_kinds
 from library.scanner.walk import looks_like_audio, walk
 from library.tagging import TagSet, read_cover, read_tags, write_tags
 from tests.library.formats_support import copy_without_extension, make
@@ -198,3 +200,12 @@ def test_an_apev2_tag_is_read_when_the_file_has_no_id3(ext: str) -> None:
         "Maestro",
         6,
     )
+
+
+def test_every_audio_class_mutagen_tries_has_a_format_of_its_own() -> None:
+    # Not audio, or not a format of its own (a MIDI score, Theora video, a bare tag file), or
+    # MP4, which format_key tells apart by its codec.
+    generic = {"SMF", "OggTheora", "APEv2File", "ID3FileType", "MP4"}
+    named = {kind.__name__ for kind in mutagen_kinds()} - generic
+    assert named <= set(_FORMAT_BY_CLASS)
+    assert set(FORMATS) == set(TrackFile.Format.values)
