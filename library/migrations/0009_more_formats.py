@@ -3,6 +3,14 @@
 from django.db import migrations, models
 
 
+def reread_other_formats(apps, schema_editor):
+    """Files catalogued as "other" (APE, WavPack, WMA… before they had formats and tags of their
+    own) are read again by the next scan: an incremental scan reads only files whose size or
+    mtime changed, so their stored mtime is cleared."""
+    TrackFile = apps.get_model("library", "TrackFile")
+    TrackFile.objects.filter(format="other").update(mtime=0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +23,5 @@ class Migration(migrations.Migration):
             name='format',
             field=models.CharField(choices=[('flac', 'FLAC'), ('alac', 'ALAC'), ('wav', 'WAV'), ('aiff', 'AIFF'), ('mp3', 'MP3'), ('aac', 'AAC'), ('ogg', 'Ogg Vorbis'), ('opus', 'Opus'), ('speex', 'Speex'), ('ape', "Monkey's Audio (APE)"), ('wv', 'WavPack'), ('mpc', 'Musepack'), ('wma', 'WMA'), ('dsd', 'DSD (DSF/DFF)'), ('tak', 'TAK'), ('ofr', 'OptimFROG'), ('tta', 'TTA (True Audio)'), ('ac3', 'AC-3/E-AC-3'), ('other', 'Other')], db_index=True, default='other', max_length=10),
         ),
+        migrations.RunPython(reread_other_formats, migrations.RunPython.noop),
     ]

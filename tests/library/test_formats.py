@@ -3,9 +3,11 @@ does not say; what is not audio is ignored quietly (issue 11, findings 2 and 3).
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from mutagen.apev2 import APEv2
 
 from fakes.audio import make_random_bytes_file
@@ -209,3 +211,19 @@ def test_every_audio_class_mutagen_tries_has_a_format_of_its_own() -> None:
     named = {kind.__name__ for kind in mutagen_kinds()} - generic
     assert named <= set(_FORMAT_BY_CLASS)
     assert set(FORMATS) == set(TrackFile.Format.values)
+
+
+def test_files_catalogued_as_other_before_are_read_again_by_the_next_scan() -> None:
+    # What main catalogued for a tagged WMA: format "other", track named from the path.
+    path = make(music_root() / "mutagen" / "issue_29.wma")
+    write_tags(path, TAGS)
+    scan_now()
+    TrackFile.objects.update(format="other")
+    Track.objects.update(title="issue_29")
+
+    migration = import_module("library.migrations.0009_more_formats")
+    migration.reread_other_formats(django_apps, None)
+    scan_now()
+
+    file = TrackFile.objects.with_track().get()
+    assert (file.format, file.track.title) == ("wma", "Señor Flamingos Adieu")
