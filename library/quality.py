@@ -73,8 +73,29 @@ def default_ladder() -> list[str]:
     return list(DEFAULT_LADDER)
 
 
-LOSSLESS_EXTENSIONS = {"flac", "alac", "wav", "aiff", "aif", "ape", "wv"}
-AUDIO_EXTENSIONS = LOSSLESS_EXTENSIONS | {"mp3", "m4a", "aac", "mp4", "ogg", "oga", "opus", "wma"}
+# Lossless codecs other than FLAC, ALAC and PCM; "dsd" is read_audio's name for DSF and DFF.
+_OTHER_LOSSLESS = {"ape", "wv", "tak", "ofr", "ofs", "tta", "dsf", "dff", "dsd"}
+LOSSLESS_EXTENSIONS = {"flac", "alac", "wav", "aiff", "aif", "aifc"} | _OTHER_LOSSLESS
+AUDIO_EXTENSIONS = LOSSLESS_EXTENSIONS | {
+    "mp3",
+    "mp2",
+    "m4a",
+    "m4b",
+    "aac",
+    "mp4",
+    "3g2",
+    "ogg",
+    "oga",
+    "opus",
+    "spx",
+    "wma",
+    "asf",
+    "mpc",
+    "mp+",
+    "mpp",
+    "ac3",
+    "eac3",
+}
 
 
 @dataclass(frozen=True)
@@ -96,13 +117,18 @@ def classify(info: StreamInfo) -> str | None:
         # Hi-res only when proven: an unknown bit depth/sample rate is plain FLAC.
         hires = (info.bit_depth or 0) > 16 or (info.sample_rate or 0) > 48000
         return "flac_24" if hires else "flac"
-    if ext == "alac" or (ext in {"m4a", "mp4"} and _looks_lossless(info)):
+    if ext == "alac" or (ext in _MP4_EXTENSIONS and _looks_lossless(info)):
         return "alac"
-    if ext in {"wav", "aiff", "aif"}:
+    if ext in {"wav", "aiff", "aif", "aifc"}:
         return _pcm_quality(info)
+    if ext in _OTHER_LOSSLESS:
+        # No rungs of their own: they rank with FLAC, by the same bit depth/sample rate rule,
+        # and DSD (one bit at MHz rates) is hi-res by definition.
+        hires = ext in {"dsf", "dff", "dsd"} or (info.bit_depth or 0) > 16
+        return "flac_24" if hires or (info.sample_rate or 0) > 48000 else "flac"
     if ext == "mp3":
         return _mp3_quality(rate, info.is_vbr)
-    if ext in {"m4a", "aac", "mp4"}:
+    if ext in _MP4_EXTENSIONS or ext == "aac":
         return _tier(rate, [(256, "aac_256"), (192, "aac_192")], "aac")
     if ext == "opus":
         return _tier(rate, [(160, "opus_160")], "opus")
@@ -119,6 +145,9 @@ def _pcm_quality(info: StreamInfo) -> str:
     if (depth or 0) > 16 or (rate or 0) > 48000:
         return "wav_24"
     return "wav"
+
+
+_MP4_EXTENSIONS = {"m4a", "m4b", "mp4", "3g2"}  # M4B: audiobooks, AAC or ALAC like .m4a
 
 
 def _looks_lossless(info: StreamInfo) -> bool:

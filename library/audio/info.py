@@ -18,7 +18,27 @@ from library.tagging import TagSet, tagset_from_mutagen
 # The scanner and importer share the tagging TagSet; `Tags` is its name on AudioInfo.
 Tags = TagSet
 
-FORMATS = ("flac", "alac", "wav", "aiff", "mp3", "aac", "ogg", "opus", "other")
+FORMATS = (
+    "flac",
+    "alac",
+    "wav",
+    "aiff",
+    "mp3",
+    "aac",
+    "ogg",
+    "opus",
+    "speex",
+    "ape",
+    "wv",
+    "mpc",
+    "wma",
+    "dsd",
+    "tak",
+    "ofr",
+    "tta",
+    "ac3",
+    "other",
+)
 _FORMAT_BY_CLASS = {
     "FLAC": "flac",
     "OggFLAC": "flac",
@@ -27,11 +47,23 @@ _FORMAT_BY_CLASS = {
     "AIFF": "aiff",
     "OggVorbis": "ogg",
     "OggOpus": "opus",
+    "OggSpeex": "speex",
     "AAC": "aac",
+    "MonkeysAudio": "ape",
+    "WavPack": "wv",
+    "Musepack": "mpc",
+    "ASF": "wma",
+    "DSF": "dsd",
+    "DSDIFF": "dsd",
+    "TAK": "tak",
+    "OptimFROG": "ofr",
+    "TrueAudio": "tta",
+    "AC3": "ac3",  # E-AC-3 too: one mutagen class, one codec family
 }
 _WAVE_FORMAT_MP3 = 0x55
-_LOSSLESS = {"flac", "alac", "wav", "aiff"}  # bit depth is meaningless for lossy codecs
-_LOSSY_VBR = {"ogg", "opus"}  # Vorbis and Opus are variable bitrate by design
+# Bit depth is meaningless for lossy codecs.
+_LOSSLESS = {"flac", "alac", "wav", "aiff", "ape", "wv", "dsd", "tak", "ofr", "tta"}
+_LOSSY_VBR = {"ogg", "opus", "speex", "mpc"}  # variable bitrate by design
 # Broken or hostile files make mutagen's parsers fail in more ways than MutagenError.
 PARSE_ERRORS = (mutagen.MutagenError, ValueError, IndexError, KeyError, EOFError, struct.error)
 
@@ -76,7 +108,7 @@ def read_audio(path: Path, fileobj: BinaryIO | None = None) -> AudioInfo:
     length = _true_length(audio, path, fileobj, size)
     if length <= 0:
         raise UnreadableAudio(path, "no audio stream (duration is 0)")
-    info = _info_from(path, size, audio, length)
+    info = _info_from(path, size, audio, length, fileobj)
     problem = implausible_stream(info)
     if problem:
         raise UnreadableAudio(path, f"damaged header: {problem}")
@@ -143,14 +175,14 @@ def format_key(audio: Any) -> str:
     return _FORMAT_BY_CLASS.get(name, "other")
 
 
-def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
+def _info_from(
+    path: Path, size: int, audio: Any, length: float, fileobj: BinaryIO | None
+) -> AudioInfo:
     info = audio.info
     fmt = format_key(audio)
     bitrate = getattr(info, "bitrate", 0) or 0
     sample_rate = getattr(info, "sample_rate", None) or (48000 if fmt == "opus" else None)
-    bit_depth = (
-        getattr(info, "bits_per_sample", None) if fmt in {"flac", "alac", "wav", "aiff"} else None
-    )
+    bit_depth = getattr(info, "bits_per_sample", None) if fmt in _LOSSLESS else None
     return AudioInfo(
         path=path,
         format=fmt,
@@ -161,7 +193,7 @@ def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
         bit_depth=bit_depth or None,
         channels=getattr(info, "channels", None),
         is_vbr=_is_vbr(fmt, info),
-        tags=tagset_from_mutagen(audio),
+        tags=tagset_from_mutagen(audio, fileobj or path),
     )
 
 
@@ -170,6 +202,8 @@ def _info_from(path: Path, size: int, audio: Any, length: float) -> AudioInfo:
 # and aborted a whole scan).
 MAX_DURATION_MS = 24 * 60 * 60 * 1000
 SAMPLE_RATES = range(8_000, 768_000 + 1)
+# DSD samples one bit at 64 to 512 times 44.1 kHz (2.8 to 22.6 MHz).
+DSD_SAMPLE_RATES = range(2_822_400, 22_579_200 + 1)
 MAX_BITRATE_KBPS = 50_000  # DSD256 stereo is about 22,600 kbps
 MAX_BIT_DEPTH = 64
 MAX_CHANNELS = 64
@@ -180,8 +214,11 @@ def implausible_stream(info: AudioInfo) -> str:
     if info.duration_ms > MAX_DURATION_MS:
         hours = info.duration_ms / 3_600_000
         return f"it says the audio lasts {hours:,.0f} hours (more than 24)"
-    if info.sample_rate is not None and info.sample_rate not in SAMPLE_RATES:
-        return f"it says the sample rate is {info.sample_rate:,} Hz (8 kHz to 768 kHz is real)"
+    rates, real = (SAMPLE_RATES, "8 kHz to 768 kHz")
+    if info.format == "dsd":
+        rates, real = (DSD_SAMPLE_RATES, "2.8 MHz to 22.6 MHz")
+    if info.sample_rate is not None and info.sample_rate not in rates:
+        return f"it says the sample rate is {info.sample_rate:,} Hz ({real} is real)"
     if info.bitrate is not None and not 0 < info.bitrate <= MAX_BITRATE_KBPS:
         return f"it says the bitrate is {info.bitrate:,} kbps"
     if info.bit_depth is not None and not 0 < info.bit_depth <= MAX_BIT_DEPTH:

@@ -50,6 +50,16 @@ class TrackFile(TimeStamped):
         AAC = "aac", "AAC"
         OGG = "ogg", "Ogg Vorbis"
         OPUS = "opus", "Opus"
+        SPEEX = "speex", "Speex"
+        APE = "ape", "Monkey's Audio (APE)"
+        WAVPACK = "wv", "WavPack"
+        MUSEPACK = "mpc", "Musepack"
+        WMA = "wma", "WMA"
+        DSD = "dsd", "DSD (DSF/DFF)"
+        TAK = "tak", "TAK"
+        OPTIMFROG = "ofr", "OptimFROG"
+        TTA = "tta", "TTA (True Audio)"
+        AC3 = "ac3", "AC-3/E-AC-3"
         OTHER = "other", "Other"
 
     track = models.ForeignKey(

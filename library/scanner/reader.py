@@ -57,6 +57,7 @@ _QUALITY_EXTENSION = {
     "aac": "aac",
     "ogg": "ogg",
     "opus": "opus",
+    **{lossless: lossless for lossless in ("ape", "wv", "dsd", "tak", "ofr", "tta")},
 }
 
 

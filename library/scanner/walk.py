@@ -19,6 +19,64 @@ from dataclasses import dataclass, field
 from library.quality import AUDIO_EXTENSIONS
 from library.safe_files import TEMP_PREFIX
 
+# Files that are never audio: skipped without opening them, whatever their first bytes say.
+NOT_AUDIO_EXTENSIONS = {
+    "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff",
+    "txt", "cue", "log", "nfo", "md", "pdf", "m3u", "m3u8", "pls", "sfv", "md5", "ffp", "accurip",
+    "db", "ini", "url", "html", "htm", "xml", "json", "lrc", "srt",
+}  # fmt: skip
+# What the first bytes of an audio file are, for files whose name does not say (no extension,
+# ".oggflac", ".bin"…). Only SNIFF_BYTES are read, never the whole file.
+SNIFF_BYTES = 16
+_MAGIC = (
+    b"ID3",  # an ID3v2 tag first: MP3, or raw AAC/TTA
+    b"fLaC",
+    b"OggS",  # Vorbis, Opus, Speex, Ogg FLAC
+    b"RIFF",  # WAV
+    b"FORM",  # AIFF
+    b"MAC ",  # Monkey's Audio
+    b"wvpk",  # WavPack
+    b"MPCK",  # Musepack SV8
+    b"MP+",  # Musepack SV7
+    b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c",  # ASF (WMA)
+    b"DSD ",  # DSF
+    b"FRM8",  # DSDIFF
+    b"tBaK",  # TAK
+    b"OFR ",  # OptimFROG
+    b"TTA1",  # True Audio
+    b"ADIF",  # raw AAC
+    b"\x0b\x77",  # AC-3 / E-AC-3 sync word
+)
+
+
+def looks_like_audio(head: bytes) -> bool:
+    """True when these first bytes of a file start an audio format mutagen reads."""
+    if head.startswith(_MAGIC) or head[4:8] == b"ftyp":  # MP4/M4A/M4B/3G2
+        return True
+    return _is_mpeg_frame(head)
+
+
+def _is_mpeg_frame(head: bytes) -> bool:
+    """An MPEG audio (MP3) or ADTS (AAC) frame header: 11 sync bits and no reserved values, so
+    a random binary file starting with 0xFF is rarely mistaken for one."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    if layer == 0:  # ADTS: MPEG-4/2 AAC, version bit only; sampling index 13-15 is reserved
+        return version in {2, 3} and (head[2] >> 2) & 0xF < 13
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
+    return version != 1 and bitrate not in {0, 15} and rate != 3
+
+
+def sniff_audio(path: str) -> bool:
+    """Read a file's first bytes to tell whether it is audio; False when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return looks_like_audio(f.read(SNIFF_BYTES))
+    except OSError:
+        return False
+
+
 # How often (in entries) the walk calls its `tick` callback, so a long walk can keep its lease.
 TICK_EVERY = 2000
 
@@ -70,7 +128,7 @@ def walk(
     tick: Callable[[], None] | None = None,
     boundary: str | None = None,
 ) -> WalkResult:
-    """Every audio file under `root` (by extension) with its size and mtime.
+    """Every audio file under `root` (by extension, else by content) with its size and mtime.
 
     `boundary` (default: `root`) is the folder symlinks may not lead out of.
     """
@@ -141,7 +199,7 @@ class _Walker:
             if entry.is_dir():  # follows symlinks
                 self.enter(entry, folders)
                 return None
-            if os.path.splitext(name)[1].lower().lstrip(".") not in AUDIO_EXTENSIONS:
+            if not self.wanted(entry):
                 return None
             if self.leads_outside(entry):
                 return None
@@ -158,6 +216,15 @@ class _Walker:
             self.problem("bad_filename", entry.path, "rename the file to catalogue it")
             return None
         return FoundFile(entry.path, stat.st_size, stat.st_mtime)
+
+    def wanted(self, entry: os.DirEntry) -> bool:
+        """Audio by its extension, or (unknown or no extension) by its first bytes."""
+        extension = os.path.splitext(entry.name)[1].lower().lstrip(".")
+        if extension in AUDIO_EXTENSIONS:
+            return True
+        if extension in NOT_AUDIO_EXTENSIONS or entry.name.startswith("."):
+            return False
+        return entry.is_file() and sniff_audio(entry.path)
 
     def enter(self, entry: os.DirEntry, folders: list[str]) -> None:
         if entry.name.startswith(".") or os.path.normpath(entry.path) in self.skip:

@@ -1,4 +1,4 @@
-"""Read and write tags (MP3, FLAC, Ogg Vorbis, Opus, M4A) with the field names Picard uses.
+"""Read and write tags (ID3, Vorbis comments, MP4 atoms, APEv2, ASF) with Picard's field names.
 
 Pure functions over paths: no Django import, so the importer, the scanner and benchmarks share
 them. Each container has ONE mapping table (TagSet field -> native key) used for reading and
@@ -11,9 +11,11 @@ and tests prove it with `library.audio.audio_fingerprint`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, BinaryIO
 
 import mutagen
+from mutagen.apev2 import APEv2
 from mutagen.id3 import ID3
 
 from library.mutagen_formats import mutagen_kinds
@@ -56,11 +58,37 @@ __all__ = [
 
 def read_tags(path: Path) -> TagSet:
     """Read the managed tags of an audio file (an empty TagSet when it has no tags)."""
-    return tagset_from_mutagen(_open(path))
+    return tagset_from_mutagen(_open(path), Path(path))
 
 
-def tagset_from_mutagen(audio: Any) -> TagSet:
-    """Map an already opened mutagen file to a TagSet (lets readers parse a file only once)."""
+def tagset_from_mutagen(audio: Any, source: Path | BinaryIO | None = None) -> TagSet:
+    """Map an already opened mutagen file to a TagSet (lets readers parse a file only once).
+
+    `source` is the path or open file `audio` was read from (mutagen knows no name for a file
+    object), needed only to look for an APEv2 tag an MP3 or TTA carries instead of ID3.
+    """
+    tags = _tagset(audio)
+    if tags == TagSet() and type(audio).__name__ in _APE_TOO:
+        return _apev2_of(source or audio.filename)
+    return tags
+
+
+# MP3 and TTA files tagged by foobar2000 and older taggers carry APEv2 instead of ID3 (mutagen
+# only reads their ID3): read that when there is no ID3 to read.
+_APE_TOO = {"MP3", "TrueAudio"}
+
+
+def _apev2_of(source: Path | BinaryIO | str | None) -> TagSet:
+    if not source:
+        return TagSet()
+    try:
+        ape = APEv2(source)
+    except (mutagen.MutagenError, OSError, ValueError):
+        return TagSet()  # no APEv2 tag (the usual case), or one too broken to read
+    return _tagset(SimpleNamespace(tags=ape))
+
+
+def _tagset(audio: Any) -> TagSet:
     try:
         container = container_for(audio)
     except UnsupportedFormat:

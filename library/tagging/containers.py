@@ -8,10 +8,15 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from mutagen.apev2 import APEv2, APEValue
+from mutagen.asf import ASF, ASFByteArrayAttribute
 from mutagen.flac import FLAC, Picture
 from mutagen.id3 import APIC, ID3, TCON, TXXX, UFID, USLT, Encoding, Frames
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
+from mutagen.oggflac import OggFLAC
 from mutagen.oggopus import OggOpus
+from mutagen.oggspeex import OggSpeex
+from mutagen.oggtheora import OggTheora
 from mutagen.oggvorbis import OggVorbis
 
 from library.tagging.covers import FRONT_COVER, flac_picture, image_mime, pick_front
@@ -77,6 +82,48 @@ MP4_KEYS: dict[str, str] = {
     "musicbrainz_album_artist_id": f"{_FF}{_MB}Album Artist Id",
     "spotify_id": f"{_FF}{SPOTIFY_KEY}",
 }
+# APEv2 (Monkey's Audio, WavPack, Musepack, TAK, OptimFROG): Picard's names; keys are
+# case-insensitive, several values are one NUL-separated item.
+APE_KEYS: dict[str, str] = {
+    "title": "Title",
+    "artist": "Artist",
+    "artists": "Artists",
+    "album": "Album",
+    "album_artist": "Album Artist",
+    "track_number/track_total": "Track",
+    "disc_number/disc_total": "Disc",
+    "date": "Year",
+    "genre": "Genre",
+    "isrc": "ISRC",
+    "musicbrainz_recording_id": "MUSICBRAINZ_TRACKID",
+    "musicbrainz_release_id": "MUSICBRAINZ_ALBUMID",
+    "musicbrainz_release_group_id": "MUSICBRAINZ_RELEASEGROUPID",
+    "musicbrainz_artist_id": "MUSICBRAINZ_ARTISTID",
+    "musicbrainz_album_artist_id": "MUSICBRAINZ_ALBUMARTISTID",
+    "spotify_id": SPOTIFY_KEY,
+}
+# ASF (WMA) attributes, as Windows Media Player and Picard write them.
+ASF_KEYS: dict[str, str] = {
+    "title": "Title",
+    "artist": "Author",
+    "artists": "WM/ARTISTS",
+    "album": "WM/AlbumTitle",
+    "album_artist": "WM/AlbumArtist",
+    "track_number": "WM/TrackNumber",
+    "track_total": "TotalTracks",
+    "disc_number/disc_total": "WM/PartOfSet",
+    "date": "WM/Year",
+    "genre": "WM/Genre",
+    "isrc": "WM/ISRC",
+    "musicbrainz_recording_id": "MusicBrainz/Track Id",
+    "musicbrainz_release_id": "MusicBrainz/Album Id",
+    "musicbrainz_release_group_id": "MusicBrainz/Release Group Id",
+    "musicbrainz_artist_id": "MusicBrainz/Artist Id",
+    "musicbrainz_album_artist_id": "MusicBrainz/Album Artist Id",
+    "spotify_id": SPOTIFY_KEY,
+}
+_APE_COVER = "Cover Art (Front)"
+_WM_PICTURE = "WM/Picture"
 
 
 class Container:
@@ -203,12 +250,72 @@ class _MP4(Container):
         return pick_front([(FRONT_COVER, bytes(c)) for c in audio.tags.get("covr", [])])
 
 
+class _APE(Container):
+    keys = APE_KEYS
+    lyrics_key = "Lyrics"
+
+    def get(self, tags: Any, key: str) -> list[str]:
+        value = tags.get(key)
+        if value is None or value.kind != 0:  # 0: text; binary and links are not text
+            return []
+        return list(value)  # one text per NUL-separated value
+
+    def set_cover(self, audio: Any, data: bytes) -> None:
+        # Binary item: a file name, NUL, then the image (the layout foobar2000 and Picard use).
+        name = b"cover.png" if image_mime(data) == "image/png" else b"cover.jpg"
+        audio.tags[_APE_COVER] = APEValue(name + b"\0" + data, 1)
+
+    def get_cover(self, audio: Any) -> bytes | None:
+        value = audio.tags.get(_APE_COVER)
+        if value is None or value.kind != 1:
+            return None
+        return bytes(value.value).partition(b"\0")[2] or None
+
+
+class _ASF(Container):
+    keys = ASF_KEYS
+    lyrics_key = "WM/Lyrics"
+
+    def put(self, tags: Any, key: str, values: list[str]) -> None:
+        tags[key] = [str(v) for v in values]  # stored as Unicode attributes
+
+    def set_cover(self, audio: Any, data: bytes) -> None:
+        mime = image_mime(data).encode("utf-16-le") + b"\0\0"
+        # WM/Picture: picture type, data length, MIME and description (UTF-16, NUL-ended), data.
+        blob = bytes([FRONT_COVER]) + len(data).to_bytes(4, "little") + mime + b"\0\0" + data
+        audio.tags[_WM_PICTURE] = [ASFByteArrayAttribute(blob)]
+
+    def get_cover(self, audio: Any) -> bytes | None:
+        pictures = []
+        for attribute in audio.tags.get(_WM_PICTURE, []):
+            blob = bytes(attribute.value)
+            size = int.from_bytes(blob[1:5], "little")
+            pictures.append((blob[0], blob[len(blob) - size :] if size else b""))
+        return pick_front(pictures)
+
+
+# Formats whose tags are ID3 even before they have any (mutagen gives tags=None until then).
+_ID3_FORMATS = {"MP3", "WAVE", "AIFF", "DSF", "DSDIFF", "TrueAudio"}
+
+
 def container_for(audio: Any) -> Container:
-    """The tag mapping for an opened mutagen file; WAV/AIFF carry ID3 chunks like MP3."""
-    if isinstance(audio, FLAC | OggVorbis | OggOpus):
+    """The tag mapping for an opened mutagen file; WAV/AIFF/DSF carry ID3 chunks like MP3."""
+    if isinstance(audio, FLAC | OggVorbis | OggOpus | OggFLAC | OggSpeex | OggTheora):
         return Vorbis()
     if isinstance(audio, MP4):
         return _MP4()
-    if isinstance(audio.tags, ID3) or type(audio).__name__ in {"MP3", "WAVE", "AIFF"}:
+    if isinstance(audio, ASF):
+        return _ASF()
+    if isinstance(audio.tags, APEv2) or type(audio).__name__ in {
+        "MonkeysAudio",
+        "WavPack",
+        "Musepack",
+        "TAK",
+        "OptimFROG",
+        "APEv2File",
+    }:
+        return _APE()
+    name = type(audio).__name__
+    if isinstance(audio.tags, ID3) or name in _ID3_FORMATS:
         return _ID3()
-    raise UnsupportedFormat(f"no tag support for {type(audio).__name__} files")
+    raise UnsupportedFormat(f"format has no tag support ({name} files)")

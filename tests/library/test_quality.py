@@ -57,7 +57,7 @@ def test_it_classifies_what_peers_report(info: StreamInfo, expected: str) -> Non
     assert classify(info) == expected
 
 
-@pytest.mark.parametrize("extension", ["jpg", "cue", "log", "wma", "ape", ""])
+@pytest.mark.parametrize("extension", ["jpg", "cue", "log", "wma", "mpc", "ac3", ""])
 def test_it_has_no_quality_for_files_it_cannot_rank(extension: str) -> None:
     assert classify(StreamInfo(extension, bitrate=320)) is None
 

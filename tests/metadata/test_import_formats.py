@@ -1,0 +1,57 @@
+"""The importer takes APE, WMA, DSF and AC-3 files: tags read from APEv2/ASF/ID3 and written
+back in the same container, or "tags not written" when the format has none (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from library.models import TrackFile
+from library.tagging import TagSet, read_tags, write_tags
+from metadata import services
+from tests.library.formats_support import make
+from tests.metadata.support import Dirs
+
+pytestmark = pytest.mark.django_db
+
+TAGS = TagSet(
+    title="Señor Flamingos Adieu",
+    artist="Kaizers Orchestra",
+    album="Maestro",
+    track_number=6,
+    track_total=15,
+    date="2005-08-15",
+)
+
+
+@pytest.mark.parametrize(("ext", "fmt"), [("ape", "ape"), ("wma", "wma"), ("dsf", "dsd")])
+def test_tagged_files_of_other_formats_are_imported_under_their_tags(
+    dirs: Dirs, ext: str, fmt: str
+) -> None:
+    source = make(dirs.downloads / "mutagen" / f"issue_29.{ext}")
+    write_tags(source, TAGS)
+
+    batch = services.import_folder_now(str(dirs.downloads))
+
+    assert batch.failed == 0, list(batch.items.values_list("reason", flat=True))
+    row = TrackFile.objects.select_related("track__artist", "track__album").get()
+    assert (row.format, row.track.title, row.track.artist.name) == (
+        fmt,
+        "Señor Flamingos Adieu",
+        "Kaizers Orchestra",
+    )
+    assert row.path.endswith(f".{ext}") and "Maestro" in row.path
+    after = read_tags(row.path)  # written back in the file's own container, nothing lost
+    assert (after.title, after.artist, after.album) == (TAGS.title, TAGS.artist, TAGS.album)
+    assert (after.track_number, after.track_total) == (6, 15)
+    assert batch.items.get().reason == ""
+
+
+def test_a_format_without_tags_is_imported_and_says_tags_were_not_written(dirs: Dirs) -> None:
+    make(dirs.downloads / "Kaizers Orchestra" / "Maestro" / "06 - Señor Flamingos Adieu.ac3")
+
+    batch = services.import_folder_now(str(dirs.downloads))
+
+    assert batch.failed == 0, list(batch.items.values_list("reason", flat=True))
+    row = TrackFile.objects.get()
+    assert row.format == "ac3" and row.path.endswith(".ac3")
+    assert batch.items.get().reason == "tags not written: format has no tag support (AC3 files)"
