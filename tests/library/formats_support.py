@@ -58,11 +58,18 @@ def copy_without_extension(source: Path, target: Path) -> Path:
 
 
 def _ape() -> bytes:
-    """Monkey's Audio 3.99: descriptor and header (mutagen reads the header at byte 56)."""
-    header = bytearray(b"MAC " + struct.pack("<H", 3990) + bytes(50))
-    # blocks per frame, blocks in the final frame, frames, bits, channels, sample rate
+    """Monkey's Audio 3.99: a 52-byte descriptor stating every size, the 24-byte header
+    (mutagen reads its fields at byte 56), a one-frame seek table, then the frame data."""
+    frame_data = 4096
+    seek_table = struct.pack("<I", 52 + 24 + 4)  # the one frame starts right after the table
+    descriptor = b"MAC " + struct.pack("<HH", 3990, 0)
+    # descriptor, header, seek table, WAV header, frame data (low, high), terminating bytes
+    descriptor += struct.pack("<7I", 52, 24, len(seek_table), 0, frame_data, 0, 0) + bytes(16)
+    # compression level, flags, then blocks per frame, blocks in the final frame, frames,
+    # bits, channels, sample rate
+    header = struct.pack("<HH", 2000, 0)
     header += struct.pack("<IIIHHI", 73728, RATE * SECONDS, 1, 16, 2, RATE)
-    return bytes(header) + bytes(4096)
+    return descriptor + header + seek_table + bytes(frame_data)
 
 
 def _ofr() -> bytes:

@@ -221,7 +221,7 @@ def test_files_catalogued_as_other_before_are_read_again_by_the_next_scan() -> N
     TrackFile.objects.update(format="other")
     Track.objects.update(title="issue_29")
 
-    migration = import_module("library.migrations.0009_more_formats")
+    migration = import_module("library.migrations.0010_more_formats")
     migration.reread_other_formats(django_apps, None)
     scan_now()
 
