@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from accounts.models import AuditEntry
+from soulspot.lib.schemas import NoNul
 
 
 class AuditEntryOut(Schema):
@@ -27,9 +29,11 @@ class AuditEntryOut(Schema):
 
 
 class AuditFilters(Schema):
-    actor: str | None = Field(None, max_length=160, description="Exactly this actor.")
+    actor: Annotated[str, NoNul] | None = Field(
+        None, max_length=160, description="Exactly this actor."
+    )
     actor_kind: AuditEntry.ActorKind | None = None
-    action: str | None = Field(
+    action: Annotated[str, NoNul] | None = Field(
         None, max_length=200, description="Actions starting with this (`login`, `admin`, `api:`)."
     )
     outcome: AuditEntry.Outcome | None = None

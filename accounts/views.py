@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +12,7 @@ from accounts.forms import SetupForm
 from accounts.models import AuditEntry
 from accounts.services import SetupClosed, create_first_account
 from accounts.setup_token import ensure_setup_token
+from soulspot.lib.params import BadParameter, text_param
 
 # Two backends are configured (axes' lockout check first), so `login` must be told which one
 # vouches for an account that was just created rather than authenticated.
@@ -40,11 +41,16 @@ def setup(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log, newest first, filtered by actor, action prefix or outcome (read-only)."""
     get = request.GET
-    filters = {
-        "actor": get.get("actor", "").strip()[:160] or None,
-        "action": get.get("action", "").strip()[:200] or None,
-        "outcome": get.get("outcome") if get.get("outcome") in AuditEntry.Outcome.values else None,
-    }
+    try:
+        filters = {
+            "actor": text_param(get, "actor", max_length=160) or None,
+            "action": text_param(get, "action", max_length=200) or None,
+            "outcome": get.get("outcome")
+            if get.get("outcome") in AuditEntry.Outcome.values
+            else None,
+        }
+    except BadParameter as exc:
+        return HttpResponseBadRequest(str(exc))
     entries = AuditEntry.objects.filtered(**filters).newest_first()
     query = get.copy()
     query.pop("page", None)

@@ -68,6 +68,20 @@ def _is_mpeg_frame(head: bytes) -> bool:
     return version != 1 and bitrate not in {0, 15} and rate != 3
 
 
+def is_audio_file(name: str, path: str, is_file: Callable[[], bool]) -> bool:
+    """Audio by its extension, or (unknown or no extension) by its first bytes.
+
+    The scanner and the folder import both ask this, so a file one of them takes the other
+    takes too (an MP3 without an extension included).
+    """
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    if extension in AUDIO_EXTENSIONS:
+        return True
+    if extension in NOT_AUDIO_EXTENSIONS or name.startswith("."):
+        return False
+    return is_file() and sniff_audio(path)
+
+
 def sniff_audio(path: str) -> bool:
     """Read a file's first bytes to tell whether it is audio; False when it cannot be read."""
     try:
@@ -218,13 +232,7 @@ class _Walker:
         return FoundFile(entry.path, stat.st_size, stat.st_mtime)
 
     def wanted(self, entry: os.DirEntry) -> bool:
-        """Audio by its extension, or (unknown or no extension) by its first bytes."""
-        extension = os.path.splitext(entry.name)[1].lower().lstrip(".")
-        if extension in AUDIO_EXTENSIONS:
-            return True
-        if extension in NOT_AUDIO_EXTENSIONS or entry.name.startswith("."):
-            return False
-        return entry.is_file() and sniff_audio(entry.path)
+        return is_audio_file(entry.name, entry.path, entry.is_file)
 
     def enter(self, entry: os.DirEntry, folders: list[str]) -> None:
         if entry.name.startswith(".") or os.path.normpath(entry.path) in self.skip:

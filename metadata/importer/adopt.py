@@ -22,7 +22,7 @@ from library.audio import UnreadableAudio
 from library.models import QualityProfile
 from library.naming import UnsafePath
 from library.naming import scheme as naming_scheme
-from library.quality import AUDIO_EXTENSIONS
+from library.scanner.walk import is_audio_file
 from library.tagging import TaggingError
 from metadata.importer import identify, journal, landing, paths, pipeline
 from metadata.importer.reservations import Reservations
@@ -123,12 +123,12 @@ def audio_files(root: Path, refused: list[tuple[Path, str]] | None = None) -> It
                 refused.append((path, _link_reason(path)))
         subfolders[:] = kept
         for name in sorted(names):
-            if name.startswith(".") or Path(name).suffix[1:].lower() not in AUDIO_EXTENSIONS:
-                continue
             path = Path(folder) / name
             if path.is_symlink():
-                refused.append((path, _link_reason(path)))
-            else:
+                # Judged by its name only: a link's target is never opened, not even to sniff.
+                if is_audio_file(name, str(path), is_file=lambda: False):
+                    refused.append((path, _link_reason(path)))
+            elif is_audio_file(name, str(path), path.is_file):
                 yield path
 
 

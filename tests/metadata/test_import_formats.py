@@ -3,6 +3,8 @@ back in the same container, or "tags not written" when the format has none (issu
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from library.models import TrackFile
@@ -55,3 +57,18 @@ def test_a_format_without_tags_is_imported_and_says_tags_were_not_written(dirs: 
     row = TrackFile.objects.get()
     assert row.format == "ac3" and row.path.endswith(".ac3")
     assert batch.items.get().reason == "tags not written: format has no tag support (AC3 files)"
+
+
+def test_a_folder_import_takes_an_mp3_without_an_extension_as_a_scan_does(
+    dirs, audio_sources
+) -> None:
+    """Both ask `walk.is_audio_file`: the file's first bytes decide when its name cannot."""
+    incoming = dirs.downloads / "no-extension"
+    incoming.mkdir(parents=True)
+    shutil.copyfile(audio_sources["mp3"], incoming / "track01")
+    (incoming / "notes").write_text("not audio, no extension either")
+
+    batch = services.import_folder_now(str(incoming))
+
+    assert (batch.imported, batch.failed) == (1, 0), list(batch.items.values_list("reason"))
+    assert TrackFile.objects.get().path.endswith(".mp3")
