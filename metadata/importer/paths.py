@@ -17,7 +17,18 @@ EXTENSIONS = {
     "opus": ".opus",
     "wav": ".wav",
     "aiff": ".aiff",
+    "ape": ".ape",
+    "wv": ".wv",
+    "mpc": ".mpc",
+    "wma": ".wma",
+    "tak": ".tak",
+    "tta": ".tta",
+    "speex": ".spx",
+    # DSD (.dsf/.dff), OptimFROG (.ofr/.ofs) and AC-3 (.ac3/.eac3) keep the source's own: each
+    # of those names a different container or codec.
 }
+# An MP4 named .m4b is an audiobook: players keep its place and show its chapters. It stays so.
+_AUDIOBOOK = ".m4b"
 
 
 def real(path: Path) -> Path:
@@ -28,10 +39,13 @@ def real(path: Path) -> Path:
 
 def extension_for(audio_format: str, source: Path) -> str:
     """The file extension for `source`, whose format `read_audio` found: ".m4a" for AAC and
-    ALAC in an MP4 container, ".aac" for a raw ADTS/ADIF stream (a renamed one would no longer
-    be readable: mutagen and players pick the parser by extension), else the source's own."""
+    ALAC in an MP4 container (".m4b" for an audiobook), ".aac" for a raw ADTS/ADIF stream (a
+    renamed one would no longer be readable: mutagen and players pick the parser by extension),
+    the format's own for the rest, else the source's own."""
     if audio_format == "aac" and not _is_mp4(source):
         return ".aac"
+    if audio_format in {"aac", "alac"} and source.suffix.lower() == _AUDIOBOOK:
+        return _AUDIOBOOK
     return EXTENSIONS.get(audio_format) or (source.suffix.lower() or ".audio")
 
 

@@ -4,12 +4,14 @@ back in the same container, or "tags not written" when the format has none (issu
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from library.models import TrackFile
 from library.tagging import TagSet, read_tags, write_tags
 from metadata import services
+from metadata.importer import paths
 from tests.library.formats_support import make
 from tests.metadata.support import Dirs
 
@@ -72,3 +74,23 @@ def test_a_folder_import_takes_an_mp3_without_an_extension_as_a_scan_does(
 
     assert (batch.imported, batch.failed) == (1, 0), list(batch.items.values_list("reason"))
     assert TrackFile.objects.get().path.endswith(".mp3")
+
+
+def test_an_audiobook_keeps_its_m4b_name(dirs: Dirs) -> None:
+    """Players keep an .m4b's place and chapters; renamed .m4a it would be just another song."""
+    source = make(dirs.downloads / "Author" / "Book" / "01 - Chapter.m4b")
+    write_tags(source, TagSet(title="Chapter", artist="Author", album="Book", track_number=1))
+
+    batch = services.import_folder_now(str(dirs.downloads))
+
+    assert batch.failed == 0, list(batch.items.values_list("reason", flat=True))
+    assert TrackFile.objects.get().path.endswith(".m4b")
+
+
+def test_a_format_gets_its_own_extension_or_keeps_the_sources() -> None:
+    nameless = Path("/in/no-extension")
+    assert paths.extension_for("ape", nameless) == ".ape"
+    assert paths.extension_for("wv", Path("/in/x.WV")) == ".wv"
+    # DSD has two containers (.dsf, .dff): the source's name says which.
+    assert paths.extension_for("dsd", Path("/in/x.dff")) == ".dff"
+    assert paths.extension_for("dsd", nameless) == ".audio"
