@@ -165,6 +165,10 @@ def open_mutagen(path: Path, fileobj: BinaryIO | None = None) -> Any:
 def format_key(audio: Any) -> str:
     """TrackFile format for a mutagen object; MP4 is told apart by its codec (AAC vs ALAC)."""
     name = type(audio).__name__
+    if name == "WAVE" and getattr(audio.info, "audio_format", None) == _WAVE_FORMAT_MP3:
+        # An MP3 stream in a RIFF container sounds like an MP3 and must rank like one, not as
+        # lossless PCM; its container (and so its ".wav" name) stays as it is.
+        return "mp3"
     if name == "MP4":
         codec = (getattr(audio.info, "codec", "") or "").lower()
         if codec == "alac":
@@ -181,6 +185,8 @@ def _info_from(
     info = audio.info
     fmt = format_key(audio)
     bitrate = getattr(info, "bitrate", 0) or 0
+    if not bitrate and fmt == "mp3" and length > 0:
+        bitrate = size * 8 / length  # an MP3 in a WAV: mutagen gives none; the average is close
     sample_rate = getattr(info, "sample_rate", None) or (48000 if fmt == "opus" else None)
     bit_depth = getattr(info, "bits_per_sample", None) if fmt in _LOSSLESS else None
     return AudioInfo(

@@ -44,6 +44,8 @@ def extension_for(audio_format: str, source: Path) -> str:
     the format's own for the rest, else the source's own."""
     if audio_format == "aac" and not _is_mp4(source):
         return ".aac"
+    if audio_format == "mp3" and _is_riff_wave(source):
+        return ".wav"  # an MP3 stream in a WAV container: the container names the file
     if audio_format in {"aac", "alac"} and source.suffix.lower() == _AUDIOBOOK:
         return _AUDIOBOOK
     return EXTENSIONS.get(audio_format) or (source.suffix.lower() or ".audio")
@@ -51,12 +53,23 @@ def extension_for(audio_format: str, source: Path) -> str:
 
 def _is_mp4(path: Path) -> bool:
     """An ISO base media file starts with a box whose type is "ftyp"."""
+    head = _head(path)
+    return head is None or head[4:8] == b"ftyp"
+
+
+def _is_riff_wave(path: Path) -> bool:
+    head = _head(path)
+    return head is not None and head[:4] == b"RIFF" and head[8:12] == b"WAVE"
+
+
+def _head(path: Path) -> bytes | None:
+    """The first 12 bytes; None when unreadable now (verification already passed: the caller
+    keeps the usual name)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(12)
+            return f.read(12)
     except OSError:
-        return True  # unreadable now: verification already passed, keep the usual name
-    return head[4:8] == b"ftyp"
+        return None
 
 
 def is_ignored(relative: Path) -> bool:

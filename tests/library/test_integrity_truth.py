@@ -240,3 +240,8 @@ def test_an_mp3_inside_a_wav_gets_its_real_duration(tmp_path: Path) -> None:
 
     assert 5900 <= info.duration_ms <= 6100  # mutagen's PCM formula says 1 ms
     assert check_integrity(path, info) is None
+    # It sounds like an MP3, so it ranks like one: never as lossless PCM.
+    assert (info.format, info.bit_depth) == ("mp3", None)
+    assert 120 <= info.bitrate <= 140
+    reading = read_file(str(path))
+    assert (reading.quality, reading.broken_reason) == ("mp3_128", "")

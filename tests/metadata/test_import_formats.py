@@ -4,10 +4,12 @@ back in the same container, or "tags not written" when the format has none (issu
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from fakes.audio import ffmpeg_path
 from library.models import TrackFile
 from library.tagging import TagSet, read_tags, write_tags
 from metadata import services
@@ -94,3 +96,18 @@ def test_a_format_gets_its_own_extension_or_keeps_the_sources() -> None:
     # DSD has two containers (.dsf, .dff): the source's name says which.
     assert paths.extension_for("dsd", Path("/in/x.dff")) == ".dff"
     assert paths.extension_for("dsd", nameless) == ".audio"
+
+
+def test_an_mp3_inside_a_wav_keeps_its_wav_name_and_ranks_as_an_mp3(dirs: Dirs) -> None:
+    source = dirs.downloads / "Band" / "Album" / "01 - Song.wav"
+    source.parent.mkdir(parents=True)
+    tone = ["-f", "lavfi", "-i", "sine=frequency=300:duration=4", "-c:a", "libmp3lame"]
+    command = [ffmpeg_path(), "-nostdin", "-loglevel", "error", *tone, "-b:a", "192k"]
+    subprocess.run([*command, "-f", "wav", str(source)], check=True)
+
+    batch = services.import_folder_now(str(dirs.downloads))
+
+    assert batch.failed == 0, list(batch.items.values_list("reason", flat=True))
+    row = TrackFile.objects.get()
+    assert row.path.endswith(".wav")  # the container names the file; renamed, no one reads it
+    assert (row.format, row.quality) == ("mp3", "mp3_192")
