@@ -207,6 +207,8 @@ def _info_from(
 # not reach the database (a 40-million-second duration overflowed PostgreSQL's integer column
 # and aborted a whole scan).
 MAX_DURATION_MS = 24 * 60 * 60 * 1000
+# An audiobook (.m4b) may really run for days: a week is still a damaged header.
+MAX_AUDIOBOOK_MS = 7 * MAX_DURATION_MS
 SAMPLE_RATES = range(8_000, 768_000 + 1)
 # DSD samples one bit at 64 to 512 times 44.1 kHz (2.8 to 22.6 MHz).
 DSD_SAMPLE_RATES = range(2_822_400, 22_579_200 + 1)
@@ -217,9 +219,10 @@ MAX_CHANNELS = 64
 
 def implausible_stream(info: AudioInfo) -> str:
     """Why these stream facts cannot be true of a real file; empty when they can."""
-    if info.duration_ms > MAX_DURATION_MS:
+    limit = MAX_AUDIOBOOK_MS if info.path.suffix.lower() == ".m4b" else MAX_DURATION_MS
+    if info.duration_ms > limit:
         hours = info.duration_ms / 3_600_000
-        return f"it says the audio lasts {hours:,.0f} hours (more than 24)"
+        return f"it says the audio lasts {hours:,.0f} hours (more than {limit // 3_600_000})"
     rates, real = (SAMPLE_RATES, "8 kHz to 768 kHz")
     if info.format == "dsd":
         rates, real = (DSD_SAMPLE_RATES, "2.8 MHz to 22.6 MHz")

@@ -10,6 +10,7 @@ import pytest
 
 from library import services
 from library.audio import UnreadableAudio, read_audio
+from library.audio.info import AudioInfo, implausible_stream
 from library.models import TrackFile
 from tests.library.support import music_root, song
 
@@ -62,3 +63,23 @@ def test_one_lying_header_never_stops_a_scan() -> None:
     assert not fine.is_broken and fine.duration_ms == pytest.approx(3000, abs=100)
     assert liar.is_broken and "damaged header" in liar.broken_reason
     assert liar.duration_ms is None or liar.duration_ms <= 24 * 3600 * 1000
+
+
+def _stream(name: str, hours: float) -> AudioInfo:
+    return AudioInfo(
+        path=Path(name),
+        format="aac",
+        size=10**9,
+        duration_ms=int(hours * 3_600_000),
+        bitrate=64,
+        sample_rate=44100,
+        bit_depth=None,
+        channels=2,
+        is_vbr=False,
+    )
+
+
+def test_an_audiobook_may_run_for_days_but_not_for_weeks() -> None:
+    assert implausible_stream(_stream("book.m4b", 47)) == ""
+    assert "more than 168" in implausible_stream(_stream("book.m4b", 200))
+    assert "more than 24" in implausible_stream(_stream("song.m4a", 47))
