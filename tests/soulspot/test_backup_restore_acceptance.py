@@ -112,7 +112,7 @@ def test_backup_during_a_scan_restores_into_an_empty_data_dir_with_jobs_reconcil
     archive = create_backup(tmp_path / "backups")
     scanning.join(timeout=300)
 
-    # The snapshot caught the scan half way: it is still running in the backed-up database.
+    # The snapshot caught the scan running: it is still active in the backed-up database.
     snapshot = tmp_path / "snapshot.sqlite3"
     with tarfile.open(archive) as tar:
         snapshot.write_bytes(tar.extractfile("database.sqlite3").read())
@@ -120,7 +120,8 @@ def test_backup_during_a_scan_restores_into_an_empty_data_dir_with_jobs_reconcil
         row = db.execute("SELECT is_active FROM library_libraryscan WHERE id = ?", (scan.pk,))
         assert row.fetchone() == (1,)
         caught = db.execute("SELECT count(*) FROM library_trackfile").fetchone()[0]
-    assert 30 < caught < 330, caught
+    # The scan is still active in the snapshot; on a fast machine its last batch may already be in.
+    assert 30 < caught <= 330, caught
     print(f"snapshot taken with {caught} of 330 files catalogued")
 
     # After the backup, the first download finished and was imported into the library.
