@@ -21,15 +21,7 @@ import pytest
 from django.test import Client
 
 from soulspot.api import api
-from tests.factories import (
-    AlbumFactory,
-    CandidateFactory,
-    DownloadJobFactory,
-    DuplicateGroupFactory,
-    LibraryScanFactory,
-    TrackFactory,
-    TrackFileFactory,
-)
+from tests.soulspot.fuzz_support import existing_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -252,31 +244,8 @@ def _short(value: Any) -> str:
     return text if len(text) < 40 else f"{text[:30]}... ({len(text)} chars)"
 
 
-def _existing_ids() -> dict[str, int]:
-    """One row of each kind a path names, so mutants of one slot reach past the 404."""
-    track_file = TrackFileFactory()
-    track = track_file.track
-    album = AlbumFactory()
-    job = DownloadJobFactory(track=TrackFactory())
-    CandidateFactory(job=job)
-    group = DuplicateGroupFactory()
-    scan = LibraryScanFactory()
-    ids = {
-        "track_id": track.pk,
-        "album_id": album.pk,
-        "artist_id": album.artist_id,
-        "job_id": job.pk,
-        "group_id": group.pk,
-        "scan_id": scan.pk,
-        "file_id": track_file.pk,
-        "track_file_id": track_file.pk,
-        "keep_file_id": track_file.pk,
-    }
-    return ids
-
-
 def test_no_operation_answers_5xx_to_hostile_input(api_client: Client) -> None:
-    walker = Walker(api.get_openapi_schema(), _existing_ids())
+    walker = Walker(api.get_openapi_schema(), existing_ids())
     api_client.raise_request_exception = False
     failures: list[str] = []
     sent = 0

@@ -17,15 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import (
-    AlbumFactory,
-    CandidateFactory,
-    DownloadJobFactory,
-    DuplicateGroupFactory,
-    LibraryScanFactory,
-    TrackFactory,
-    TrackFileFactory,
-)
+from tests.soulspot.fuzz_support import existing_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -96,27 +88,12 @@ def _segment(match: re.Match, ids: dict[str, int], text: str) -> str:
     return str(ids.get(match[2], 1))
 
 
-def _existing_ids() -> dict[str, int]:
-    track_file = TrackFileFactory()
-    album = AlbumFactory()
-    job = DownloadJobFactory(track=TrackFactory())
-    CandidateFactory(job=job)
-    return {
-        "track_id": track_file.track_id,
-        "album_id": album.pk,
-        "job_id": job.pk,
-        "group_id": DuplicateGroupFactory().pk,
-        "scan_id": LibraryScanFactory().pk,
-        "file_id": track_file.pk,
-    }
-
-
 def test_no_page_answers_5xx_to_hostile_numbers_and_text(logged_in_client: Client) -> None:
     logged_in_client.raise_request_exception = False
     names = sorted(_parameter_names())
     assert {"page", "q", "keep", "track"} <= set(names), "the walk should find the parameters"
     failures: list[str] = []
-    urls = list(_urls(_existing_ids()))
+    urls = list(_urls(existing_ids()))
     assert len(urls) > 30
     for url in urls:
         for value in HOSTILE:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serve_support import ROOT, clean_env, free_port, start_serve
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
@@ -24,23 +24,11 @@ def _sqlite_only() -> None:
         pytest.skip("SQLite backups")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _env(data: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
-    env.update(SOULSPOT_DATA_DIR=str(data), **extra)
-    return env
-
-
 def _manage(data: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=_env(data),
+        env=clean_env(data),
         capture_output=True,
         text=True,
         timeout=120,
@@ -52,15 +40,7 @@ def test_restore_is_refused_while_serve_runs_and_allowed_after(tmp_path: Path) -
     backup = _manage(data, "backup", "--output", str(tmp_path / "out"))
     assert backup.returncode == 0, backup.stderr
     archive = backup.stdout.strip()
-    serve = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--web-workers", "1"],
-        cwd=ROOT,
-        env=_env(data, SOULSPOT_PORT=str(_free_port())),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    serve = start_serve(data, free_port())
     try:
         deadline = time.monotonic() + 60
         while not (data / "serve.lock").exists() and time.monotonic() < deadline:
@@ -72,8 +52,8 @@ def test_restore_is_refused_while_serve_runs_and_allowed_after(tmp_path: Path) -
         assert refused.returncode == 1
         assert "SoulSpot is running" in refused.stderr
     finally:
-        os.killpg(serve.pid, signal.SIGTERM)
-        serve.wait(timeout=60)
+        serve.send_signal(signal.SIGTERM)
+        serve.communicate(timeout=60)
 
     allowed = _manage(data, "restore", "--force", archive)
     assert allowed.returncode == 0, allowed.stderr

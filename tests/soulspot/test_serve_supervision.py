@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.soulspot.test_serve import READY_KEY, ROOT, _descendants, _free_port, _wait_ready
+from tests.serve_support import READY_KEY, descendants, free_port, start_serve, wait_ready
 
 pytestmark = [
     pytest.mark.e2e,
@@ -31,7 +31,7 @@ def _cmdline(pid: int) -> str:
 
 
 def _children(pid: int) -> list[int]:
-    return [p for p in _descendants(pid) if int(_stat(p)[1]) == pid]
+    return [p for p in descendants(pid) if int(_stat(p)[1]) == pid]
 
 
 def _stat(pid: int) -> list[str]:
@@ -94,30 +94,22 @@ class HealthProbe(threading.Thread):
 def test_a_killed_worker_is_restarted_and_heartbeats_while_the_web_keeps_answering(
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
-    env.update(SOULSPOT_DATA_DIR=str(tmp_path / "data"), SOULSPOT_PORT=str(port))
-    env.update(SOULSPOT_API_KEY=READY_KEY["X-API-Key"], SOULSPOT_WORKERS="1")
+    port = free_port()
     # What a full disk left in an album folder during the previous run.
     leftover = tmp_path / "data" / "music" / "A" / "B" / ".soulspot-tmp-0123456789abcdef.json-new"
     leftover.parent.mkdir(parents=True)
     leftover.touch()
     os.utime(leftover, (time.time() - 7200,) * 2)
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--web-workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = start_serve(
+        tmp_path / "data", port, SOULSPOT_API_KEY=READY_KEY["X-API-Key"], SOULSPOT_WORKERS="1"
     )
     url = f"http://127.0.0.1:{port}"
     probe = HealthProbe(url)
     try:
-        _wait_ready(url, process)
+        wait_ready(url, process)
         _wait_gone(leftover)  # cleaned at start, before any import could own it
         leader = next(p for p in _children(process.pid) if "qcluster" in _cmdline(p))
-        old_worker_pids = _descendants(leader) | {leader}
+        old_worker_pids = descendants(leader) | {leader}
         probe.start()
         time.sleep(1)
         os.kill(leader, signal.SIGKILL)

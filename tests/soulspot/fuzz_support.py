@@ -1,0 +1,32 @@
+"""What the API and page fuzz tests share: real rows for every id a URL can name."""
+
+from __future__ import annotations
+
+from tests.factories import (
+    AlbumFactory,
+    CandidateFactory,
+    DownloadJobFactory,
+    DuplicateGroupFactory,
+    LibraryScanFactory,
+    TrackFactory,
+    TrackFileFactory,
+)
+
+
+def existing_ids() -> dict[str, int]:
+    """One row of each kind a path names, so mutants of one slot reach past the 404."""
+    track_file = TrackFileFactory()
+    album = AlbumFactory()
+    job = DownloadJobFactory(track=TrackFactory())
+    CandidateFactory(job=job)
+    return {
+        "track_id": track_file.track_id,
+        "album_id": album.pk,
+        "artist_id": album.artist_id,
+        "job_id": job.pk,
+        "group_id": DuplicateGroupFactory().pk,
+        "scan_id": LibraryScanFactory().pk,
+        "file_id": track_file.pk,
+        "track_file_id": track_file.pk,
+        "keep_file_id": track_file.pk,
+    }
