@@ -113,19 +113,15 @@ def classify(info: StreamInfo) -> str | None:
     """The quality key of a file, or None when it is not a recognised audio format."""
     ext = info.extension.lower().lstrip(".")
     rate = info.bitrate
-    if ext == "flac":
-        # Hi-res only when proven: an unknown bit depth/sample rate is plain FLAC.
-        hires = (info.bit_depth or 0) > 16 or (info.sample_rate or 0) > 48000
+    if ext == "flac" or ext in _OTHER_LOSSLESS:
+        # The other lossless formats have no rungs of their own: they rank with FLAC. DSD (one
+        # bit at MHz rates) is hi-res by definition.
+        hires = ext in {"dsf", "dff", "dsd"} or _proven_hires(info)
         return "flac_24" if hires else "flac"
     if ext == "alac" or (ext in _MP4_EXTENSIONS and _looks_lossless(info)):
         return "alac"
     if ext in {"wav", "aiff", "aif", "aifc"}:
         return _pcm_quality(info)
-    if ext in _OTHER_LOSSLESS:
-        # No rungs of their own: they rank with FLAC, by the same bit depth/sample rate rule,
-        # and DSD (one bit at MHz rates) is hi-res by definition.
-        hires = ext in {"dsf", "dff", "dsd"} or (info.bit_depth or 0) > 16
-        return "flac_24" if hires or (info.sample_rate or 0) > 48000 else "flac"
     if ext == "mp3":
         return _mp3_quality(rate, info.is_vbr)
     if ext in _MP4_EXTENSIONS or ext == "aac":
@@ -142,9 +138,12 @@ def _pcm_quality(info: StreamInfo) -> str:
     depth, rate = info.bit_depth, info.sample_rate
     if (depth is not None and depth < 16) or (rate is not None and rate < 44100):
         return "wav_low"
-    if (depth or 0) > 16 or (rate or 0) > 48000:
-        return "wav_24"
-    return "wav"
+    return "wav_24" if _proven_hires(info) else "wav"
+
+
+def _proven_hires(info: StreamInfo) -> bool:
+    """Hi-res only when proven: an unknown bit depth or sample rate counts as CD quality."""
+    return (info.bit_depth or 0) > 16 or (info.sample_rate or 0) > 48000
 
 
 _MP4_EXTENSIONS = {"m4a", "m4b", "mp4", "3g2"}  # M4B: audiobooks, AAC or ALAC like .m4a
