@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library import history
-from library.models import Album, Artist, Track, WantSource
+from library.models import Album, Artist, Track, TrackWant, WantSource
 
 
 def _clean(text: str) -> str:
@@ -89,18 +89,26 @@ def album_track(album: Album, title: str, *, artist: str = "") -> Track:
     return Track.objects.create(artist=album.artist, album=album, title=title, artist_credit=credit)
 
 
-def mark_wanted(track: Track, *, force: bool = False, source: str = WantSource.TYPED) -> Track:
+def mark_wanted(
+    track: Track, *, force: bool = False, source: str | None = WantSource.TYPED, key: str = ""
+) -> Track:
     """Monitored, and wanted unless already owned (`force` re-wants an owned track, e.g. its
-    file broke). A track keeps the first source that wanted it. A new want (the track was not
-    monitored, or was not wanted) is recorded in the history."""
+    file broke). `source` (and `key`: which playlist, list or album of it) is recorded as a
+    reason for the want; None searches again for a track already wanted, adding no reason.
+    A track keeps the first source that wanted it. A new want (the track was not monitored, or
+    was not wanted) is recorded in the history."""
     now = timezone.now()
     before = Track.objects.filter(pk=track.pk).values("status", "monitored").first() or {}
-    Track.objects.filter(pk=track.pk, want_source="").update(want_source=source)
+    if source is not None:
+        TrackWant.objects.get_or_create(track_id=track.pk, source=source, key=key)
+        Track.objects.filter(pk=track.pk, want_source="").update(want_source=source)
     Track.objects.filter(pk=track.pk).update(monitored=True)
     if force or track.status in (Track.Status.KNOWN, Track.Status.IGNORED):
         Track.objects.filter(pk=track.pk).update(status=Track.Status.WANTED, wanted_at=now)
     track.refresh_from_db(fields=["status", "wanted_at", "monitored", "want_source"])
     if not before.get("monitored") or before.get("status") != track.status:
         again = " again" if before.get("status") == Track.Status.OWNED else ""
-        history.record(history.Type.WANTED, f"Wanted {track}{again}", track=track, source=source)
+        history.record(
+            history.Type.WANTED, f"Wanted {track}{again}", track=track, source=source or ""
+        )
     return track

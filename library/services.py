@@ -26,6 +26,7 @@ from library.models import (
     QualityProfile,
     Track,
     TrackFile,
+    TrackWant,
     WantSource,
 )
 from library.scanner import completeness, config, duplicates, engine, stats
@@ -261,6 +262,7 @@ def set_monitored(target: Monitorable, monitored: bool) -> list[int]:
     now = timezone.now()
     tracks.exclude(monitored=monitored).update(monitored=monitored, updated_at=now)
     if monitored:
+        _add_want_reasons(target, tracks)
         tracks.filter(want_source="").update(want_source=_CASCADE_SOURCE[type(target)])
         unowned = tracks.filter(status__in=[Track.Status.KNOWN, Track.Status.IGNORED])
         unowned.without_files(is_broken=False, is_missing=False).update(
@@ -271,6 +273,19 @@ def set_monitored(target: Monitorable, monitored: bool) -> list[int]:
     _record_monitoring(target, changing, monitored)
     target.refresh_from_db()
     return [track.pk for track in changing]
+
+
+def _add_want_reasons(target: Monitorable, tracks: models.QuerySet) -> None:
+    # The user's own decision is a reason of its own, so no source's sync can unwant the track.
+    key = "" if isinstance(target, Track) else f"{type(target).__name__.lower()}:{target.pk}"
+    source = _CASCADE_SOURCE[type(target)]
+    TrackWant.objects.bulk_create(
+        [
+            TrackWant(track_id=pk, source=source, key=key)
+            for pk in tracks.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _tracks_under(target: Monitorable) -> models.QuerySet:

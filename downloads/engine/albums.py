@@ -123,7 +123,11 @@ def _start_children(job: DownloadJob, folder: AlbumFolder, alternatives: list[Al
             continue  # its file stays as it is: only missing tracks are downloaded
         try:
             child = services.queue_download_for_track(
-                track, priority=job.priority, parent=job, source=WantSource.ALBUM
+                track,
+                priority=job.priority,
+                parent=job,
+                source=WantSource.ALBUM,
+                want_key=f"album:{album.pk}",
             )
         except services.AlreadyQueued:
             continue

@@ -134,7 +134,7 @@ def wrong_file_in_library(job: DownloadJob, reason: str) -> DownloadJob:
     recycled = library_services.recycle_files([ours.pk], f"wrong file: {reason}")
     if recycled.skipped:
         raise DownloadError(f"could not take the file out of the library: {recycled.skipped[0]}")
-    catalog.mark_wanted(job.track, force=True)
+    catalog.mark_wanted(job.track, force=True, source=None)  # still wanted for the same reason
     restart(job, "wrong file: looking for another")
     return _refetch(job)
 

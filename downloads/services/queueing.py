@@ -30,18 +30,20 @@ def queue_download_for_track(
     priority: int = 0,
     parent: DownloadJob | None = None,
     purpose: str = Purpose.WANT,
-    source: str = WantSource.TYPED,
+    source: str | None = WantSource.TYPED,
+    want_key: str = "",
 ) -> DownloadJob:
     """A new job for `track`; refuses when one is already live for it.
 
-    The track becomes monitored. A re-download wants an owned track again (its file is
-    replaced once the new one verifies); an upgrade leaves the owned track as it is until a
-    better file has replaced its file.
+    The track becomes monitored; `source` and `want_key` say why it is wanted (None: it is
+    wanted already and this is another search for it). A re-download wants an owned track
+    again (its file is replaced once the new one verifies); an upgrade leaves the owned track
+    as it is until a better file has replaced its file.
     """
     refuse_if_already_wanted(track.pk)
     if purpose == Purpose.UPGRADE and not Track.objects.cutoff_unmet().filter(pk=track.pk).exists():
         raise DownloadError(f"{track} is not below its quality cutoff: nothing to upgrade")
-    catalog.mark_wanted(track, force=purpose == Purpose.REDOWNLOAD, source=source)
+    catalog.mark_wanted(track, force=purpose == Purpose.REDOWNLOAD, source=source, key=want_key)
     profile = parent.quality_profile if parent else track.quality_profile
     with one_live_job_per_track(track.pk):
         job = DownloadJob.objects.create(

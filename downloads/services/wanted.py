@@ -84,7 +84,7 @@ def _queue(track: Track, purpose: str, result: WantedSearch) -> None:
     if purpose == Purpose.WANT and track.status == Track.Status.OWNED:
         purpose = Purpose.REDOWNLOAD
     try:
-        job = queue_download_for_track(track, purpose=purpose)
+        job = queue_download_for_track(track, purpose=purpose, source=None)
     except DownloadError as exc:  # AlreadyQueued included
         result.skipped.append(Skipped(_label(track), str(exc)))
     else:

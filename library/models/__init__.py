@@ -9,6 +9,7 @@ from library.models.files import DuplicateGroup, TrackFile
 from library.models.health import AlbumCompleteness, LibraryScan, ScanProblem
 from library.models.playlists import Playlist, PlaylistEntry
 from library.models.rules import NamingScheme, QualityProfile
+from library.models.wants import TrackWant
 
 __all__ = [
     "WANTED_SORTS",
@@ -26,5 +27,6 @@ __all__ = [
     "TimeStamped",
     "Track",
     "TrackFile",
+    "TrackWant",
     "WantSource",
 ]
