@@ -7,6 +7,8 @@ Used wherever a want or a file arrives as names rather than ids: the API, CSV li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,6 +66,91 @@ def find_or_create_track(
     track.isrc = track.isrc or isrc
     track.save()
     return track
+
+
+@dataclass(frozen=True)
+class TrackFacts:
+    """What a want source knows of a track (Spotify, an imported list); blanks are unknown."""
+
+    artist: str
+    title: str
+    album: str = ""
+    # The album's own artist when it differs from the track's ("Various Artists").
+    album_artist: str = ""
+    artist_credit: str = ""
+    duration_ms: int | None = None
+    isrc: str = ""
+    spotify_id: str = ""
+    artist_spotify_id: str = ""
+    album_spotify_id: str = ""
+    disc_number: int | None = None
+    track_number: int | None = None
+    year: int | None = None
+
+
+@transaction.atomic
+def track_for(facts: TrackFacts) -> Track:
+    """The one Track these facts describe, created when unknown; blanks are filled, never
+    overwritten. Matched by Spotify id, then ISRC, then artist and title on the same album
+    (or on no album yet): the same song on another album is another track."""
+    isrc = _clean(facts.isrc).upper()
+    track = _existing_track(facts, isrc)
+    artist = track.artist if track else artist_named(facts.artist)
+    if track is None:
+        album = _album_for(facts, artist)
+        credit = _clean(facts.artist_credit) or _clean(facts.artist)
+        track = Track(artist=artist, title=_clean(facts.title), artist_credit=credit, album=album)
+    elif track.album_id is None and facts.album:
+        track.album = _album_for(facts, artist)
+    fill = {
+        "duration_ms": facts.duration_ms,
+        "isrc": isrc,
+        "spotify_id": facts.spotify_id,
+        "disc_number": facts.disc_number,
+        "track_number": facts.track_number,
+    }
+    for field, value in fill.items():
+        if value and not getattr(track, field):
+            setattr(track, field, value)
+    track.save()
+    if facts.artist_spotify_id and not artist.spotify_id:
+        Artist.objects.filter(pk=artist.pk, spotify_id="").update(
+            spotify_id=facts.artist_spotify_id
+        )
+    return track
+
+
+def _existing_track(facts: TrackFacts, isrc: str) -> Track | None:
+    if facts.spotify_id:
+        track = Track.objects.filter(spotify_id=facts.spotify_id).order_by("pk").first()
+        if track is not None:
+            return track
+    if isrc:
+        track = Track.objects.filter(isrc=isrc).order_by("pk").first()
+        if track is not None:
+            return track
+    same_song = Track.objects.filter(
+        artist__name__iexact=_clean(facts.artist) or "Unknown Artist",
+        title__iexact=_clean(facts.title),
+    ).order_by("pk")
+    if facts.album:
+        on_album = same_song.filter(album__title__iexact=_clean(facts.album)).first()
+        return on_album or same_song.filter(album__isnull=True).first()
+    return same_song.first()
+
+
+def _album_for(facts: TrackFacts, artist: Artist) -> Album | None:
+    if not facts.album:
+        return None
+    if facts.album_spotify_id:
+        album = Album.objects.filter(spotify_id=facts.album_spotify_id).order_by("pk").first()
+        if album is not None:
+            return album
+    owner = artist_named(facts.album_artist) if facts.album_artist else artist
+    album = album_named(owner, facts.album, year=facts.year)
+    if facts.album_spotify_id and not album.spotify_id:
+        Album.objects.filter(pk=album.pk).update(spotify_id=facts.album_spotify_id)
+    return album
 
 
 def album_track(album: Album, title: str, *, artist: str = "") -> Track:

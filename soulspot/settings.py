@@ -163,6 +163,14 @@ try:
     # SOULSPOT_BACKUP_KEEP archives and deletes older ones (only its own file names).
     SOULSPOT_BACKUP_DIR = env_path("SOULSPOT_BACKUP_DIR", DATA_DIR / "backups")
     SOULSPOT_BACKUP_KEEP = env_int("SOULSPOT_BACKUP_KEEP", 7, minimum=1, maximum=1000)
+
+    # Want sources (Spotify, imported lists): a newly wanted track is searched at once unless
+    # this is off (the wanted lists' "search" buttons then start it). The sync interval is the
+    # first-start default of a setting changed on the Spotify page.
+    SOULSPOT_SEARCH_NEW_WANTS = env_bool("SOULSPOT_SEARCH_NEW_WANTS", True)
+    SPOTIFY_SYNC_INTERVAL_HOURS = env_int(
+        "SPOTIFY_SYNC_INTERVAL_HOURS", 6, minimum=1, maximum=24 * 7
+    )
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")

@@ -64,6 +64,17 @@ def cancel_job(job: DownloadJob) -> DownloadJob:
     return _refetch(job)
 
 
+def withdraw_queued_jobs(track_ids: list[int], reason: str) -> int:
+    """Cancel the jobs of these tracks that have not started yet (no search made, nothing
+    transferring): nobody wants them any more. A job already under way finishes: its file is
+    welcome in the library. Returns how many were cancelled."""
+    queued = DownloadJob.objects.filter(track_id__in=track_ids, status=Status.QUEUED)
+    ids = list(queued.values_list("pk", flat=True))
+    return sum(
+        1 for pk in ids if transition(pk, [Status.QUEUED], Status.CANCELLED, status_reason=reason)
+    )
+
+
 def retry_job(job: DownloadJob) -> DownloadJob:
     """Start a finished job again, with a fresh set of attempts.
 
