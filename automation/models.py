@@ -1,1 +1,145 @@
-"""Models for this app arrive with its issue."""
+"""Automation's records: the Spotify sources the user chose and what each sync found."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from library.models import Album, Artist, Playlist
+
+
+class SpotifySources(models.Model):
+    """The one row (pk=1) of Spotify sync choices and state.
+
+    Nothing is wanted until the user says so: every source starts off. `next_call_at` is
+    Spotify's Retry-After (no call before it, by any worker); `paused_until` is set by a
+    QUOTA_EXCEEDED answer (the daily quota: no Spotify work until then, with the reason shown).
+    """
+
+    liked_songs = models.BooleanField(default=False)
+    saved_albums = models.BooleanField(default=False)
+    followed_artists = models.BooleanField(default=False)
+    sync_interval_hours = models.PositiveSmallIntegerField(default=6)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=1000, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    next_sync_at = models.DateTimeField(null=True, blank=True)
+    next_call_at = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Spotify sources"
+
+    def __str__(self) -> str:
+        return "Spotify sources"
+
+    @classmethod
+    def get(cls) -> SpotifySources:
+        defaults = {"sync_interval_hours": settings.SPOTIFY_SYNC_INTERVAL_HOURS}
+        row, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
+        return row
+
+    def is_paused(self) -> bool:
+        return self.paused_until is not None and self.paused_until > timezone.now()
+
+
+class SpotifyPlaylistQuerySet(models.QuerySet):
+    def followed(self) -> SpotifyPlaylistQuerySet:
+        return self.filter(followed=True)
+
+    def due(self) -> SpotifyPlaylistQuerySet:
+        """Followed, readable playlists whose content changed since their last sync."""
+        return (
+            self.followed()
+            .exclude(readable=False)
+            .exclude(snapshot_id=models.F("synced_snapshot_id"))
+        )
+
+
+class SpotifyPlaylist(models.Model):
+    """One of the user's Spotify playlists (own, collaborative or followed), as last listed.
+
+    Readable: owned or collaborative. In Development Mode Spotify answers 403 for the items of
+    any other playlist; such a playlist is listed, never synced.
+    """
+
+    spotify_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=500)
+    owner_id = models.CharField(max_length=128, blank=True)
+    owner_name = models.CharField(max_length=500, blank=True)
+    owned = models.BooleanField(default=False)
+    collaborative = models.BooleanField(default=False)
+    readable = models.BooleanField(null=True, default=None)
+    tracks_total = models.PositiveIntegerField(default=0)
+    snapshot_id = models.CharField(max_length=200, blank=True)
+    # The snapshot whose items were last read: equal to snapshot_id → nothing to read.
+    synced_snapshot_id = models.CharField(max_length=200, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    followed = models.BooleanField(default=False)
+    playlist = models.OneToOneField(
+        Playlist, on_delete=models.SET_NULL, null=True, blank=True, related_name="spotify_source"
+    )
+    last_result = models.CharField(max_length=1000, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    # One sync of a playlist at a time: a worker claims it until this moment.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    listed_at = models.DateTimeField(default=timezone.now)
+
+    objects = SpotifyPlaylistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def want_key(self) -> str:
+        return f"playlist:{self.spotify_id}"
+
+
+class SpotifySavedAlbum(models.Model):
+    """An album saved in the user's Spotify library, recorded when its album want was made:
+    a later sync never wants it again, whatever became of that want."""
+
+    spotify_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=500)
+    artist_name = models.CharField(max_length=500, blank=True)
+    album = models.ForeignKey(Album, on_delete=models.SET_NULL, null=True, blank=True)
+    wanted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["artist_name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.artist_name} – {self.name}"
+
+
+class SpotifyFollowedArtist(models.Model):
+    """An artist the user follows on Spotify (the automation issue turns them into watches)."""
+
+    spotify_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=500)
+    artist = models.ForeignKey(Artist, on_delete=models.SET_NULL, null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordingLookup(models.Model):
+    """An ISRC SoulSpot asked MusicBrainz about, and the answer: asked once, never again."""
+
+    isrc = models.CharField("ISRC", max_length=12, unique=True)
+    recording_id = models.CharField(max_length=36, blank=True)
+    looked_up_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.isrc} → {self.recording_id or self.outcome}"

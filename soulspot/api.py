@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH, ApiKeyAuth, is_environment_key
+from metadata.providers.base import NotFound, ProviderError, ProviderUnavailable
+from metadata.providers.spotify import SpotifyNotConnected
 from soulspot import health
 from soulspot.lib import disk_full
 from soulspot.lib.errors import SoulSpotError
@@ -86,6 +88,26 @@ def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
     return api.create_response(request, exc.body(), status=exc.http_status)
 
 
+@api.exception_handler(ProviderError)
+def provider_error(request: HttpRequest, exc: ProviderError) -> HttpResponse:
+    """An outside service (Spotify, MusicBrainz...) could not do it: 503 when it may work later
+    (with `Retry-After` when the service said when), 404 when it has no such thing, 409 when
+    an account must be connected first, else 400; the detail says which and why."""
+    retry_after = getattr(exc, "retry_after", None)
+    response = api.create_response(request, {"detail": str(exc)}, status=_status_of(exc))
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _status_of(exc: ProviderError) -> int:
+    if isinstance(exc, ProviderUnavailable):
+        return 503
+    if isinstance(exc, NotFound):
+        return 404
+    return 409 if isinstance(exc, SpotifyNotConnected) else 400
+
+
 @api.exception_handler(OperationalError)
 def database_full(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     """A write refused on a full disk answers 503 with what to do; any other database error is
@@ -100,5 +122,6 @@ api.add_router("/downloads", "downloads.api.router")
 api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")
 api.add_router("/metadata", "metadata.api.router")
+api.add_router("/spotify", "automation.spotify.api.router")
 api.add_router("/system", "soulspot.system_api.router")
 api.add_router("/wanted", "downloads.api.wanted_router")

@@ -19,6 +19,7 @@ NAV = [
     ("History", "library:history"),
     ("Imports", "metadata:imports"),
     ("Naming", "library:naming"),
+    ("Spotify", "automation:spotify"),
 ]
 
 

@@ -7,10 +7,11 @@ enqueuing request travels with the task, so the worker's log lines can be joined
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.utils.module_loading import import_string
-from django_q.tasks import async_task
+from django_q.tasks import async_task, schedule
 
 from soulspot.lib.request_id import current_request_id, reset_request_id, set_request_id
 
@@ -25,6 +26,24 @@ def enqueue(task_path: str, *args: Any, group: str | None = None) -> str:
     if group:
         options["group"] = group
     return async_task("soulspot.lib.queue.run_task", task_path, request_id, *args, **options)
+
+
+def enqueue_at(task_path: str, when: datetime, *args: Any) -> None:
+    """Queue `task_path(*args)` to run once at `when` (or up to half a minute later: the
+    worker's scheduler looks every 30 s). For waits a worker must not spend asleep, e.g. a
+    service's Retry-After."""
+    from django_q.models import Schedule
+
+    logger.info("enqueue %s at %s", task_path, when.isoformat(), extra={"task": task_path})
+    schedule(
+        "soulspot.lib.queue.run_task",
+        task_path,
+        current_request_id(),
+        *args,
+        schedule_type=Schedule.ONCE,
+        next_run=when,
+        repeats=-1,  # a ONCE schedule with negative repeats is deleted after it ran
+    )
 
 
 def run_task(task_path: str, request_id: str, *args: Any) -> Any:

@@ -137,6 +137,7 @@ PREFIXES = {
     "/metadata": "metadata",
     "/history": "library",
     "/wanted": "downloads",
+    "/spotify": "automation",
     "/system": "soulspot",
 }
 

@@ -1,0 +1,9 @@
+from soulspot.lib.schedules import Every
+
+SCHEDULES = [
+    # Cheap when nothing is due: it reads one row. The sync interval itself is the user's
+    # setting (every 6 hours by default), checked here.
+    Every(name="spotify-sync", func="automation.tasks.spotify_tick", minutes=1),
+    # ISRCs of new wants → MusicBrainz recordings, at MusicBrainz's pace.
+    Every(name="resolve-recordings", func="automation.tasks.resolve_recordings", minutes=5),
+]
