@@ -3,14 +3,17 @@
     from fakes.spotify import FakeSpotify, SpotifyWorld, make_album, make_artist, make_track
 
     world = SpotifyWorld(user_id="me", display_name="Demo Listener")
-    band = make_artist("ar-1", "Alpha Band")
-    song = make_track("tr-1", "Sunrise", [band], isrc="GBAAA0100001")
-    dawn = make_album("al-1", "Dawn", [band], tracks=[song], upc="0000000000001")
-    world.add_playlist("pl-1", "Mine", entries=[song, local_file("A", "B", "C", 200000), None])
+    band = make_artist("ar1", "Alpha Band")
+    song = make_track("tr1", "Sunrise", [band], isrc="GBAAA0100001")
+    dawn = make_album("al1", "Dawn", [band], tracks=[song], upc="0000000000001")
+    world.add_playlist("pl1", "Mine", entries=[song, local_file("A", "B", "C", 200000), None])
     world.liked.append(song)
     with FakeSpotify(world, client_id="soulspot-test") as url:
         # SPOTIFY_ACCOUNTS_URL = url, SPOTIFY_API_URL = url + "/v1"
         ...
+
+Give objects base62 ids (letters and digits only, like Spotify's): spotipy refuses any other id
+(`sp.playlist_items("pl-1")` raises "Unsupported URL / URI" before sending anything).
 
 Catalogue objects are plain dicts in Spotify's JSON shapes: `make_track(...)["id"]`,
 `track["external_ids"]["isrc"]`, `track["album"]["id"]`, `album["name"]`, `artist["uri"]`.

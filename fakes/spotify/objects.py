@@ -142,7 +142,7 @@ def make_track(
         "_numbered": track_number is not None,
     }
     if album is None:
-        album = make_album(f"{id}-single", name, artists, album_type="single")
+        album = make_album(f"{id}Single", name, artists, album_type="single")
     attach_track(album, track, number=len(album["_tracks"]) + 1)
     return track
 
@@ -156,7 +156,7 @@ def make_episode(
     release_date: str = "2026-01-15",
 ) -> Json:
     """An EpisodeObject (a podcast episode in a playlist; SoulSpot must skip it)."""
-    show_id = f"{id}-show"
+    show_id = f"{id}Show"
     return {
         "id": id,
         "name": name,

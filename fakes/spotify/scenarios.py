@@ -14,9 +14,9 @@ from fakes.spotify.objects import (
 )
 from fakes.spotify.world import Entry, SpotifyWorld
 
-OWN_PLAYLIST_ID = "pl-own-120"
-COLLAB_PLAYLIST_ID = "pl-collab"
-FOLLOWED_PLAYLIST_ID = "pl-followed"
+OWN_PLAYLIST_ID = "plOwn120"
+COLLAB_PLAYLIST_ID = "plCollab"
+FOLLOWED_PLAYLIST_ID = "plFollowed"
 
 
 @dataclass
@@ -49,7 +49,7 @@ def _isrc(prefix: str, n: int) -> str:
 def _album_of(prefix: str, n: int, artist: Json, count: int, first: int, **kw: object) -> Json:
     tracks = [
         make_track(
-            f"tr-{prefix}-{first + i:03d}",
+            f"tr{prefix.title()}{first + i:03d}",
             f"{artist['name']} Song {first + i}",
             [artist],
             duration_ms=180_000 + 1_000 * (first + i),
@@ -58,14 +58,14 @@ def _album_of(prefix: str, n: int, artist: Json, count: int, first: int, **kw: o
         for i in range(count)
     ]
     return make_album(
-        f"al-{prefix}-{n:02d}", f"{artist['name']} Album", [artist], tracks=tracks, **kw
+        f"al{prefix.title()}{n:02d}", f"{artist['name']} Album", [artist], tracks=tracks, **kw
     )
 
 
 def _own_playlist_tracks() -> list[Json]:
     tracks: list[Json] = []
     for n in range(13):
-        artist = make_artist(f"ar-acc-{n + 1:02d}", f"Acceptance Artist {n + 1:02d}")
+        artist = make_artist(f"arAcc{n + 1:02d}", f"Acceptance Artist {n + 1:02d}")
         album = _album_of("acc", n + 1, artist, 9, first=len(tracks) + 1)
         tracks += album["_tracks"]
     return tracks
@@ -81,10 +81,10 @@ def acceptance_world() -> AcceptanceWorld:
     # One of each skipped kind, one on each page of 50.
     entries.insert(10, local_file("Home Taper", "Cassette", "Demo Take", 187_000))
     entries.insert(60, None)
-    entries.insert(110, make_episode("ep-acc-1", "Episode 1", show_name="Music Talk"))
+    entries.insert(110, make_episode("epAcc1", "Episode 1", show_name="Music Talk"))
     world.add_playlist(OWN_PLAYLIST_ID, "Everything I Want", entries=entries)
 
-    friend = make_artist("ar-collab", "Collab Crew")
+    friend = make_artist("arCollab", "Collab Crew")
     collab_only = _album_of("col", 1, friend, 3, first=1)["_tracks"]
     collab = own[:3] + collab_only
     world.add_playlist(
@@ -95,17 +95,17 @@ def acceptance_world() -> AcceptanceWorld:
         collaborative=True,
         entries=collab,
     )
-    stranger = make_artist("ar-stranger", "Stranger Things Band")
+    stranger = make_artist("arStranger", "Stranger Things Band")
     hidden = _album_of("fol", 1, stranger, 5, first=1)["_tracks"]
     world.add_playlist(
         FOLLOWED_PLAYLIST_ID, "Someone Else's Hits", owner_id="spotify-fan", entries=hidden
     )
 
-    liked_artist = make_artist("ar-liked", "Liked Loner")
+    liked_artist = make_artist("arLiked", "Liked Loner")
     liked_only = _album_of("lik", 1, liked_artist, 6, first=1)["_tracks"]
     world.liked = [own[4], *liked_only[:3], own[19], own[69], *liked_only[3:], own[114]]
 
-    saved_artists = [make_artist("ar-sav-1", "Saved Singer"), make_artist("ar-sav-2", "Saved Duo")]
+    saved_artists = [make_artist("arSav1", "Saved Singer"), make_artist("arSav2", "Saved Duo")]
     first = _album_of("sav", 1, saved_artists[0], 10, first=1, upc="0000000000011")
     second = _album_of(
         "sav", 2, saved_artists[1], 12, first=11, upc="0000000000012", embedded_tracks_limit=5
@@ -147,13 +147,13 @@ _TRAP_SONGS = [
 def _demo_tracks() -> dict[str, Json]:
     tracks: dict[str, Json] = {}
     for n, (name, title, seconds) in enumerate(_TRAP_SONGS, start=1):
-        artist = make_artist(f"ar-demo-{n:02d}", name)
+        artist = make_artist(f"arDemo{n:02d}", name)
         tracks[title] = make_track(
-            f"tr-demo-{n:02d}", title, [artist], duration_ms=seconds * 1000, isrc=_isrc("DEM", n)
+            f"trDemo{n:02d}", title, [artist], duration_ms=seconds * 1000, isrc=_isrc("DEM", n)
         )
-    iota, kappa = make_artist("ar-demo-iota", "Iota"), make_artist("ar-demo-kappa", "Kappa")
+    iota, kappa = make_artist("arDemoIota", "Iota"), make_artist("arDemoKappa", "Kappa")
     tracks["Together"] = make_track(
-        "tr-demo-11", "Together", [iota, kappa], duration_ms=5000, isrc=_isrc("DEM", 11)
+        "trDemo11", "Together", [iota, kappa], duration_ms=5000, isrc=_isrc("DEM", 11)
     )
     return tracks
 
@@ -164,17 +164,15 @@ def demo_world() -> SpotifyWorld:
     world = SpotifyWorld(user_id="demo-listener", display_name="Demo Listener")
     songs = _demo_tracks()
     alpha = songs["Sunrise"]["artists"][0]
-    dawn = make_album(
-        "al-demo-dawn", "Dawn", [alpha], tracks=[songs["Sunrise"]], release_date="2001"
-    )
+    dawn = make_album("alDemoDawn", "Dawn", [alpha], tracks=[songs["Sunrise"]], release_date="2001")
     dawn["external_ids"] = {"upc": "0000000000101"}
     world.add_playlist(
-        "pl-demo-road",
+        "plDemoRoad",
         "Road Trip",
         entries=[songs[t] for t in ("Sunrise", "Ocean Drive", "Night Call", "Long Road", "Home")],
     )
     world.add_playlist(
-        "pl-demo-friday",
+        "plDemoFriday",
         "Friday Mix",
         owner_id="friend-ana",
         owner_name="Ana",
@@ -182,7 +180,7 @@ def demo_world() -> SpotifyWorld:
         entries=[songs[t] for t in ("Falling", "Lights", "Together")],
     )
     world.add_playlist(
-        "pl-demo-indie",
+        "plDemoIndie",
         "Indie Finds",
         owner_id="indie-curator",
         entries=[songs["Hoppípolla"], songs["Nowhere"]],
