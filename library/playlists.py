@@ -26,7 +26,7 @@ from django.utils import timezone
 from library import paths as library_paths
 from library.models import Playlist, PlaylistEntry, Track, TrackFile
 from library.naming import sanitize_segment
-from soulspot.lib.errors import Invalid, NotFound
+from soulspot.lib.errors import NotFound, SoulSpotError
 
 logger = logging.getLogger(__name__)
 HEADER = "#EXTM3U"
@@ -36,8 +36,8 @@ EXTENSION = ".m3u8"
 MAX_NAME = Playlist._meta.get_field("name").max_length
 
 
-class PlaylistError(Invalid):
-    """A playlist change that breaks a rule (422): an empty or over-long name."""
+class PlaylistError(SoulSpotError):
+    """A playlist change that cannot be made as asked (400): an empty or over-long name."""
 
 
 # --- the file -----------------------------------------------------------------------------
