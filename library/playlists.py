@@ -151,6 +151,24 @@ def schedule_write(playlist: Playlist) -> None:
 # --- services -----------------------------------------------------------------------------
 
 
+def create_playlist(
+    name: str,
+    track_ids: list[int],
+    *,
+    source: str = Playlist.Source.MANUAL,
+    spotify_id: str = "",
+    description: str = "",
+) -> Playlist:
+    """A new playlist holding these tracks in this order; its file is written after the
+    commit. Refuses an empty or over-long name (PlaylistError) or an unknown track (NotFound)."""
+    with transaction.atomic():
+        playlist = Playlist.objects.create(
+            name=_valid_name(name), source=source, spotify_id=spotify_id, description=description
+        )
+        set_playlist_entries(playlist, track_ids)
+    return playlist
+
+
 def set_playlist_entries(playlist: Playlist, track_ids: list[int]) -> None:
     """Replace the playlist's entries with these tracks in this order (positions 1..n; a track
     may appear more than once, as on Spotify), then rewrite its file after the commit.
@@ -172,9 +190,7 @@ def set_playlist_entries(playlist: Playlist, track_ids: list[int]) -> None:
 def rename_playlist(playlist: Playlist, name: str) -> Playlist:
     """Give the playlist a new name; its file follows (the new one is written, then the old
     one removed if it is ours). Refuses an empty or over-long name."""
-    name = " ".join(str(name).split())
-    if not name or len(name) > MAX_NAME:
-        raise PlaylistError(f"a playlist name has 1 to {MAX_NAME} characters")
+    name = _valid_name(name)
     with transaction.atomic():
         if not playlist.file_name:
             _adopt_file(playlist)
@@ -191,6 +207,13 @@ def delete_playlist(playlist: Playlist) -> None:
     with transaction.atomic():
         playlist.delete()
         transaction.on_commit(partial(_remove_ours, path))
+
+
+def _valid_name(name: str) -> str:
+    name = " ".join(str(name).replace("\x00", "").split())
+    if not name or len(name) > MAX_NAME:
+        raise PlaylistError(f"a playlist name has 1 to {MAX_NAME} characters")
+    return name
 
 
 def _adopt_file(playlist: Playlist) -> None:

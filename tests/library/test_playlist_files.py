@@ -26,9 +26,9 @@ def music(settings) -> Path:
 def commit(django_capture_on_commit_callbacks):
     """Run what a service scheduled for after the commit (tests never commit)."""
 
-    def run(service, *args: object) -> object:
+    def run(service, *args: object, **kwargs: object) -> object:
         with django_capture_on_commit_callbacks(execute=True):
-            return service(*args)
+            return service(*args, **kwargs)
 
     return run
 
@@ -189,3 +189,29 @@ def test_two_names_that_make_the_same_file_name_get_two_files(music, commit) -> 
     assert first.file_name == "a-b.m3u8"
     assert second.file_name == f"a-b ({second.pk}).m3u8"
     assert (music / first.file_name).exists() and (music / second.file_name).exists()
+
+
+def test_a_created_playlist_has_its_entries_source_and_file(music, commit) -> None:
+    track = owned(music, "One", "Band/One.flac")
+
+    playlist = commit(
+        playlists.create_playlist,
+        "From Spotify",
+        [track.pk, track.pk],
+        source=Playlist.Source.SPOTIFY,
+        spotify_id="sp1",
+    )
+
+    assert (playlist.source, playlist.spotify_id) == ("spotify", "sp1")
+    assert list(playlist.entries.values_list("position", "track_id")) == [
+        (1, track.pk),
+        (2, track.pk),
+    ]
+    assert listed(music / "From Spotify.m3u8") == ["Band/One.flac", "Band/One.flac"]
+
+
+def test_a_playlist_with_an_unknown_track_is_not_created(music) -> None:
+    with pytest.raises(NotFound):
+        playlists.create_playlist("Nope", [999_999])
+
+    assert not Playlist.objects.exists()
