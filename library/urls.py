@@ -1,6 +1,6 @@
 from django.urls import path
 
-from library import views
+from library import playlist_views, views
 
 app_name = "library"
 urlpatterns = [
@@ -19,4 +19,16 @@ urlpatterns = [
     path("naming/", views.naming, name="naming"),
     path("naming/preview/", views.naming_preview, name="naming-preview"),
     path("naming/apply/", views.naming_apply, name="naming-apply"),
+    path("playlists/", playlist_views.playlist_list, name="playlists"),
+    path("playlists/<id:playlist_id>/", playlist_views.playlist_detail, name="playlist"),
+    path(
+        "playlists/<id:playlist_id>/rename/",
+        playlist_views.playlist_rename,
+        name="playlist-rename",
+    ),
+    path(
+        "playlists/<id:playlist_id>/delete/",
+        playlist_views.playlist_delete,
+        name="playlist-delete",
+    ),
 ]

@@ -16,6 +16,7 @@ NAV = [
     ("Duplicates", "library:duplicates"),
     ("Broken", "library:broken"),
     ("Incomplete", "library:incomplete"),
+    ("Playlists", "library:playlists"),
     ("History", "library:history"),
     ("Imports", "metadata:imports"),
     ("Naming", "library:naming"),

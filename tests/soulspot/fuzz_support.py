@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from library.models import Playlist
 from tests.factories import (
     AlbumFactory,
     CandidateFactory,
@@ -29,4 +30,5 @@ def existing_ids() -> dict[str, int]:
         "file_id": track_file.pk,
         "track_file_id": track_file.pk,
         "keep_file_id": track_file.pk,
+        "playlist_id": Playlist.objects.create(name="Fuzzed").pk,
     }
