@@ -258,8 +258,8 @@ def _with_skips(result: str, skipped: Counter[str]) -> str:
 
 def _mirror(name: str, *, spotify_id: str, current: Playlist | None) -> Playlist:
     if current is None:
-        return Playlist.objects.create(
-            name=name[:500], source=Playlist.Source.SPOTIFY, spotify_id=spotify_id
+        return library_playlists.create_playlist(
+            name[:500], [], source=Playlist.Source.SPOTIFY, spotify_id=spotify_id
         )
     if current.name != name:
         library_playlists.rename_playlist(current, name[:500])

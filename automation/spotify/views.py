@@ -52,9 +52,7 @@ def callback(request: HttpRequest) -> HttpResponse:
             spotify_api.complete_authorization_error(request.GET["error"][:200], state)
         user = spotify_api.complete_authorization(request.GET.get("code", "")[:2000], state)
     except spotify_api.SpotifyError as exc:
-        return render(
-            request, "automation/spotify_callback.html", {"error": str(exc)}, status=400
-        )
+        return render(request, "automation/spotify_callback.html", {"error": str(exc)}, status=400)
     status.request_sync()
     messages.success(request, f"Connected to Spotify as {user.display_name or user.id}.")
     return redirect("automation:spotify")
@@ -63,9 +61,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
     status.forget_account()
-    messages.success(
-        request, f"Disconnected. Remove SoulSpot's access on Spotify too: {APPS_PAGE}"
-    )
+    messages.success(request, f"Disconnected. Remove SoulSpot's access on Spotify too: {APPS_PAGE}")
     return redirect("automation:spotify")
 
 

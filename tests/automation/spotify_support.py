@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from django.test import Client
-from django_q.models import OrmQ
 from django.utils.module_loading import import_string
+from django_q.models import OrmQ
 
 from fakes.spotify import FakeSpotify, SpotifyWorld
 

@@ -164,7 +164,7 @@ def test_a_playlist_that_answers_403_is_marked_not_readable(connected, api_clien
 
 
 def test_a_saved_album_is_wanted_once_whatever_became_of_its_want(connected, api_client) -> None:
-    scenario, _fake = connected
+    _scenario, _fake = connected
     api_client.patch(
         "/api/spotify/settings", {"saved_albums": True}, content_type="application/json"
     )
@@ -177,9 +177,7 @@ def test_a_saved_album_is_wanted_once_whatever_became_of_its_want(connected, api
     assert not DownloadJob.objects.exists()
 
 
-def test_retry_after_delays_the_next_call_without_holding_the_worker(
-    connected, api_client
-) -> None:
+def test_retry_after_delays_the_next_call_without_holding_the_worker(connected, api_client) -> None:
     scenario, fake = connected
     _follow(api_client, scenario.own_playlist_id)
     Schedule.objects.all().delete()
@@ -205,7 +203,7 @@ def test_retry_after_delays_the_next_call_without_holding_the_worker(
 
 
 def test_quota_exceeded_pauses_spotify_until_the_next_day(connected, api_client) -> None:
-    scenario, fake = connected
+    _scenario, fake = connected
     fake.quota_exceeded()
     SpotifySources.objects.filter(pk=1).update(next_sync_at=timezone.now())
     answer = tasks.spotify_tick()

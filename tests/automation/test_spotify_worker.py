@@ -1,0 +1,138 @@
+"""The acceptance run with a real django-q2 cluster of 3 workers: connect by PKCE through the
+API and the callback page, follow, sync, an access token that expired under the workers (one
+refresh, no invalid_grant), and a 429 whose Retry-After delays the next call without holding
+a worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from automation.models import SpotifyPlaylist
+from fakes.spotify.scenarios import acceptance_world
+from library.models import Track
+from tests.automation.spotify_support import connect, start_fake
+from tests.serve_support import ROOT, clean_env
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
+
+
+def _start_cluster(fake, data_dir: Path) -> subprocess.Popen:
+    env = clean_env(
+        data_dir,
+        SOULSPOT_SECRET_KEY=settings.SECRET_KEY,  # tasks are signed with it
+        SOULSPOT_SECRET_KEY_FILE=str(settings.SOULSPOT_SECRET_KEY_FILE),
+        SOULSPOT_DATABASE_NAME=str(connection.settings_dict["NAME"]),
+        SOULSPOT_WORKERS="3",
+        SOULSPOT_METADATA_PROVIDERS="false",
+        SOULSPOT_SEARCH_NEW_WANTS="false",
+        SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
+        SPOTIFY_CLIENT_ID=settings.SPOTIFY_CLIENT_ID,
+        SPOTIFY_ACCOUNTS_URL=settings.SPOTIFY_ACCOUNTS_URL,
+        SPOTIFY_API_URL=settings.SPOTIFY_API_URL,
+    )
+    log = (data_dir / "worker.log").open("a")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def cluster(settings, tmp_path):
+    settings.SOULSPOT_SEARCH_NEW_WANTS = False
+    scenario = acceptance_world()
+    fake = start_fake(settings, scenario.world)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    worker = None
+
+    def start() -> subprocess.Popen:
+        nonlocal worker
+        worker = _start_cluster(fake, data_dir)
+        return worker
+
+    yield scenario, fake, start
+    if worker is not None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=20)
+    fake.stop()
+
+
+def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
+    cluster, api_client, logged_in_client
+) -> None:
+    scenario, fake, start = cluster
+    connect(api_client, logged_in_client)
+    start()
+    _wait(lambda: SpotifyPlaylist.objects.count() == 3, 60, "the first listing")
+
+    api_client.patch(
+        "/api/spotify/settings",
+        {"liked_songs": True, "saved_albums": True, "followed_artists": True},
+        content_type="application/json",
+    )
+    # Every token issued so far now answers 401: each of the parts the workers run at once
+    # needs a new one, and Spotify would revoke the account were two to refresh with the
+    # same refresh token.
+    fake.expire_access_tokens()
+    for playlist_id in scenario.readable_playlist_ids:
+        api_client.patch(
+            f"/api/spotify/playlists/{playlist_id}",
+            {"followed": True},
+            content_type="application/json",
+        )
+    assert api_client.post("/api/spotify/sync").status_code == 202
+
+    expected = scenario.expected_track_ids | set(scenario.collaborative_track_ids)
+    _wait(
+        lambda: (
+            set(
+                Track.objects.filter(monitored=True, want_reasons__source="spotify").values_list(
+                    "spotify_id", flat=True
+                )
+            )
+            >= expected
+        ),
+        90,
+        "the wants of both playlists and Liked Songs",
+    )
+    refreshes = [t for t in fake.token_requests() if t["grant_type"] == "refresh_token"]
+    assert [t["outcome"] for t in refreshes] == ["ok"], refreshes
+
+    # A 429 with Retry-After: 3 on the next items call.
+    own = SpotifyPlaylist.objects.get(spotify_id=scenario.own_playlist_id)
+    SpotifyPlaylist.objects.filter(pk=own.pk).update(synced_snapshot_id="")
+    fake.rate_limit_next(retry_after=3)
+    before = len(fake.api_requests())
+    api_client.post("/api/spotify/sync")
+    _wait(
+        lambda: SpotifyPlaylist.objects.get(pk=own.pk).synced_snapshot_id != "",
+        90,
+        "the rate-limited playlist to be synced after Retry-After",
+    )
+    # The first call after the 429 came at least Retry-After later.
+    limited, *after = fake.api_requests()[before:]
+    assert after, "no call after the 429"
+    assert after[0].at - limited.at >= 3.0
