@@ -96,6 +96,11 @@ class Release:
     release_group_id: str
     media: list[Medium]
     barcode: str | None = None
+    disambiguation: str = ""
+
+    @property
+    def track_count(self) -> int:
+        return sum(len(m.tracks) for m in self.media)
 
 
 @dataclass
@@ -210,6 +215,7 @@ class MetadataCatalog:
         medium_format: str = "Digital Media",
         cover: bool = True,
         release_id: str | None = None,
+        disambiguation: str = "",
     ) -> AddedRelease:
         """Add a release (and its group, artists and recordings); returns the new ids.
 
@@ -230,6 +236,7 @@ class MetadataCatalog:
         self.releases[release_id] = Release(
             release_id, title, status, date, country, artist_ids, group_id, media
         )
+        self.releases[release_id].disambiguation = disambiguation
         cover_id = self._add_cover(release_id) if cover else None
         track_list = [t for m in media for t in m.tracks]
         return AddedRelease(
@@ -346,9 +353,11 @@ class MetadataCatalog:
 
 def default_catalog() -> MetadataCatalog:
     """A small demo catalogue: two artists, an album with two editions, an EP, a compilation,
-    a two-disc album, and lyrics (synced, plain-only and instrumental)."""
+    a two-disc album, an album with three official editions and a bootleg (see
+    `add_editions`), and lyrics (synced, plain-only and instrumental)."""
     catalog = MetadataCatalog()
     catalog.load(DEFAULT_DATA)
+    add_editions(catalog)
     album = next(r for r in catalog.releases.values() if r.title == "The Fool of Fountain City")
     fountain_city = album.media[0].tracks[1].recording_id
     # The same recording on a compilation, so release choice has something to choose between.
@@ -432,3 +441,55 @@ DEFAULT_DATA: dict[str, Any] = {
         },
     ],
 }
+
+
+EDITIONS_TITLE = "Harbour Lights"
+EDITIONS_ARTIST = "Neon Harbor"
+_EDITION_TITLES = [f"Harbour Song {n}" for n in range(1, 13)]
+
+
+def add_editions(catalog: MetadataCatalog) -> dict[str, str]:
+    """One release group with several editions, for choosing the one to download: a digital
+    12-track release ("XW", 2015), a 12-track CD from "GB" (2015, later), a 14-track deluxe
+    CD and a 12-track bootleg. Returns their ids by name ("group", "digital", "cd", "deluxe",
+    "bootleg")."""
+    specs = [(title, 180_000 + 1000 * n) for n, title in enumerate(_EDITION_TITLES)]
+    digital = catalog.add_release(
+        EDITIONS_TITLE, EDITIONS_ARTIST, specs, date="2015-03-02", country="XW"
+    )
+    group = digital.release_group_id
+    same = [
+        TrackSpec(title, length, recording_id=recording)
+        for (title, length), recording in zip(specs, digital.recording_ids, strict=True)
+    ]
+    cd = catalog.add_release(
+        EDITIONS_TITLE,
+        EDITIONS_ARTIST,
+        same,
+        date="2015-03-09",
+        country="GB",
+        medium_format="CD",
+        release_group_id=group,
+    )
+    deluxe = catalog.add_release(
+        EDITIONS_TITLE,
+        EDITIONS_ARTIST,
+        [*same, ("Harbour Song 13 (Demo)", 170_000), ("Harbour Song 14 (Live)", 240_000)],
+        date="2016-11-04",
+        country="GB",
+        medium_format="CD",
+        release_group_id=group,
+        disambiguation="deluxe edition",
+    )
+    bootleg = catalog.add_release(
+        EDITIONS_TITLE,
+        EDITIONS_ARTIST,
+        same,
+        date="2014-12-01",
+        country="DE",
+        status="Bootleg",
+        release_group_id=group,
+        cover=False,
+    )
+    ids = (group, digital.release_id, cd.release_id, deluxe.release_id, bootleg.release_id)
+    return dict(zip(("group", "digital", "cd", "deluxe", "bootleg"), ids, strict=True))
