@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH, ApiKeyAuth, is_environment_key
+from metadata.providers.base import NotFound, ProviderError, ProviderUnavailable
 from soulspot import health
 from soulspot.lib import disk_full
 from soulspot.lib.errors import SoulSpotError
@@ -86,6 +87,19 @@ def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
     return api.create_response(request, exc.body(), status=exc.http_status)
 
 
+@api.exception_handler(ProviderError)
+def provider_error(request: HttpRequest, exc: ProviderError) -> HttpResponse:
+    """A metadata service (MusicBrainz...) that could not answer: 503 while it is unreachable,
+    rate limiting or garbled (try again later), 404 when it says the thing does not exist,
+    502 when it refused the request. Endpoints that call one document these statuses."""
+    status = 502
+    if isinstance(exc, ProviderUnavailable):
+        status = 503
+    elif isinstance(exc, NotFound):
+        status = 404
+    return api.create_response(request, {"detail": str(exc)}, status=status)
+
+
 @api.exception_handler(OperationalError)
 def database_full(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     """A write refused on a full disk answers 503 with what to do; any other database error is
@@ -100,5 +114,6 @@ api.add_router("/downloads", "downloads.api.router")
 api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")
 api.add_router("/metadata", "metadata.api.router")
+api.add_router("/musicbrainz", "metadata.musicbrainz_api.router")
 api.add_router("/system", "soulspot.system_api.router")
 api.add_router("/wanted", "downloads.api.wanted_router")

@@ -135,6 +135,7 @@ PREFIXES = {
     "/downloads": "downloads",
     "/library": "library",
     "/metadata": "metadata",
+    "/musicbrainz": "metadata",
     "/history": "library",
     "/wanted": "downloads",
     "/system": "soulspot",
