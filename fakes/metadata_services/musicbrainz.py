@@ -31,9 +31,9 @@ from fakes.metadata_services.catalog import (
     Recording,
     Release,
     ReleaseGroup,
-    default_catalog,
     normalize,
 )
+from fakes.metadata_services.demo_catalog import default_catalog
 from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 
 NS = "http://musicbrainz.org/ns/mmd-2.0#"

@@ -8,7 +8,7 @@ import pytest
 from downloads.models import DownloadJob
 from downloads.services.queueing import ALREADY_OWNED
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
-from fakes.metadata_services.catalog import add_editions
+from fakes.metadata_services.demo_catalog import add_editions
 from library.models import Album, Track
 from tests.factories import AlbumFactory, ArtistFactory, TrackFileFactory
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from downloads.models import DownloadJob
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
-from fakes.metadata_services.catalog import add_editions
+from fakes.metadata_services.demo_catalog import add_editions
 from library.models import Album
 
 pytestmark = pytest.mark.django_db

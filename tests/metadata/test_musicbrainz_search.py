@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
-from fakes.metadata_services.catalog import add_editions
+from fakes.metadata_services.demo_catalog import add_editions
 from metadata.providers import musicbrainz as mb
 from metadata.providers.musicbrainz import search as mb_search
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
-from fakes.metadata_services.catalog import add_editions
+from fakes.metadata_services.demo_catalog import add_editions
 from fakes.metadata_services.musicbrainz import EXT_NS, NS
 
 M = f"{{{NS}}}"
