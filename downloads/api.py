@@ -54,10 +54,28 @@ def create_download(request: HttpRequest, payload: DownloadIn) -> Status:
     return Status(201, _job(job.pk))
 
 
-@router.post("/albums", response={201: DownloadOut, **errors(400, 409)}, summary="Want an album")
+@router.post(
+    "/albums", response={201: DownloadOut, **errors(400, 404, 409, 503)}, summary="Want an album"
+)
 def create_album_download(request: HttpRequest, payload: AlbumDownloadIn) -> Status:
-    """Queue a whole album: one peer's folder, one child job per track; 409 when it is queued."""
-    job = services.queue_album_download(**payload.dict())
+    """Queue a whole album: one peer's folder, one child job per track; 409 when it is queued.
+
+    By MusicBrainz id, the track list comes from MusicBrainz: 404 when it has no such release
+    (or group), 503 when it cannot be reached. For a release group the chosen edition and why
+    are in `status_reason`.
+    """
+    if payload.musicbrainz_release_id:
+        job = services.queue_album_from_release(
+            str(payload.musicbrainz_release_id), priority=payload.priority
+        )
+    elif payload.musicbrainz_release_group_id:
+        job = services.queue_album_from_release_group(
+            str(payload.musicbrainz_release_group_id), priority=payload.priority
+        )
+    else:
+        job = services.queue_album_download(
+            **payload.dict(exclude={"musicbrainz_release_id", "musicbrainz_release_group_id"})
+        )
     return Status(201, _job(job.pk))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 from pydantic import model_validator
@@ -26,15 +27,38 @@ class DownloadIn(Schema):
 
 
 class AlbumDownloadIn(Schema):
-    artist: Text = Field(min_length=1)
-    album: Text = Field(min_length=1)
+    """Exactly one way to name the album: `artist` and `album` (optionally `year` and
+    `tracks`), a `musicbrainz_release_id` (that edition) or a `musicbrainz_release_group_id`
+    (SoulSpot chooses the edition and says why in the job's `status_reason`)."""
+
+    artist: Text | None = Field(None, min_length=1)
+    album: Text | None = Field(None, min_length=1)
     year: int | None = Field(None, ge=1000, le=3000)
     tracks: list[Text] | None = Field(
         None,
         max_length=MAX_ITEMS,
         description=f"Track titles in order, when known (at most {MAX_ITEMS}).",
     )
+    musicbrainz_release_id: UUID | None = Field(None, description="A MusicBrainz release.")
+    musicbrainz_release_group_id: UUID | None = Field(
+        None, description="A MusicBrainz release group (the album, all its editions)."
+    )
     priority: int = Field(0, ge=-100, le=100)
+
+    @model_validator(mode="after")
+    def _one_way_to_name_the_album(self) -> AlbumDownloadIn:
+        by_names = self.artist is not None or self.album is not None
+        ways = [by_names, self.musicbrainz_release_id, self.musicbrainz_release_group_id]
+        if sum(1 for way in ways if way) != 1:
+            raise ValueError(
+                "give exactly one of: artist and album, musicbrainz_release_id, "
+                "musicbrainz_release_group_id"
+            )
+        if by_names and (self.artist is None or self.album is None):
+            raise ValueError("artist and album are both required")
+        if not by_names and (self.year is not None or self.tracks is not None):
+            raise ValueError("year and tracks go with artist and album, not a MusicBrainz id")
+        return self
 
 
 class DownloadPatch(Schema):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from downloads import views
+from downloads import musicbrainz_views, views
 
 app_name = "downloads"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/<id:search_id>/", views.search_detail, name="search-detail"),
     path("search/<id:search_id>/pick/<int:index>/", views.search_pick, name="search-pick"),
+    path("musicbrainz/", musicbrainz_views.musicbrainz_search, name="musicbrainz"),
+    path("musicbrainz/want/", musicbrainz_views.musicbrainz_want, name="musicbrainz-want"),
     path("blocklist/", views.blocklist, name="blocklist"),
     path(
         "blocklist/rejected/<id:rejected_id>/remove/",

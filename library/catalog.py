@@ -176,6 +176,86 @@ def album_track(album: Album, title: str, *, artist: str = "") -> Track:
     return Track.objects.create(artist=album.artist, album=album, title=title, artist_credit=credit)
 
 
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """What an authoritative source (MusicBrainz) says about one release (edition)."""
+
+    artist: str
+    title: str
+    release_id: str
+    release_group_id: str = ""
+    year: int | None = None
+    track_count: int | None = None
+    disc_count: int | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseTrackFacts:
+    """One track of a release, as the source (MusicBrainz) lists it."""
+
+    title: str
+    artist: str
+    disc_number: int
+    track_number: int
+    duration_ms: int | None = None
+    recording_id: str = ""
+    isrc: str = ""
+
+
+def album_for_release(facts: ReleaseFacts) -> Album:
+    """The Album of this release: the one tied to its id, else the artist's album of that
+    title not tied to any release yet (a want by names, files already scanned), else a new one.
+    Tying it fills in the release's ids and counts; a year already known is kept."""
+    album = Album.objects.filter(musicbrainz_release_id=facts.release_id).order_by("pk").first()
+    if album is None:
+        artist = artist_named(facts.artist)
+        title = _clean(facts.title) or "Unknown Album"
+        album = (
+            Album.objects.filter(artist=artist, title__iexact=title, musicbrainz_release_id="")
+            .order_by("pk")
+            .first()
+        ) or Album.objects.create(artist=artist, title=title)
+    Album.objects.filter(pk=album.pk).update(
+        musicbrainz_release_id=facts.release_id,
+        musicbrainz_release_group_id=facts.release_group_id or album.musicbrainz_release_group_id,
+        year=album.year or facts.year,
+        track_count=facts.track_count or album.track_count,
+        disc_count=facts.disc_count or album.disc_count,
+    )
+    album.refresh_from_db()
+    return album
+
+
+def release_track(album: Album, facts: ReleaseTrackFacts) -> Track:
+    """The album's track at this place of the release: the one with its recording there, else
+    the album's own track of that title (see `album_track`) unless that is another recording,
+    else a new one. Its number, disc, recording id and (when blank) length and ISRC are set."""
+    track = None
+    if facts.recording_id:
+        track = album.tracks.filter(
+            musicbrainz_recording_id=facts.recording_id,
+            disc_number=facts.disc_number,
+            track_number=facts.track_number,
+        ).first()
+    if track is None:
+        track = album_track(album, facts.title, artist=facts.artist)
+        if track.musicbrainz_recording_id not in ("", facts.recording_id):
+            # Same title, another recording (an "Intro" on each disc): a track of its own.
+            credit = _clean(facts.artist) or album.artist.name
+            title = _clean(facts.title)
+            track = Track.objects.create(
+                artist=album.artist, album=album, title=title, artist_credit=credit
+            )
+    Track.objects.filter(pk=track.pk).update(
+        disc_number=facts.disc_number,
+        track_number=facts.track_number,
+        musicbrainz_recording_id=facts.recording_id or track.musicbrainz_recording_id,
+        duration_ms=track.duration_ms or facts.duration_ms,
+        isrc=track.isrc or _clean(facts.isrc).upper()[:12],
+    )
+    return track
+
+
 def mark_wanted(
     track: Track, *, force: bool = False, source: str | None = WantSource.TYPED, key: str = ""
 ) -> Track:

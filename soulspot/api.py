@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Schema, Status
 
 from accounts.auth import API_AUTH, ApiKeyAuth, is_environment_key
 from metadata.providers.base import NotFound, ProviderError, ProviderUnavailable
-from metadata.providers.spotify import SpotifyNotConnected
+from metadata.providers.spotify import SpotifyAuthError, SpotifyNotConfigured, SpotifyNotConnected
 from soulspot import health
 from soulspot.lib import disk_full
 from soulspot.lib.errors import SoulSpotError
@@ -90,11 +90,12 @@ def domain_error(request: HttpRequest, exc: SoulSpotError) -> HttpResponse:
 
 @api.exception_handler(ProviderError)
 def provider_error(request: HttpRequest, exc: ProviderError) -> HttpResponse:
-    """An outside service (Spotify, MusicBrainz...) could not do it: 503 when it may work later
-    (with `Retry-After` when the service said when), 404 when it has no such thing, 409 when
-    an account must be connected first, else 400; the detail says which and why."""
-    retry_after = getattr(exc, "retry_after", None)
+    """An outside service (Spotify, MusicBrainz...) could not do it: 503 while it is
+    unreachable, rate limiting or garbled (with `Retry-After` when it said when), 404 when it
+    says the thing does not exist, 409 when an account must be connected first, 400 when
+    SoulSpot is not set up for it or the login was refused, 502 when it refused the request."""
     response = api.create_response(request, {"detail": str(exc)}, status=_status_of(exc))
+    retry_after = getattr(exc, "retry_after", None)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
@@ -105,7 +106,9 @@ def _status_of(exc: ProviderError) -> int:
         return 503
     if isinstance(exc, NotFound):
         return 404
-    return 409 if isinstance(exc, SpotifyNotConnected) else 400
+    if isinstance(exc, SpotifyNotConnected):
+        return 409
+    return 400 if isinstance(exc, SpotifyNotConfigured | SpotifyAuthError) else 502
 
 
 @api.exception_handler(OperationalError)
@@ -122,6 +125,7 @@ api.add_router("/downloads", "downloads.api.router")
 api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")
 api.add_router("/metadata", "metadata.api.router")
+api.add_router("/musicbrainz", "metadata.musicbrainz_api.router")
 api.add_router("/playlists", "library.playlists_api.router")
 api.add_router("/spotify", "automation.spotify.api.router")
 api.add_router("/system", "soulspot.system_api.router")

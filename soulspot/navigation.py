@@ -10,6 +10,7 @@ NAV = [
     ("Downloads", "downloads:list"),
     ("Wanted", "downloads:wanted"),
     ("Search", "downloads:search"),
+    ("MusicBrainz", "downloads:musicbrainz"),
     ("Blocklist", "downloads:blocklist"),
     ("Library", "library:tracks"),
     ("Scans", "library:scans"),

@@ -135,6 +135,9 @@ try:
     # MusicBrainz allows one request per second; a 503 (its rate limiting) is retried, paced.
     MUSICBRAINZ_RATE_LIMIT_SECONDS = 1.0
     MUSICBRAINZ_MAX_ATTEMPTS = 2
+    # The user's country (ISO 3166 code, e.g. "GB"): of an album's editions, one released
+    # there is preferred. Empty: no preference.
+    SOULSPOT_COUNTRY = env_str("SOULSPOT_COUNTRY").upper()
     # Embedded and cover.jpg art is resized to at most this many pixels; a cover image download
     # larger than COVER_MAX_BYTES is refused.
     COVER_MAX_PX = env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000)

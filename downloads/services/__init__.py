@@ -29,7 +29,12 @@ from downloads.services.engine_callbacks import (
     settle_jobs_of_owned_tracks,
     stop_job_of_unmonitored_track,
 )
-from downloads.services.errors import AlreadyQueued, DownloadError, InvalidTransition
+from downloads.services.errors import (
+    AlreadyQueued,
+    DownloadError,
+    InvalidTransition,
+    UnknownRelease,
+)
 from downloads.services.job_actions import (
     cancel_job,
     pause_job,
@@ -46,6 +51,8 @@ from downloads.services.library_actions import (
 )
 from downloads.services.queueing import (
     queue_album_download,
+    queue_album_from_release,
+    queue_album_from_release_group,
     queue_download_for_track,
     queue_track_download,
 )
@@ -58,6 +65,7 @@ __all__ = [
     "BatchResult",
     "DownloadError",
     "InvalidTransition",
+    "UnknownRelease",
     "WantedSearch",
     "backoff_seconds",
     "cancel_job",
@@ -66,6 +74,8 @@ __all__ = [
     "pause_all",
     "pause_job",
     "queue_album_download",
+    "queue_album_from_release",
+    "queue_album_from_release_group",
     "queue_download_for_track",
     "queue_track_download",
     "record_peer_result",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from soulspot.lib.errors import Conflict, SoulSpotError
+from soulspot.lib.errors import Conflict, NotFound, SoulSpotError
 
 if TYPE_CHECKING:
     from downloads.models import DownloadJob
@@ -24,3 +24,7 @@ class AlreadyQueued(DownloadError, Conflict):
 
 class InvalidTransition(DownloadError, Conflict):
     """The job's state forbids the action (resume a completed job...)."""
+
+
+class UnknownRelease(DownloadError, NotFound):
+    """MusicBrainz has no release (or release group) with the id the want names."""

@@ -1,4 +1,5 @@
-"""Creating wants: a job for a track or an album, one at a time or in a batch."""
+"""Creating wants: a job for a track or an album (by names, or a MusicBrainz release or
+release group), one at a time or in a batch."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from downloads.models import DownloadJob
-from downloads.services.errors import AlreadyQueued, DownloadError
+from downloads.services.errors import AlreadyQueued, DownloadError, UnknownRelease
 from downloads.services.transitions import (
     one_live_job_per_track,
     refuse_if_already_wanted,
@@ -15,6 +16,7 @@ from downloads.services.transitions import (
 )
 from library import catalog
 from library.models import Album, Track, WantSource
+from metadata.providers import musicbrainz
 
 Purpose = DownloadJob.Purpose
 Status = DownloadJob.Status
@@ -90,22 +92,97 @@ def queue_album_download(
     if not artist.strip() or not album.strip():
         raise DownloadError("artist and album are both required")
     album_row = catalog.album_named(catalog.artist_named(artist), album, year=year)
-    active = (
-        DownloadJob.objects.active().filter(album=album_row, kind=DownloadJob.Kind.ALBUM).first()
-    )
-    if active is not None:
-        raise AlreadyQueued(active)
+    _refuse_if_album_queued(album_row)
     _add_album_tracks(album_row, tracks or [], artist=artist)
     if tracks:
         Album.objects.filter(pk=album_row.pk).update(track_count=len(tracks))
-    Album.objects.filter(pk=album_row.pk).update(monitored=True)
+    return _start_album_job(album_row, priority=priority, known_tracks=bool(tracks))
+
+
+def queue_album_from_release(release_id: str, *, priority: int = 0, note: str = "") -> DownloadJob:
+    """Want one MusicBrainz release (edition): its album with the release's ids, year and
+    counts, its tracks in order (disc, number, length, recording id, ISRC), then the album job
+    as for a want by names. `note` (why this release) is kept as the job's status reason.
+
+    Raises AlreadyQueued when the release is already being downloaded, UnknownRelease when
+    MusicBrainz does not know it, MusicBrainzUnavailable when MusicBrainz cannot answer.
+    """
+    queued = Album.objects.filter(musicbrainz_release_id=release_id).order_by("pk").first()
+    if queued is not None:
+        _refuse_if_album_queued(queued)  # before asking MusicBrainz: no request wasted
+    try:
+        release = musicbrainz.get_release(release_id)  # a network call: outside transactions
+    except musicbrainz.MusicBrainzNotFound as exc:
+        raise UnknownRelease(f"MusicBrainz has no release {release_id}") from exc
+    return _queue_release(release, priority=priority, note=note)
+
+
+def queue_album_from_release_group(
+    release_group_id: str, *, priority: int = 0, country: str | None = None
+) -> DownloadJob:
+    """Want an album by its MusicBrainz release group: the edition `choose_release_for_group`
+    picks is wanted as by `queue_album_from_release`, the reason for the pick on the job."""
+    try:
+        choice = musicbrainz.choose_release_for_group(release_group_id, country=country)
+    except musicbrainz.MusicBrainzNotFound as exc:
+        raise UnknownRelease(f"MusicBrainz has no release group {release_group_id}") from exc
+    return queue_album_from_release(choice.release_id, priority=priority, note=choice.reason)
+
+
+@transaction.atomic
+def _queue_release(release: musicbrainz.ReleaseInfo, *, priority: int, note: str) -> DownloadJob:
+    places = [(m.position, t) for m in release.media for t in m.tracks]
+    album_row = catalog.album_for_release(
+        catalog.ReleaseFacts(
+            artist=release.artist,
+            title=release.title,
+            release_id=release.id,
+            release_group_id=release.release_group_id or "",
+            year=release.year,
+            track_count=len(places) or None,
+            disc_count=release.disc_count or None,
+        )
+    )
+    _refuse_if_album_queued(album_row)
+    for start in range(0, len(places), TRACKS_PER_TRANSACTION):
+        with transaction.atomic():  # chunked as in _add_album_tracks
+            for disc, track in places[start : start + TRACKS_PER_TRANSACTION]:
+                catalog.release_track(album_row, _track_facts(disc, track))
+    return _start_album_job(album_row, priority=priority, known_tracks=bool(places), note=note)
+
+
+def _track_facts(disc: int, track: musicbrainz.ReleaseTrack) -> catalog.ReleaseTrackFacts:
+    return catalog.ReleaseTrackFacts(
+        title=track.title,
+        artist=track.artist,
+        disc_number=disc,
+        track_number=track.position,
+        duration_ms=track.length_ms,
+        recording_id=track.recording_id,
+        isrc=track.isrc or "",
+    )
+
+
+def _refuse_if_album_queued(album: Album) -> None:
+    active = DownloadJob.objects.active().filter(album=album, kind=DownloadJob.Kind.ALBUM).first()
+    if active is not None:
+        raise AlreadyQueued(active)
+
+
+def _start_album_job(
+    album: Album, *, priority: int, known_tracks: bool, note: str = ""
+) -> DownloadJob:
+    """The album job, once its track list is written; completed at once when every listed
+    track is owned already."""
+    Album.objects.filter(pk=album.pk).update(monitored=True)
     job = DownloadJob.objects.create(
         kind=DownloadJob.Kind.ALBUM,
-        album=album_row,
+        album=album,
         priority=priority,
         max_attempts=settings.DOWNLOAD_ATTEMPTS,
+        status_reason=note[:500],
     )
-    if tracks and not album_row.tracks.missing_from_library().exists():
+    if known_tracks and not album.tracks.missing_from_library().exists():
         # Every track is in the library already: nothing to search for.
         transition(job.pk, [Status.QUEUED], Status.COMPLETED, status_reason=ALREADY_OWNED)
         return DownloadJob.objects.get(pk=job.pk)

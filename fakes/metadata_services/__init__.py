@@ -22,9 +22,9 @@ from fakes.metadata_services.catalog import (
     AddedRelease,
     MetadataCatalog,
     TrackSpec,
-    default_catalog,
 )
 from fakes.metadata_services.coverart import CoverArtApp, FakeCoverArt
+from fakes.metadata_services.demo_catalog import default_catalog
 from fakes.metadata_services.lrclib import FakeLrclib, LrclibApp
 from fakes.metadata_services.musicbrainz import FakeMusicBrainz, MusicBrainzApp
 from fakes.metadata_services.server import FakeServer, Request, Response

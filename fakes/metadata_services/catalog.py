@@ -96,6 +96,11 @@ class Release:
     release_group_id: str
     media: list[Medium]
     barcode: str | None = None
+    disambiguation: str = ""
+
+    @property
+    def track_count(self) -> int:
+        return sum(len(m.tracks) for m in self.media)
 
 
 @dataclass
@@ -210,6 +215,7 @@ class MetadataCatalog:
         medium_format: str = "Digital Media",
         cover: bool = True,
         release_id: str | None = None,
+        disambiguation: str = "",
     ) -> AddedRelease:
         """Add a release (and its group, artists and recordings); returns the new ids.
 
@@ -230,6 +236,7 @@ class MetadataCatalog:
         self.releases[release_id] = Release(
             release_id, title, status, date, country, artist_ids, group_id, media
         )
+        self.releases[release_id].disambiguation = disambiguation
         cover_id = self._add_cover(release_id) if cover else None
         track_list = [t for m in media for t in m.tracks]
         return AddedRelease(
@@ -342,93 +349,3 @@ class MetadataCatalog:
         for entry in data.get("lyrics", []):
             entry = dict(entry)
             self.add_lyrics(entry.pop("artist"), entry.pop("title"), **entry)
-
-
-def default_catalog() -> MetadataCatalog:
-    """A small demo catalogue: two artists, an album with two editions, an EP, a compilation,
-    a two-disc album, and lyrics (synced, plain-only and instrumental)."""
-    catalog = MetadataCatalog()
-    catalog.load(DEFAULT_DATA)
-    album = next(r for r in catalog.releases.values() if r.title == "The Fool of Fountain City")
-    fountain_city = album.media[0].tracks[1].recording_id
-    # The same recording on a compilation, so release choice has something to choose between.
-    catalog.add_release(
-        "Kiwi Indie Hits 2010",
-        "Various Artists",
-        [TrackSpec("Fountain City", 172760, recording_id=fountain_city), ("Other Song", 180000)],
-        date="2010-06-01",
-        secondary_types=["Compilation"],
-        cover=False,
-    )
-    return catalog
-
-
-DEFAULT_DATA: dict[str, Any] = {
-    "releases": [
-        {
-            "title": "The Fool of Fountain City",
-            "artist": "Dynamo Go",
-            "date": "2009-04-03",
-            "country": "NZ",
-            "tracks": [
-                {"title": "Crying On My Street", "length_ms": 144306, "isrcs": ["NZDG10900001"]},
-                {"title": "Fountain City", "length_ms": 172760, "isrcs": ["NZDG10900002"]},
-                {"title": "Route 17", "length_ms": 205106, "isrcs": ["NZDG10900003"]},
-                {"title": "Headrush", "length_ms": 45973},
-            ],
-        },
-        {
-            "title": "Folly, Vice & Madness",
-            "artist": "Dynamo Go",
-            "date": "2006-11-03",
-            "country": "NZ",
-            "primary_type": "EP",
-            "medium_format": "CD",
-            "tracks": [
-                {"title": "Just a Victim", "length_ms": 226000},
-                {"title": "Thief of Hearts", "length_ms": 198586, "isrcs": ["NZDG10600001"]},
-            ],
-        },
-        {
-            "title": "Ruined Subjects",
-            "artist": "JT Bruce",
-            "date": "2011-08-09",
-            "discs": [
-                [
-                    {"title": "Pollux", "length_ms": 246000, "isrcs": ["USJT11100001"]},
-                    {"title": "Vega", "length_ms": 96000},
-                ],
-                [
-                    {"title": "Deneb", "length_ms": 132000},
-                    {"title": "Sirius", "length_ms": 536000, "isrcs": ["USJT11100004"]},
-                ],
-            ],
-        },
-    ],
-    "lyrics": [
-        {
-            "artist": "Dynamo Go",
-            "title": "Fountain City",
-            "album": "The Fool of Fountain City",
-            "duration_s": 172.76,
-            "plain": "Down in fountain city\nThe lights are out\n",
-            "synced": (
-                "[00:12.10] Down in fountain city\n[00:15.80] The lights are out\n[02:50.00] "
-            ),
-        },
-        {
-            "artist": "Dynamo Go",
-            "title": "Route 17",
-            "album": "The Fool of Fountain City",
-            "duration_s": 205.0,
-            "plain": "Driving down route seventeen\n",
-        },
-        {
-            "artist": "JT Bruce",
-            "title": "Pollux",
-            "album": "Ruined Subjects",
-            "duration_s": 246.0,
-            "instrumental": True,
-        },
-    ],
-}

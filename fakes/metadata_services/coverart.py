@@ -20,7 +20,8 @@ import threading
 
 from PIL import Image, ImageDraw
 
-from fakes.metadata_services.catalog import MetadataCatalog, default_catalog
+from fakes.metadata_services.catalog import MetadataCatalog
+from fakes.metadata_services.demo_catalog import default_catalog
 from fakes.metadata_services.musicbrainz import MBID_RE
 from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 

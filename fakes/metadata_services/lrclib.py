@@ -15,9 +15,9 @@ from __future__ import annotations
 from fakes.metadata_services.catalog import (
     LyricsRecord,
     MetadataCatalog,
-    default_catalog,
     normalize,
 )
+from fakes.metadata_services.demo_catalog import default_catalog
 from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 
 DURATION_TOLERANCE_S = 2.0

@@ -8,6 +8,8 @@ Endpoints (lookups have no trailing slash, searches do, both are accepted):
     GET /ws/2/release/{mbid}?inc=recordings+artists+release-groups+media+isrcs+artist-credits
     GET /ws/2/release-group/{mbid}?inc=artists+releases
     GET /ws/2/artist/{mbid}
+    GET /ws/2/{artist,release-group,release}/?query=...    searches (see musicbrainz_search)
+    GET /ws/2/release/?release-group={mbid}&inc=media        browse a group's releases
 
 Unknown ids answer 404 and malformed ids 400, each with MusicBrainz's `<error>` body. With
 `enforce_rate_limit=True` a request that comes sooner than `min_interval` after the previous one
@@ -23,14 +25,15 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 
+from fakes.metadata_services import musicbrainz_search
 from fakes.metadata_services.catalog import (
     MetadataCatalog,
     Recording,
     Release,
     ReleaseGroup,
-    default_catalog,
     normalize,
 )
+from fakes.metadata_services.demo_catalog import default_catalog
 from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
 
 NS = "http://musicbrainz.org/ns/mmd-2.0#"
@@ -77,6 +80,7 @@ class MusicBrainzApp(FakeApp):
         self.min_interval = min_interval
         self._last_request_at: float | None = None
         self._rate_lock = threading.Lock()
+        self.entity_search = musicbrainz_search.EntitySearch(self)
 
     def handles(self, path: str) -> bool:
         return path.startswith("/ws/2/")
@@ -100,6 +104,8 @@ class MusicBrainzApp(FakeApp):
         inc = set((request.arg("inc") or "").replace("+", " ").split())
         if entity == "recording" and not ident:
             return self._search_recordings(request)
+        if not ident and self.entity_search.handles(entity, request):
+            return self.entity_search.answer(entity, request)
         lookups = {
             "isrc": self._isrc,
             "recording": self._recording,
@@ -294,12 +300,14 @@ class MusicBrainzApp(FakeApp):
         *,
         only: str | None = None,
         search: bool = False,
-    ) -> None:
+    ) -> ET.Element:
         """A <release>. With `only` (a recording id) the media list holds just that track,
         as in recording lookups and search results."""
         rel_el = _sub(parent, "release", id=release.id)
         _sub(rel_el, "title", release.title)
         _sub(rel_el, "status", release.status)
+        if release.disambiguation:
+            _sub(rel_el, "disambiguation", release.disambiguation)
         if not search:
             _sub(rel_el, "quality", "normal")
         # Releases nested in a recording carry their credit only with inc=artist-credits.
@@ -318,6 +326,7 @@ class MusicBrainzApp(FakeApp):
             self._media_with_track(rel_el, release, only, search=search)
         elif only is None and inc & {"media", "recordings"}:
             self._media(rel_el, release, inc)
+        return rel_el
 
     def _media(self, parent: ET.Element, release: Release, inc: set[str]) -> None:
         medium_list = _sub(parent, "medium-list", count=len(release.media))

@@ -135,6 +135,7 @@ PREFIXES = {
     "/downloads": "downloads",
     "/library": "library",
     "/metadata": "metadata",
+    "/musicbrainz": "metadata",
     "/playlists": "library",
     "/history": "library",
     "/wanted": "downloads",

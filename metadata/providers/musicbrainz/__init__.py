@@ -15,6 +15,11 @@ XML: retry later) or MusicBrainzNotFound (404).
 
 from __future__ import annotations
 
+from metadata.providers.musicbrainz.group_choice import (
+    GroupChoice,
+    choose_among_releases,
+    choose_release_for_group,
+)
 from metadata.providers.musicbrainz.lookups import (
     RELEASE_INCLUDES,
     SEARCH_LIMIT,
@@ -25,10 +30,19 @@ from metadata.providers.musicbrainz.lookups import (
     recording_by_isrc,
     search_recording,
 )
+from metadata.providers.musicbrainz.search import (
+    releases_of_group,
+    search_artists,
+    search_release_groups,
+    search_releases,
+)
 from metadata.providers.musicbrainz.shapes import (
+    ArtistHit,
     Medium,
     RecordingMatch,
+    ReleaseGroupHit,
     ReleaseGroupInfo,
+    ReleaseHit,
     ReleaseInfo,
     ReleaseSummary,
     ReleaseTrack,
@@ -53,22 +67,32 @@ __all__ = [
     "MIN_SEARCH_SCORE",
     "RELEASE_INCLUDES",
     "SEARCH_LIMIT",
+    "ArtistHit",
+    "GroupChoice",
     "Medium",
     "MusicBrainzError",
     "MusicBrainzNotFound",
     "MusicBrainzUnavailable",
     "RecordingMatch",
+    "ReleaseGroupHit",
     "ReleaseGroupInfo",
+    "ReleaseHit",
     "ReleaseInfo",
     "ReleaseSummary",
     "ReleaseTrack",
     "TrackMetadata",
+    "choose_among_releases",
     "choose_release",
+    "choose_release_for_group",
     "get_release",
     "get_release_group",
     "lookup_track",
     "normalize_isrc",
     "rank_score",
     "recording_by_isrc",
+    "releases_of_group",
+    "search_artists",
     "search_recording",
+    "search_release_groups",
+    "search_releases",
 ]

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from metadata.providers.musicbrainz.shapes import (
+    ArtistHit,
     Medium,
     RecordingMatch,
+    ReleaseGroupHit,
     ReleaseGroupInfo,
+    ReleaseHit,
     ReleaseInfo,
     ReleaseSummary,
     ReleaseTrack,
@@ -136,6 +139,64 @@ def release_group_info(raw: dict[str, Any]) -> ReleaseGroupInfo:
         first_release_date=raw.get("first-release-date") or None,
         artist=artist,
         artist_ids=artist_ids,
+    )
+
+
+def artist_hit(raw: dict[str, Any]) -> ArtistHit:
+    return ArtistHit(
+        id=raw["id"],
+        name=raw.get("name", ""),
+        sort_name=raw.get("sort-name", ""),
+        disambiguation=raw.get("disambiguation", ""),
+        type=raw.get("type"),
+        country=raw.get("country"),
+        score=_int(raw.get("ext:score")) or 0,
+    )
+
+
+def release_group_hit(raw: dict[str, Any]) -> ReleaseGroupHit:
+    primary, secondary = _group_types(raw)
+    artist, artist_ids = _credit(raw)
+    return ReleaseGroupHit(
+        id=raw["id"],
+        title=raw.get("title", ""),
+        disambiguation=raw.get("disambiguation", ""),
+        artist=artist,
+        artist_ids=artist_ids,
+        primary_type=primary,
+        secondary_types=secondary,
+        first_release_date=raw.get("first-release-date") or None,
+        release_count=_int(raw.get("release-count")),
+        score=_int(raw.get("ext:score")) or 0,
+    )
+
+
+def release_hit(raw: dict[str, Any], group_id: str | None = None) -> ReleaseHit:
+    """A release from a search (its group inline, a total track count) or from a browse of
+    `group_id` (track counts per medium)."""
+    group = raw.get("release-group", {})
+    primary, secondary = _group_types(group)
+    artist, artist_ids = _credit(raw)
+    media = raw.get("medium-list", [])
+    per_medium = [_int(m.get("track-count")) for m in media]
+    total = _int(raw.get("medium-track-count")) if "medium-track-count" in raw else None
+    if total is None and media and None not in per_medium:
+        total = sum(n for n in per_medium if n is not None)
+    return ReleaseHit(
+        id=raw["id"],
+        title=raw.get("title", ""),
+        disambiguation=raw.get("disambiguation", ""),
+        artist=artist,
+        artist_ids=artist_ids,
+        status=raw.get("status"),
+        date=raw.get("date") or None,
+        country=raw.get("country"),
+        formats=tuple(m["format"] for m in media if m.get("format")),
+        track_count=total,
+        release_group_id=group.get("id") or group_id,
+        primary_type=primary,
+        secondary_types=secondary,
+        score=_int(raw.get("ext:score")) or 0,
     )
 
 

@@ -130,3 +130,69 @@ class TrackMetadata:
     release_type: str | None = None
     release_secondary_types: tuple[str, ...] = ()
     release_status: str | None = None
+
+
+@dataclass(frozen=True)
+class ArtistHit:
+    """An artist found by a search. `score` is MB's search score (0–100)."""
+
+    id: str
+    name: str
+    sort_name: str
+    disambiguation: str
+    type: str | None
+    country: str | None
+    score: int
+
+
+@dataclass(frozen=True)
+class ReleaseGroupHit:
+    """A release group (an album with all its editions) found by a search."""
+
+    id: str
+    title: str
+    disambiguation: str
+    artist: str
+    artist_ids: tuple[str, ...]
+    primary_type: str | None
+    secondary_types: tuple[str, ...]
+    first_release_date: str | None
+    release_count: int | None
+    score: int
+
+
+@dataclass(frozen=True)
+class ReleaseHit:
+    """One edition of an album, as a search or a browse of its group lists it. `score` is 0
+    for browses (no ranking); `formats` has one entry per medium ("CD", "Digital Media")."""
+
+    id: str
+    title: str
+    disambiguation: str
+    artist: str
+    artist_ids: tuple[str, ...]
+    status: str | None
+    date: str | None
+    country: str | None
+    formats: tuple[str, ...]
+    track_count: int | None
+    release_group_id: str | None
+    primary_type: str | None
+    secondary_types: tuple[str, ...]
+    score: int = 0
+
+    @property
+    def format(self) -> str:
+        """The media in words: "CD", "2×CD", "CD + DVD"; "" when MB does not say."""
+        counts: dict[str, int] = {}
+        for name in self.formats:
+            counts[name] = counts.get(name, 0) + 1
+        return " + ".join(f"{n}×{name}" if n > 1 else name for name, n in counts.items())
+
+    @property
+    def is_digital(self) -> bool:
+        return bool(self.formats) and all(f == "Digital Media" for f in self.formats)
+
+    @property
+    def is_official(self) -> bool:
+        return (self.status or "").casefold() == "official"
