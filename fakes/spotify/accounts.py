@@ -114,11 +114,12 @@ class Accounts:
         )
 
     def _redirect_problem(self, uri: str) -> str | None:
-        parts = urlsplit(uri)
         try:
+            parts = urlsplit(uri)
             host = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
         except ValueError:
-            host = None
+            return "Invalid redirect URI"
         if not host or parts.scheme not in ("http", "https"):
             return "Invalid redirect URI"
         if parts.scheme == "http" and host not in _LOOPBACK:

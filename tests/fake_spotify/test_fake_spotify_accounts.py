@@ -56,6 +56,8 @@ def test_authorize_redirects_back_with_the_code_and_the_state(fake) -> None:
         ({"redirect_uri": "http://localhost:8000/cb"}, "INVALID_CLIENT: Insecure redirect URI"),
         ({"redirect_uri": "http://192.168.1.5/cb"}, "INVALID_CLIENT: Insecure redirect URI"),
         ({"redirect_uri": "soulspot://cb"}, "INVALID_CLIENT: Invalid redirect URI"),
+        ({"redirect_uri": "http://127.0.0.1:port/cb"}, "INVALID_CLIENT: Invalid redirect URI"),
+        ({"redirect_uri": "https://[::1/cb"}, "INVALID_CLIENT: Invalid redirect URI"),
         ({"response_type": "token"}, "response_type must be code"),
         ({"code_challenge_method": "plain"}, "code_challenge_method must be S256"),
         ({"code_challenge": "-"}, "code_challenge_method must be S256"),

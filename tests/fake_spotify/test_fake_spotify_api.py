@@ -265,3 +265,46 @@ def test_an_episode_and_an_album_can_be_looked_up_by_id(fake):
 
     assert episode["type"] == "episode" and episode["href"] == f"{fake.url}/v1/episodes/ep9"
     assert album["tracks"]["total"] == 12 and len(album["tracks"]["items"]) == 5
+
+
+_HOSTILE = [
+    "-1",
+    "9" * 30,
+    "1e3",
+    "((",
+    "a(b",
+    "items(item",
+    "\x00",
+    "ü",
+    "%",
+    "a,,b..c",
+    "x" * 3000,
+]
+_PATHS = [
+    "/v1/me/playlists",
+    "/v1/playlists/plOwn120",
+    "/v1/playlists/plOwn120/items",
+    "/v1/me/tracks",
+    "/v1/me/albums",
+    "/v1/me/following",
+    "/v1/albums/alSav02/tracks",
+    "/v1/artists/arAcc01/albums",
+    "/v1/search",
+]
+
+
+@pytest.mark.parametrize("path", _PATHS)
+def test_hostile_query_values_never_get_a_server_error(fake, path):
+    headers = {"Authorization": f"Bearer {fake.issue_token(SCOPES)['access_token']}"}
+    keys = ["limit", "offset", "fields", "additional_types", "after", "q", "include_groups"]
+
+    with httpx.Client(base_url=fake.url, headers=headers) as client:
+        answers = [
+            client.get(path, params={"type": "artist", "q": "x", key: value})
+            for key in keys
+            for value in _HOSTILE
+        ]
+
+    assert all(a.status_code < 500 for a in answers)
+    assert all(a.headers["content-type"] == "application/json" for a in answers)
+    assert {a.status_code for a in answers} >= {200, 400}

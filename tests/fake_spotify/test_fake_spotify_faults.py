@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import httpx
 import pytest
@@ -75,6 +76,25 @@ def test_fail_next_hits_only_matching_paths_the_given_number_of_times(fake):
     calls = fake.api_requests()
     assert [r.path for r in calls] == ["/v1/me"] + ["/v1/playlists/plOwn120/items"] * 3
     assert calls == sorted(calls, key=lambda r: r.at)
+
+
+def test_concurrent_requests_share_a_fault_exactly_times_over(fake):
+    fake.fail_next("^/v1/me$", 500, times=3)
+    headers = _bearer(fake)
+    start = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def call() -> None:
+        start.wait()
+        statuses.append(httpx.get(fake.url + "/v1/me", headers=headers).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200] * 5 + [500] * 3
 
 
 def test_a_fault_may_carry_its_own_body_and_headers(fake):
