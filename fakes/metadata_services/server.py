@@ -222,6 +222,9 @@ class FakeServer:
 def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body are separate writes: without this, a kept-alive client (requests,
+        # spotipy) waits ~40 ms per call on Nagle's algorithm and delayed ACKs.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             self._serve()

@@ -106,18 +106,6 @@ class FakeSpotify(FakeServer):
         self.app = SpotifyApp(self.world, self.accounts)
         super().__init__([self.app], host=host, port=port)
 
-    def start(self) -> str:
-        """Start serving (see FakeServer.start) with TCP_NODELAY on every connection."""
-        url = super().start()
-        # The shared handler writes headers and body separately; on a kept-alive connection
-        # (spotipy's requests session) Nagle + delayed ACK would then add ~40 ms per call.
-        if self._httpd is not None:
-            handler = self._httpd.RequestHandlerClass
-            self._httpd.RequestHandlerClass = type(
-                "NoDelayHandler", (handler,), {"disable_nagle_algorithm": True}
-            )
-        return url
-
     @property
     def client_id(self) -> str:
         return self.accounts.client_id
