@@ -17,7 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from library import catalog, history, quality
+from library import catalog, history, playlists, quality
 from library import paths as library_paths
 from library.models import (
     Album,
@@ -183,6 +183,7 @@ def rescan_files(file_ids: list[int]) -> BatchCounts:
     counts = config.retry_when_locked(lambda: writer.write(results), on_retry=writer.reset)
     duplicates.refresh_groups()
     completeness.recompute_owned()
+    playlists.regenerate_for_files(TrackFile.objects.filter(pk__in=file_ids))
     return counts
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from library import playlists
 from library.admin import actions
 from library.admin.files import TrackFileInline
 from library.admin.filters import (
@@ -162,16 +164,61 @@ class TrackAdmin(admin.ModelAdmin):
         actions.resolve(self, request, set(files.values_list("duplicate_group", flat=True)))
 
 
+class PlaylistEntryForm(forms.ModelForm):
+    """Positions are sort keys here: the entries are saved renumbered 1..n in that order, so
+    swapping two positions is allowed (their unique constraint is checked after renumbering)."""
+
+    class Meta:
+        model = PlaylistEntry
+        fields = ["track", "position"]
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return {*super()._get_validation_exclusions(), "position"}
+
+
 class PlaylistEntryInline(admin.TabularInline):
     model = PlaylistEntry
+    form = PlaylistEntryForm
     raw_id_fields = ["track"]
     extra = 0
 
 
 @admin.register(Playlist)
 class PlaylistAdmin(admin.ModelAdmin):
-    list_display = ["name", "source", "spotify_id", "updated_at"]
+    """Saving writes the playlist's .m3u8, renaming moves it, deleting removes it: every write
+    goes through `library.playlists`."""
+
+    list_display = ["name", "source", "spotify_id", "file_name", "updated_at"]
     list_filter = ["source"]
     search_fields = ["name", "spotify_id"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["file_name", "created_at", "updated_at"]
     inlines = [PlaylistEntryInline]
+
+    def save_model(self, request: HttpRequest, obj: Playlist, form: object, change: bool) -> None:
+        if change and "name" in form.changed_data:
+            new_name, obj.name = obj.name, form.initial["name"]
+            super().save_model(request, obj, form, change)
+            playlists.rename_playlist(obj, new_name)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: object, formset: object, change: bool
+    ) -> None:
+        if formset.model is not PlaylistEntry:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)  # only what changed, for the history message; no writes
+        kept = [
+            (f.cleaned_data["position"], index, f.cleaned_data["track"].pk)
+            for index, f in enumerate(formset.forms)
+            if f.cleaned_data.get("track") and not formset._should_delete_form(f)
+        ]
+        playlists.set_playlist_entries(form.instance, [track for *_, track in sorted(kept)])
+
+    def delete_model(self, request: HttpRequest, obj: Playlist) -> None:
+        playlists.delete_playlist(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for playlist in queryset:
+            playlists.delete_playlist(playlist)

@@ -7,7 +7,7 @@ from library.models.catalogue import WANTED_SORTS, Album, Artist, Track, WantSou
 from library.models.events import HistoryEvent
 from library.models.files import DuplicateGroup, TrackFile
 from library.models.health import AlbumCompleteness, LibraryScan, ScanProblem
-from library.models.playlists import Playlist, PlaylistEntry
+from library.models.playlists import EntryState, Playlist, PlaylistEntry
 from library.models.rules import NamingScheme, QualityProfile
 from library.models.wants import TrackWant
 
@@ -17,6 +17,7 @@ __all__ = [
     "AlbumCompleteness",
     "Artist",
     "DuplicateGroup",
+    "EntryState",
     "HistoryEvent",
     "LibraryScan",
     "NamingScheme",

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from library import paths as library_paths
+from library import playlists
 from library.models import LibraryScan, ScanProblem, TrackFile
 from library.scanner import completeness, config, duplicates
 from library.scanner.batch import BatchWriter
@@ -211,6 +212,9 @@ class ScanRun:
         if changed or self.scan.full or _library_changed_since_last_scan():
             duplicates.refresh_groups()
             completeness.recompute_owned()
+            # Files that appeared, changed, broke, vanished or came back during this scan.
+            touched = TrackFile.objects.filter(updated_at__gte=self.scan.started_at)
+            playlists.regenerate_for_files(touched)
         root = self.scan.path
         self.save(
             status=Status.COMPLETED,

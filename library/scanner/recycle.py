@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from library import history
+from library import history, playlists
 from library import paths as library_paths
 from library.models import TrackFile
 from library.naming.scheme import COVER_NAME
@@ -45,6 +45,8 @@ def recycle(file: TrackFile, reason: str) -> str:
         )
     if moved is not None:
         _tidy_after(Path(file.path), reason)
+    if file.track_id:
+        playlists.regenerate_for_tracks([file.track_id])  # another copy (or none) is listed now
     return recycled_to
 
 
