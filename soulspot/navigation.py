@@ -18,6 +18,7 @@ NAV = [
     ("Incomplete", "library:incomplete"),
     ("History", "library:history"),
     ("Imports", "metadata:imports"),
+    ("Lists", "lists:index"),
     ("Naming", "library:naming"),
 ]
 
