@@ -34,10 +34,12 @@ def import_text(request: HttpRequest, payload: ListIn) -> Status:
 
 
 @router.post("/upload", response={201: ImportOut, **LIST_ERRORS}, summary="Import a list file")
-def import_file(request: HttpRequest, file: File[UploadedFile], name: Form[Text] = "") -> Status:
+def import_file(
+    request: HttpRequest, file: File[UploadedFile], name: Form[Text | None] = None
+) -> Status:
     """As `POST /api/lists`, from a CSV or text file (at most 5 MB); the name defaults to the
     file's name."""
-    result = services.import_list(name, _read(file), filename=file.name or "")
+    result = services.import_list(name or "", _read(file), filename=file.name or "")
     return Status(201, _import_out(result))
 
 

@@ -93,7 +93,8 @@ def list_key(playlist: Playlist) -> str:
 
 def list_name(name: str, filename: str = "") -> str:
     """The name given, else the file's name without its extension, else "Imported list"."""
-    name = " ".join(name.split()) or " ".join(PurePath(filename).stem.split())
+    name = " ".join(name.replace("\x00", "").split())
+    name = name or " ".join(PurePath(filename.replace("\x00", "")).stem.split())
     return (name or DEFAULT_NAME)[:MAX_NAME]
 
 
