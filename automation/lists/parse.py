@@ -195,7 +195,10 @@ def _delimiters(header: str) -> list[str]:
 
 
 def _header(line: str, delimiter: str) -> list[str]:
-    cells = next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a cell past csv's field limit (128 KiB) is no header
+        return []
     return [_norm(cell.removeprefix("\ufeff")) for cell in cells]
 
 
@@ -238,18 +241,18 @@ def _parse_csv(lines: list[str], header_at: int, delimiter: str, kind: Kind) -> 
         columns, read = _columns(header, EXPORTIFY), _exportify_facts
     else:
         columns, read = _generic_columns(header), _generic_facts
-    parsed = ParsedList(kind=kind)
+    parsed, number = ParsedList(kind=kind), header_at
     try:
         for number, raw, cells in _records(lines, header_at, delimiter):
             if len(parsed.rows) + len(parsed.rejected) >= MAX_ROWS:
                 raise ListTooLarge(_too_many())
-            cell = _Cells(cells, columns)
             try:
-                parsed.rows.append(ListRow(number, read(cell)))
+                parsed.rows.append(ListRow(number, read(_Cells(cells, columns))))
             except RowProblem as problem:
                 parsed.rejected.append(RejectedLine(number, _raw(raw), str(problem)))
     except csv.Error as exc:
-        raise ListError(f"the CSV cannot be read: {exc}") from exc
+        # csv refuses a cell past its field limit (128 KiB): no track has such a name.
+        raise ListError(f"the CSV cannot be read after line {number}: {exc}") from exc
     return parsed
 
 

@@ -258,3 +258,14 @@ def test_the_exportify_header_alone_is_an_empty_list() -> None:
     parsed = parse_list(",".join(EXPORTIFY_HEADER) + "\n")
 
     assert (parsed.kind, parsed.rows, parsed.rejected) == ("exportify", [], [])
+
+
+def test_a_line_longer_than_csvs_field_limit_is_a_rejected_line() -> None:
+    [rejected] = parse_list("x" * 1_048_578).rejected
+
+    assert rejected.reason == "no ' - ' between artist and title"
+
+
+def test_a_csv_cell_longer_than_csvs_field_limit_is_refused_saying_where() -> None:
+    with pytest.raises(ListError, match="cannot be read after line 2: field larger"):
+        parse_list("artist,title\nA,B\nA," + "x" * 200_000 + "\n")
