@@ -30,6 +30,7 @@ DELIMITERS = (",", ";", "\t")
 LINE_SEPARATORS = (" - ", " – ", " — ")
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")
 SPOTIFY_ID = re.compile(r"^spotify:(track|artist|album):([A-Za-z0-9]{22})$")
+BARE_ID = re.compile(r"^[A-Za-z0-9]{22}$")
 # Above this a bare number is milliseconds, below it seconds (no song lasts 2.8 hours; no
 # song is shorter than 10 seconds).
 MS_THRESHOLD = 10_000
@@ -51,6 +52,12 @@ class ListTooLarge(ListError):
 class ListRow:
     line: int
     facts: TrackFacts
+
+    @property
+    def seconds(self) -> float | None:
+        """The length in seconds, for display; None when the list gives none."""
+        ms = self.facts.duration_ms
+        return None if ms is None else ms / 1000
 
 
 @dataclass(frozen=True)
@@ -173,10 +180,11 @@ GENERIC = {
 }
 
 EXPORTIFY = {
-    "uri": {"track uri"},
+    # "Spotify ID"/"Artist IDs": the fork of Exportify that exports bare ids, not URIs.
+    "uri": {"track uri", "spotify id"},
     "title": {"track name"},
     "artist": {"artist name(s)", "artist names", "artist name"},
-    "artist_uri": {"artist uri(s)", "artist uris", "artist uri"},
+    "artist_uri": {"artist uri(s)", "artist uris", "artist uri", "artist ids"},
     "album": {"album name"},
     "album_uri": {"album uri"},
     "album_artist": {"album artist name(s)", "album artist names"},
@@ -216,7 +224,7 @@ def _generic_columns(header: list[str]) -> dict[str, int]:
 
 
 def _is_exportify(header: list[str]) -> bool:
-    return "track uri" in header and "track name" in header
+    return "track name" in header and ("track uri" in header or "spotify id" in header)
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -332,8 +340,11 @@ def _name(value: str, what: str) -> str:
 
 
 def _spotify_id(uri: str, kind: str) -> str:
-    """The id of `spotify:<kind>:<id>`; blank for local files and anything else."""
-    match = SPOTIFY_ID.match(uri.strip())
+    """The id of `spotify:<kind>:<id>` (or a bare id); blank for local files and anything else."""
+    uri = uri.strip()
+    if BARE_ID.match(uri):
+        return uri
+    match = SPOTIFY_ID.match(uri)
     return match.group(2) if match and match.group(1) == kind else ""
 
 

@@ -43,7 +43,7 @@ def test_previewing_an_upload_shows_understood_rows_and_rejected_lines(
     assert "Read as exportify: 48 understood, 2 rejected." in html
     assert '<td>11</td><td class="bad">no title</td>' in html
     assert '<td>31</td><td class="bad">ISRC is malformed</td>' in html
-    assert "Song 50" in html
+    assert "<td>Song 50</td><td>Album 50</td>\n        <td>3 min 20 s</td>" in html
     assert Playlist.objects.count() == 0
     assert Track.objects.count() == 0
 

@@ -269,3 +269,23 @@ def test_a_line_longer_than_csvs_field_limit_is_a_rejected_line() -> None:
 def test_a_csv_cell_longer_than_csvs_field_limit_is_refused_saying_where() -> None:
     with pytest.raises(ListError, match="cannot be read after line 2: field larger"):
         parse_list("artist,title\nA,B\nA," + "x" * 200_000 + "\n")
+
+
+def test_the_fork_that_exports_bare_spotify_ids_is_read_as_exportify() -> None:
+    header = ["Spotify ID", "Artist IDs", "Track Name", "Album Name", "Artist Name(s)"]
+    row = {
+        "Spotify ID": "1pKYYY0dkg23sQQXi0Q5zN",
+        "Artist IDs": "4tZwfgrHOc3mvqYlEYSvVi",
+        "Track Name": "Around the World",
+        "Album Name": "Homework",
+        "Artist Name(s)": "Daft Punk",
+    }
+
+    parsed = parse_list(exportify_csv([row], header))
+
+    assert parsed.kind == "exportify"
+    [only] = parsed.rows
+    assert (only.facts.spotify_id, only.facts.artist_spotify_id) == (
+        "1pKYYY0dkg23sQQXi0Q5zN",
+        "4tZwfgrHOc3mvqYlEYSvVi",
+    )
