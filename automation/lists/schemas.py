@@ -38,6 +38,7 @@ class RowOut(Schema):
     artist: str
     title: str
     album: str
+    album_artist: str
     artist_credit: str
     duration_ms: int | None
     isrc: str

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from automation.lists.parse import ListError, ParsedList, RejectedLine, parse_list
 from automation.wanting import stop_wanting_all_but, want_and_search
-from library.catalog import track_for
+from library.catalog import TrackFacts, track_for
 from library.models import Playlist, Track, WantSource
 from library.playlists import MAX_NAME, delete_playlist, set_playlist_entries
 
@@ -48,7 +48,7 @@ def import_list(name: str, data: bytes | str, *, filename: str = "") -> ListImpo
     parsed = parse_list(data, filename=filename)
     if not parsed.rows:
         raise ListError(_nothing_understood(parsed))
-    track_ids = [track_for(row.facts).pk for row in parsed.rows]
+    track_ids = _track_ids(parsed)
     playlist = _playlist_named(list_name(name, filename))
     set_playlist_entries(playlist, track_ids)
     why = f"list {playlist.name}"
@@ -96,6 +96,15 @@ def list_name(name: str, filename: str = "") -> str:
     name = " ".join(name.replace("\x00", "").split())
     name = name or " ".join(PurePath(filename.replace("\x00", "")).stem.split())
     return (name or DEFAULT_NAME)[:MAX_NAME]
+
+
+def _track_ids(parsed: ParsedList) -> list[int]:
+    """The track of each row, in order; a row repeated in the list is looked up once."""
+    known: dict[TrackFacts, int] = {}
+    for row in parsed.rows:
+        if row.facts not in known:
+            known[row.facts] = track_for(row.facts).pk
+    return [known[row.facts] for row in parsed.rows]
 
 
 @transaction.atomic
