@@ -35,9 +35,9 @@ def preview(request: HttpRequest) -> HttpResponse:
         context["parsed"] = services.preview_list(data, filename=filename)
     except ListError as exc:
         context["error"] = str(exc)
-    template = f"{TEMPLATE}#preview" if request.htmx else TEMPLATE
-    status = 400 if "error" in context else 200
-    return _page(request, context, template=template, status=status)
+    if request.htmx:  # htmx swaps only 2xx answers in: the refusal is the fragment's content
+        return _page(request, context, template=f"{TEMPLATE}#preview")
+    return _page(request, context, status=400 if "error" in context else 200)
 
 
 @require_POST
