@@ -20,8 +20,9 @@ NAV = [
     ("Playlists", "library:playlists"),
     ("History", "library:history"),
     ("Imports", "metadata:imports"),
+    ("Lists", "lists:index"),
     ("Naming", "library:naming"),
-    ("Spotify", "automation:spotify"),
+    ("Spotify", "spotify:index"),
 ]
 
 

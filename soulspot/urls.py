@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
     path("library/", include("library.urls")),
+    path("lists/", include("automation.lists.urls")),
     path("spotify/", include("automation.spotify.urls")),
     path("admin/", admin.site.urls),
     path("imports/", include("metadata.urls")),

@@ -38,7 +38,7 @@ def connect(request: HttpRequest) -> HttpResponse:
         return redirect(spotify_api.start_authorization())
     except spotify_api.SpotifyError as exc:
         messages.error(request, str(exc))
-        return redirect("automation:spotify")
+        return redirect("spotify:index")
 
 
 @login_not_required
@@ -55,14 +55,14 @@ def callback(request: HttpRequest) -> HttpResponse:
         return render(request, "automation/spotify_callback.html", {"error": str(exc)}, status=400)
     status.request_sync()
     messages.success(request, f"Connected to Spotify as {user.display_name or user.id}.")
-    return redirect("automation:spotify")
+    return redirect("spotify:index")
 
 
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
     status.forget_account()
     messages.success(request, f"Disconnected. Remove SoulSpot's access on Spotify too: {APPS_PAGE}")
-    return redirect("automation:spotify")
+    return redirect("spotify:index")
 
 
 @require_POST
@@ -71,7 +71,7 @@ def follow(request: HttpRequest, source_id: int) -> HttpResponse:
     source = sync.follow_playlist(source, request.POST.get("followed") == "1")
     if request.htmx:
         return render(request, "automation/spotify.html#playlist_row", {"playlist": source})
-    return redirect("automation:spotify")
+    return redirect("spotify:index")
 
 
 @require_POST
@@ -84,7 +84,7 @@ def sources(request: HttpRequest) -> HttpResponse:
         sync_interval_hours=int_param(post, "sync_interval_hours", 6, minimum=1, maximum=168),
     )
     messages.success(request, "Saved. The next sync reads the sources you switched on.")
-    return redirect("automation:spotify")
+    return redirect("spotify:index")
 
 
 @require_POST
@@ -95,4 +95,4 @@ def sync_now(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Sync started.")
-    return redirect("automation:spotify")
+    return redirect("spotify:index")

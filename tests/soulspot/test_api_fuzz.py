@@ -6,7 +6,8 @@ that exist, the smallest valid body), then sends one request per (slot, mutation
 path parameter, a query parameter or one field of the JSON body (nested objects and list items
 included), and the mutations are the ones a careless or hostile client sends: wrong types,
 numbers past 64 bits, negative numbers, NUL bytes, 1 MB strings, huge lists. The body as a
-whole is also replaced by a list, a string, a number, invalid JSON and nothing.
+whole is also replaced by a list, a string, a number, invalid JSON and nothing. A multipart
+body (an upload) is sent as a form, its binary fields as files holding the mutated text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from soulspot.api import api
@@ -44,6 +46,8 @@ class Request:
     has_body: bool = False
     raw_body: str | None = None
     label: str = ""
+    # A multipart form (an upload): these body fields are sent as files, the others as fields.
+    files: set[str] | None = None
 
     def url(self) -> str:
         path = self.path
@@ -59,9 +63,21 @@ class Request:
         query = "&".join(f"{k}={v}" for k, v in pairs)
         url = self.url() + (f"?{query}" if query else "")
         call = getattr(client, self.method)
+        if self.files is not None and self.raw_body is None and isinstance(self.body, dict):
+            return call(url, data=self._form())
         if data is None:
             return call(url) if self.method == "get" else call(url, content_type="application/json")
         return call(url, data=data, content_type="application/json")
+
+    def _form(self) -> dict[str, Any]:
+        form: dict[str, Any] = {}
+        for key, value in self.body.items():
+            if key in self.files:
+                content = _text(value).encode("utf-8", "surrogatepass")
+                form[key] = SimpleUploadedFile(f"{key}.txt", content, "text/plain")
+            elif value is not None:
+                form[key] = _text(value)
+        return form
 
 
 @dataclass
@@ -146,17 +162,24 @@ class Walker:
                 request.query[parameter["name"]] = value
         body = operation.get("requestBody")
         if body:
-            schema = body["content"]["application/json"]["schema"]
+            schema = self.body_schema(operation)
             request.body = self.sample(schema)
             request.has_body = True
+            if "multipart/form-data" in body["content"]:
+                properties = self.resolve(schema).get("properties", {}).items()
+                request.files = {k for k, v in properties if v.get("format") == "binary"}
         return request
+
+    def body_schema(self, operation: dict) -> dict:
+        content = operation["requestBody"]["content"]
+        return (content.get("application/json") or content["multipart/form-data"])["schema"]
 
     def slots(self, operation: dict) -> Iterator[Slot]:
         for parameter in operation.get("parameters", []):
             yield Slot(parameter["in"], [parameter["name"]], parameter.get("schema", {}))
         body = operation.get("requestBody")
         if body:
-            yield from self._body_slots(body["content"]["application/json"]["schema"], [], 0)
+            yield from self._body_slots(self.body_schema(operation), [], 0)
 
     def _body_slots(self, schema: dict, keys: list[Any], depth: int) -> Iterator[Slot]:
         schema = self.resolve(schema)

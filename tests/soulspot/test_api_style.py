@@ -134,6 +134,7 @@ PREFIXES = {
     "/audit": "accounts",
     "/downloads": "downloads",
     "/library": "library",
+    "/lists": "automation",
     "/metadata": "metadata",
     "/musicbrainz": "metadata",
     "/playlists": "library",

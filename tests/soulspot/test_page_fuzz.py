@@ -22,7 +22,7 @@ from tests.soulspot.fuzz_support import existing_ids
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "library", "downloads", "metadata", "soulspot")
+APPS = ("accounts", "library", "downloads", "metadata", "automation", "soulspot")
 HOSTILE = [
     "9" * 30,
     "4611686018427387904",
