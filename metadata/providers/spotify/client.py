@@ -31,6 +31,7 @@ from metadata.providers.spotify.errors import (
     SpotifyAuthError,
     SpotifyError,
     SpotifyForbidden,
+    SpotifyNotConfigured,
     SpotifyNotConnected,
     SpotifyNotFound,
     SpotifyQuotaExceeded,
@@ -205,6 +206,8 @@ class SpotifyApi:
     calls each carry the current access token and survive one early expiry (401)."""
 
     def __init__(self, tokens: TokenSource) -> None:
+        if not is_configured():
+            raise SpotifyNotConfigured("Spotify is off: SPOTIFY_CLIENT_ID is not set")
         self._tokens = tokens
         self._sp = spotipy.Spotify(requests_session=api_session(), requests_timeout=_timeout())
         self._sp.prefix = service_url(settings.SPOTIFY_API_URL) + "/"
@@ -254,7 +257,8 @@ class SpotifyApi:
         try:
             return self._once(operation, token)
         except _Unauthorized as exc:
-            raise SpotifyNotConnected("Spotify refused a freshly renewed token") from exc
+            # Not the refresh token's fault (that one just worked): Spotify is misbehaving.
+            raise SpotifyUnavailable("Spotify refused a freshly renewed access token") from exc
 
     def _once(self, operation: Callable[[spotipy.Spotify], Any], token: str) -> dict[str, Any]:
         self._sp.set_auth(token)

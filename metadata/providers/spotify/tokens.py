@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from metadata.providers.spotify import client, store
@@ -47,14 +46,14 @@ class RowTokens:
 
     def renew(self, rejected: str) -> str:
         """A token other than `rejected` (which Spotify refused early), refreshed if needed."""
-        return _refresh_until(lambda info: info["access_token"] != rejected)["access_token"]
+        return _replace(rejected)["access_token"]
 
 
 def access_token() -> str:
     info = load()
     if not expired(info):
         return info["access_token"]
-    return _refresh_until(lambda fresh: not expired(fresh))["access_token"]
+    return _replace(info["access_token"])["access_token"]
 
 
 def expired(info: dict[str, Any]) -> bool:
@@ -80,18 +79,18 @@ def load() -> dict[str, Any]:
     return info
 
 
-def _refresh_until(good: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    """The stored token once `good` holds for it, refreshing under the lease when nobody else
-    is; waits at most WAIT_SECONDS for another process's refresh."""
+def _replace(stale: str) -> dict[str, Any]:
+    """The stored token once it is another than `stale`: refreshed here under the lease, or by
+    another process while this one waits (at most WAIT_SECONDS)."""
     owner = uuid.uuid4().hex
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         info = load()
-        if good(info):
+        if info["access_token"] != stale:
             return info
         if store.claim_refresh(owner):
             try:
-                return _refresh_as_owner(good)
+                return _refresh_as_owner(stale)
             finally:
                 store.release_refresh(owner)
         if time.monotonic() > deadline:
@@ -99,10 +98,10 @@ def _refresh_until(good: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
         time.sleep(POLL_SECONDS)
 
 
-def _refresh_as_owner(good: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+def _refresh_as_owner(stale: str) -> dict[str, Any]:
     # Read again under the lease: a refresh that finished just before we claimed counts.
     info = load()
-    if good(info):
+    if info["access_token"] != stale:
         return info
     used = info["refresh_token"]
     try:
@@ -111,7 +110,8 @@ def _refresh_as_owner(good: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
         if load()["refresh_token"] != used:
             # A process that took over our (stale) lease already rotated the token.
             return load()
+        reason = REFRESH_REFUSED.format(detail=exc)
         logger.warning("Spotify refused the refresh token: %s", exc)
-        store.mark_reconnect_needed(REFRESH_REFUSED.format(detail=exc))
-        raise SpotifyNotConnected(REFRESH_REFUSED.format(detail=exc)) from exc
+        store.mark_reconnect_needed(reason)
+        raise SpotifyNotConnected(reason) from exc
     return load()
