@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import SpotifyAuthRequest, SpotifyConnection
 from metadata.providers import spotify
-from metadata.providers.spotify import store
+from metadata.providers.spotify import client, store
 from soulspot.lib import secret_box
 from tests.spotify_support import (
     CLIENT_ID,
@@ -242,3 +242,28 @@ def test_the_admin_shows_the_connection_but_never_its_tokens(fake_spotify, user)
     admin = site._registry[SpotifyConnection]
     assert not admin.has_add_permission(None) and not admin.has_change_permission(None)
     assert store.read_token() == token  # looking changed nothing
+
+
+def test_a_refresh_finishing_after_disconnect_does_not_bring_the_connection_back(
+    fake_spotify,
+) -> None:
+    connect()
+    refresh_token = stored_token()["refresh_token"]
+    spotify.disconnect()
+
+    client.refresh(refresh_token)  # as a process that was mid-refresh would
+
+    assert successful_refreshes(fake_spotify) and spotify.connection() is None
+
+
+def test_when_the_profile_cannot_be_read_the_tokens_are_kept(fake_spotify) -> None:
+    query = authorize(spotify.start_authorization())
+    fake_spotify.fail_next(r"^/v1/me", 503, times=3)
+
+    with pytest.raises(spotify.SpotifyUnavailable):
+        spotify.complete_authorization(query["code"], query["state"])
+
+    row = spotify.connection()
+    assert row is not None and row.has_tokens and row.connected_at is not None
+    assert row.spotify_user_id == ""
+    assert spotify.current_user().id == "me"  # the connection works once Spotify is back

@@ -62,13 +62,17 @@ def is_configured() -> bool:
 
 
 class RowCacheHandler(CacheHandler):
-    """spotipy's token cache over the encrypted `SpotifyConnection` row."""
+    """spotipy's token cache over the encrypted `SpotifyConnection` row. Only the handler of a
+    code exchange may create the row (see `store.save_token`)."""
+
+    def __init__(self, *, create: bool = False) -> None:
+        self._create = create
 
     def get_cached_token(self) -> dict[str, Any] | None:
         return store.read_token()
 
     def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
-        store.save_token(token_info)
+        store.save_token(token_info, create=self._create)
 
 
 class _ServerSidePKCE(spotipy.SpotifyPKCE):
@@ -127,7 +131,7 @@ def _auth_manager(verifier: str | None = None) -> _ServerSidePKCE:
         redirect_uri=settings.SPOTIFY_REDIRECT_URI,
         scope=SCOPES,
         open_browser=False,
-        cache_handler=RowCacheHandler(),
+        cache_handler=RowCacheHandler(create=verifier is not None),
         requests_session=_accounts_session(),
         requests_timeout=_timeout(),
     )

@@ -74,6 +74,7 @@ def complete_authorization(code: str, state: str) -> SpotifyUser:
     except secret_box.SecretBoxError as exc:
         raise SpotifyAuthError(STATE_REFUSED) from exc
     client.exchange_code(code, verifier)
+    store.set_connected()
     user = reading.current_user()
     store.set_user(user.id, user.display_name)
     return user

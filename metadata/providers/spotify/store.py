@@ -41,15 +41,19 @@ def read_token() -> dict[str, Any] | None:
     return decode(row) if row else None
 
 
-def save_token(token_info: dict[str, Any]) -> None:
-    """Store new tokens (after a code exchange or a refresh) and clear any reconnect reason."""
+def save_token(token_info: dict[str, Any], *, create: bool = False) -> None:
+    """Store new tokens and clear any reconnect reason.
+
+    Only a code exchange creates the row (`create`): a refresh that finishes after the user
+    disconnected must not bring the connection back.
+    """
     token = {key: token_info[key] for key in TOKEN_FIELDS if key in token_info}
     values = {
         "encrypted_token": secret_box.encrypt(json.dumps(token)),
         "expires_at": datetime.fromtimestamp(int(token["expires_at"]), tz=UTC),
         "error": "",
     }
-    if SpotifyConnection.objects.filter(pk=PK).update(**values) == 1:
+    if SpotifyConnection.objects.filter(pk=PK).update(**values) == 1 or not create:
         return
     try:
         with transaction.atomic():
@@ -58,9 +62,16 @@ def save_token(token_info: dict[str, Any]) -> None:
         SpotifyConnection.objects.filter(pk=PK).update(**values)
 
 
+def set_connected() -> None:
+    """A new account was just connected: its time, and no one's name until `/me` answers."""
+    SpotifyConnection.objects.filter(pk=PK).update(
+        connected_at=timezone.now(), spotify_user_id="", display_name=""
+    )
+
+
 def set_user(user_id: str, display_name: str) -> None:
     SpotifyConnection.objects.filter(pk=PK).update(
-        spotify_user_id=user_id, display_name=display_name, connected_at=timezone.now()
+        spotify_user_id=user_id, display_name=display_name
     )
 
 

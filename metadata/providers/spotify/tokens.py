@@ -6,6 +6,10 @@ useless. So a process that finds the token expiring claims a lease on the connec
 (one UPDATE that only one process can win), refreshes, saves the rotated token and releases;
 the others poll the row until the winner's token appears. A lease older than
 `store.LEASE_SECONDS` belonged to a dead process and is taken over.
+
+Call Spotify outside `transaction.atomic()`: the lease and the rotated token must be visible
+to other processes at once, and a rollback after a refresh would lose the only valid refresh
+token (the account would then need reconnecting).
 """
 
 from __future__ import annotations
