@@ -1,0 +1,1 @@
+"""Tests of the fake Spotify (fakes/spotify): accounts, Web API, faults, scenarios."""
