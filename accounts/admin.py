@@ -4,7 +4,13 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from accounts.audit import Event, record_event
-from accounts.models import ApiKey, AuditEntry, SetupClaim
+from accounts.models import (
+    ApiKey,
+    AuditEntry,
+    SetupClaim,
+    SpotifyAuthRequest,
+    SpotifyConnection,
+)
 
 
 @admin.register(ApiKey)
@@ -94,3 +100,36 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SpotifyConnection)
+class SpotifyConnectionAdmin(_ReadOnlyAdmin):
+    """Who is connected and whether a reconnect is needed. The token fields are never listed:
+    even encrypted they have no business on a page (connect and disconnect on the Spotify page)."""
+
+    list_display = ["display_name", "spotify_user_id", "connected_at", "expires_at", "error"]
+    list_filter = ["connected_at"]
+    search_fields = ["spotify_user_id", "display_name"]
+    list_select_related = False  # no relations
+    fields = ["spotify_user_id", "display_name", "connected_at", "expires_at", "error"]
+    readonly_fields = fields
+
+
+@admin.register(SpotifyAuthRequest)
+class SpotifyAuthRequestAdmin(_ReadOnlyAdmin):
+    """Pending and past "Connect Spotify" attempts; the PKCE verifier is never shown."""
+
+    list_display = ["created_at", "expires_at", "used_at"]
+    list_filter = ["used_at"]
+    search_fields = ["state"]
+    list_select_related = False
+    fields = ["created_at", "expires_at", "used_at"]
+    readonly_fields = fields

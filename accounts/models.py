@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -145,3 +145,77 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.outcome}"
+
+
+class SpotifyAuthRequestQuerySet(models.QuerySet):
+    def claimable(self, state: str, now: datetime) -> SpotifyAuthRequestQuerySet:
+        """The request with this state, if it is neither used nor expired."""
+        return self.filter(state=state, used_at=None, expires_at__gt=now)
+
+
+class SpotifyAuthRequest(models.Model):
+    """One "Connect Spotify" attempt: the OAuth `state` sent to Spotify and the PKCE verifier
+    that must go with the code it returns (encrypted: with the code it is a token).
+
+    Lifecycle: created when the authorize URL is built; expires 10 minutes later; `used_at` is
+    set exactly once by the callback that claims it (a replayed callback finds it used).
+    Rows older than a day are pruned whenever a new attempt starts.
+    """
+
+    LIFETIME = timedelta(minutes=10)
+
+    state = models.CharField(max_length=64, unique=True, editable=False)
+    encrypted_verifier = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SpotifyAuthRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Spotify authorization request"
+
+    def __str__(self) -> str:
+        return f"Spotify authorization of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SpotifyConnection(models.Model):
+    """The Spotify account SoulSpot reads from. There is at most one row (pk 1).
+
+    `encrypted_token` holds the token JSON (access and refresh token, expiry, scope) encrypted
+    with `soulspot.lib.secret_box`; `expires_at` repeats the expiry in clear for scheduling.
+    The refresh lease (`refresh_owner`, `refresh_started_at`) lets one process at a time
+    refresh: Spotify rotates the refresh token, so two refreshes at once would lose one.
+    `error` is set when Spotify refused the refresh token (or the key to read it is gone):
+    the user must reconnect; a successful connection clears it.
+    """
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    spotify_user_id = models.CharField(max_length=255, blank=True)
+    display_name = models.CharField(max_length=255, blank=True)
+    encrypted_token = models.TextField(blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_owner = models.CharField(max_length=64, blank=True, editable=False)
+    refresh_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why Spotify must be reconnected, if it must.")
+
+    class Meta:
+        verbose_name = "Spotify connection"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="spotify_connection_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Spotify: {self.display_name or self.spotify_user_id or 'not connected'}"
+
+    @property
+    def has_tokens(self) -> bool:
+        return bool(self.encrypted_token)
+
+    @property
+    def needs_reconnect(self) -> bool:
+        return bool(self.error)

@@ -143,6 +143,22 @@ try:
     COVER_MAX_PX = env_int("SOULSPOT_COVER_MAX_PX", 1200, minimum=100, maximum=5000)
     COVER_MAX_BYTES = 15 * 1024 * 1024
 
+    # Spotify (Authorization Code with PKCE). Off while SPOTIFY_CLIENT_ID is empty. The client
+    # secret is optional (PKCE needs none); when set, token requests also send it (Basic auth).
+    # The redirect URI must be registered on the Spotify app exactly as written here: Spotify
+    # accepts http only for loopback IP literals (127.0.0.1, [::1]), never "localhost".
+    SPOTIFY_CLIENT_ID = env_str("SPOTIFY_CLIENT_ID")
+    SPOTIFY_CLIENT_SECRET = env_str("SPOTIFY_CLIENT_SECRET")
+    SPOTIFY_REDIRECT_URI = (
+        env_url("SPOTIFY_REDIRECT_URI") or "http://127.0.0.1:8000/spotify/callback"
+    )
+    SPOTIFY_API_URL = env_url("SPOTIFY_API_URL") or "https://api.spotify.com/v1"
+    SPOTIFY_ACCOUNTS_URL = env_url("SPOTIFY_ACCOUNTS_URL") or "https://accounts.spotify.com"
+    SPOTIFY_TIMEOUT_SECONDS = env_int("SPOTIFY_TIMEOUT_SECONDS", 10, minimum=1, maximum=300)
+    # The key that encrypts Spotify's tokens in the database. Not in backups, on purpose: a
+    # restored install reconnects Spotify instead of trusting tokens from an archive.
+    SOULSPOT_SECRET_KEY_FILE = env_path("SOULSPOT_SECRET_KEY_FILE", DATA_DIR / "secret.key")
+
     # Library scanner. A scan run that has not written for the lease is presumed dead and its
     # scan resumable; a worker task scans for one slice, then hands over to a fresh task (the
     # queue has a timeout). Scan workers are the processes that read and hash files.
