@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.utils.module_loading import import_string
+from django_q.models import OrmQ
 
 from fakes.spotify import FakeSpotify, SpotifyWorld
 from metadata.providers import spotify
@@ -55,6 +57,30 @@ def connect() -> spotify.SpotifyUser:
     """The whole PKCE connect, as the connect view and the callback view will run it."""
     answer = authorize(spotify.start_authorization())
     return spotify.complete_authorization(answer["code"], answer["state"])
+
+
+def connect_through_pages(api_client, browser) -> None:
+    """Connect as a user does: the API gives the authorize URL, the fake consents and sends
+    the browser back to SoulSpot's callback page with the code and the state."""
+    response = api_client.get("/api/spotify/authorize")
+    assert response.status_code == 200, response.content
+    answer = authorize(response.json()["authorize_url"])
+    back = browser.get("/spotify/callback", answer)
+    assert back.status_code == 302, back.content
+
+
+def run_queued(prefix: str = "automation.") -> list[str]:
+    """Run the queued tasks whose path starts with `prefix` here, until none is left; other
+    tasks (the download engine's pump...) are dropped. Returns what each task answered."""
+    answers = []
+    while rows := list(OrmQ.objects.order_by("pk")):
+        for row in rows:
+            task = row.task
+            row.delete()
+            task_path, _request_id, *args = task["args"]
+            if task_path.startswith(prefix):
+                answers.append(import_string(task_path)(*args))
+    return answers
 
 
 def expire_stored_token() -> None:

@@ -16,7 +16,7 @@ def connection_status() -> dict:
     """Configured, connected, which account, and the sync's state in words."""
     sources = SpotifySources.get()
     conn = spotify_api.connection()
-    connected = bool(conn and conn.has_tokens() and not conn.needs_reconnect)
+    connected = bool(conn and conn.has_tokens and not conn.needs_reconnect)
     account = {"id": conn.spotify_user_id, "display_name": conn.display_name} if connected else None
     error = (conn.error if conn and conn.needs_reconnect else "") or sources.error
     return {
@@ -36,7 +36,7 @@ def sync_is_due() -> bool:
     if not spotify_api.is_configured():
         return False
     conn = spotify_api.connection()
-    if conn is None or not conn.has_tokens() or conn.needs_reconnect:
+    if conn is None or not conn.has_tokens or conn.needs_reconnect:
         return False
     sources = SpotifySources.get()
     return sources.next_sync_at is None or sources.next_sync_at <= timezone.now()
@@ -47,7 +47,7 @@ def request_sync() -> None:
     if not spotify_api.is_configured():
         raise spotify_api.SpotifyNotConfigured("Spotify is off: set SPOTIFY_CLIENT_ID")
     conn = spotify_api.connection()
-    if conn is None or not conn.has_tokens():
+    if conn is None or not conn.has_tokens:
         raise spotify_api.SpotifyNotConnected("connect a Spotify account first")
     SpotifySources.get()
     SpotifySources.objects.filter(pk=1).update(next_sync_at=timezone.now())

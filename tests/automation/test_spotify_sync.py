@@ -18,23 +18,33 @@ from automation.models import SpotifyFollowedArtist, SpotifyPlaylist, SpotifySou
 from downloads.models import DownloadJob
 from fakes.spotify.scenarios import acceptance_world
 from library.models import Album, Playlist, Track, TrackWant
-from tests.automation.spotify_support import connect, run_queued, start_fake
+from tests.spotify_support import connect_through_pages, fake_spotify, run_queued
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+__all__ = ["fake_spotify"]  # fixtures
+
+
 @pytest.fixture
-def acceptance(settings):
+def scenario():
+    return acceptance_world()
+
+
+@pytest.fixture
+def world(scenario):
+    return scenario.world
+
+
+@pytest.fixture
+def acceptance(settings, scenario, fake_spotify):
     settings.SOULSPOT_SEARCH_NEW_WANTS = False
-    scenario = acceptance_world()
-    fake = start_fake(settings, scenario.world)
-    yield scenario, fake
-    fake.stop()
+    return scenario, fake_spotify
 
 
 @pytest.fixture
 def connected(acceptance, api_client, logged_in_client):
-    connect(api_client, logged_in_client)
+    connect_through_pages(api_client, logged_in_client)
     run_queued()  # the first sync: playlists listed, nothing followed yet
     return acceptance
 
@@ -128,7 +138,7 @@ def test_a_track_removed_from_the_playlist_stops_being_wanted_unless_liked(
     playlist = world.playlists[scenario.own_playlist_id]
     liked_too = scenario.own_playlist_track_ids[4]  # also in Liked Songs
     dropped = scenario.own_playlist_track_ids[0]
-    keep = [e for e in playlist.entries if _entry_id(e) not in (liked_too, dropped)]
+    keep = [e.item for e in playlist.entries if _entry_id(e.item) not in (liked_too, dropped)]
     world.set_entries(scenario.own_playlist_id, keep)
     api_client.post("/api/spotify/sync")
     run_queued()

@@ -19,8 +19,8 @@ from django.db import connection
 from automation.models import SpotifyPlaylist
 from fakes.spotify.scenarios import acceptance_world
 from library.models import Track
-from tests.automation.spotify_support import connect, start_fake
 from tests.serve_support import ROOT, clean_env
+from tests.spotify_support import connect_through_pages, fake_spotify
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
 
@@ -59,11 +59,23 @@ def _wait(predicate, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+__all__ = ["fake_spotify"]  # fixtures
+
+
 @pytest.fixture
-def cluster(settings, tmp_path):
+def scenario():
+    return acceptance_world()
+
+
+@pytest.fixture
+def world(scenario):
+    return scenario.world
+
+
+@pytest.fixture
+def cluster(settings, tmp_path, scenario, fake_spotify):
     settings.SOULSPOT_SEARCH_NEW_WANTS = False
-    scenario = acceptance_world()
-    fake = start_fake(settings, scenario.world)
+    fake = fake_spotify
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     worker = None
@@ -77,14 +89,13 @@ def cluster(settings, tmp_path):
     if worker is not None:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=20)
-    fake.stop()
 
 
 def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
     cluster, api_client, logged_in_client
 ) -> None:
     scenario, fake, start = cluster
-    connect(api_client, logged_in_client)
+    connect_through_pages(api_client, logged_in_client)
     start()
     _wait(lambda: SpotifyPlaylist.objects.count() == 3, 60, "the first listing")
 
