@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from automation.models import SpotifyPlaylist
+from automation.models import SpotifyFollowedArtist, SpotifyPlaylist, SpotifySavedAlbum
 from fakes.spotify.scenarios import acceptance_world
 from library.models import Track
 from tests.serve_support import ROOT, clean_env
@@ -32,7 +32,7 @@ def _start_cluster(fake, data_dir: Path) -> subprocess.Popen:
         SOULSPOT_SECRET_KEY_FILE=str(settings.SOULSPOT_SECRET_KEY_FILE),
         SOULSPOT_DATABASE_NAME=str(connection.settings_dict["NAME"]),
         SOULSPOT_WORKERS="3",
-        SOULSPOT_METADATA_PROVIDERS="false",
+        SOULSPOT_METADATA_PROVIDERS="true",  # Spotify is a provider: off would mean offline
         SOULSPOT_SEARCH_NEW_WANTS="false",
         SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
         SPOTIFY_CLIENT_ID=settings.SPOTIFY_CLIENT_ID,
@@ -56,7 +56,13 @@ def _wait(predicate, timeout: float, what: str) -> None:
         if predicate():
             return
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}: {list(_results())}")
+
+
+def _results() -> list:
+    from django_q.models import Task
+
+    return list(Task.objects.values_list("name", "result"))
 
 
 __all__ = ["fake_spotify"]  # fixtures
@@ -87,7 +93,7 @@ def cluster(settings, tmp_path, scenario, fake_spotify):
 
     yield scenario, fake, start
     if worker is not None:
-        os.killpg(worker.pid, signal.SIGTERM)
+        os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=20)
 
 
@@ -128,6 +134,13 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
         ),
         90,
         "the wants of both playlists and Liked Songs",
+    )
+    _wait(
+        lambda: SpotifySavedAlbum.objects.count() == 2
+        and SpotifyFollowedArtist.objects.count() == 3
+        and not SpotifyPlaylist.objects.filter(followed=True, synced_at=None).exists(),
+        90,
+        "saved albums, followed artists and both playlists",
     )
     refreshes = [t for t in fake.token_requests() if t["grant_type"] == "refresh_token"]
     assert [t["outcome"] for t in refreshes] == ["ok"], refreshes
