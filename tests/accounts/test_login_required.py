@@ -3,8 +3,17 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Pages reachable without an account: the login/setup forms themselves and the API (own auth).
-PUBLIC_PREFIXES = ("login/", "setup/", "logout/", "api/", "admin/", "static/")
+# Pages reachable without an account: the login/setup forms themselves, the API (own auth) and
+# Spotify's OAuth callback (its one-time state authenticates it).
+PUBLIC_PREFIXES = (
+    "login/",
+    "setup/",
+    "logout/",
+    "api/",
+    "admin/",
+    "static/",
+    "spotify/callback",
+)
 
 
 def _page_paths(patterns: list, prefix: str = "") -> list[str]:

@@ -136,9 +136,11 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
         "the wants of both playlists and Liked Songs",
     )
     _wait(
-        lambda: SpotifySavedAlbum.objects.count() == 2
-        and SpotifyFollowedArtist.objects.count() == 3
-        and not SpotifyPlaylist.objects.filter(followed=True, synced_at=None).exists(),
+        lambda: (
+            SpotifySavedAlbum.objects.count() == 2
+            and SpotifyFollowedArtist.objects.count() == 3
+            and not SpotifyPlaylist.objects.filter(followed=True, synced_at=None).exists()
+        ),
         90,
         "saved albums, followed artists and both playlists",
     )
