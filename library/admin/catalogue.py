@@ -26,6 +26,7 @@ from library.models import (
     PlaylistEntry,
     Track,
     TrackFile,
+    TrackWant,
 )
 
 
@@ -49,6 +50,21 @@ class TrackInline(admin.TabularInline):
     fields = ["disc_number", "track_number", "title", "status", "duration_ms"]
     extra = 0
     show_change_link = True
+
+
+class WantReasonInline(admin.TabularInline):
+    """Why the track is wanted: each source that asked for it (read-only: sources and the
+    monitor switch manage them)."""
+
+    model = TrackWant
+    fields = ["source", "key", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "wanted because of"
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class CompletenessInline(admin.StackedInline):
@@ -142,7 +158,7 @@ class TrackAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     show_full_result_count = False
-    inlines = [TrackFileInline]
+    inlines = [TrackFileInline, WantReasonInline]
     # + "want again": soulspot/admin.py
     actions = ["rescan", "retag", "resolve_duplicates", actions.monitor, actions.unmonitor]
 
