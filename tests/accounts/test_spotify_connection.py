@@ -178,6 +178,7 @@ def test_a_revoked_refresh_token_means_reconnect_with_the_reason_shown(fake_spot
 
 def test_tokens_encrypted_with_a_lost_key_mean_reconnect(fake_spotify, settings, tmp_path) -> None:
     connect()
+    original_key = settings.SOULSPOT_SECRET_KEY_FILE
     settings.SOULSPOT_SECRET_KEY_FILE = tmp_path / "restored-install.key"
 
     with pytest.raises(spotify.SpotifyNotConnected, match="key"):
@@ -185,6 +186,10 @@ def test_tokens_encrypted_with_a_lost_key_mean_reconnect(fake_spotify, settings,
 
     assert "Reconnect" in spotify.connection().error
     assert len(fake_spotify.api_requests()) == 1  # the connect's own /me: nothing was sent
+    # The tokens were kept: with the right key file back, Spotify works again.
+    settings.SOULSPOT_SECRET_KEY_FILE = original_key
+    assert spotify.current_user().id == "me"
+    assert spotify.connection().error == ""
 
 
 def test_disconnect_forgets_the_tokens_and_pending_connects(fake_spotify) -> None:

@@ -213,11 +213,12 @@ class SpotifyApi:
         if not is_configured():
             raise SpotifyNotConfigured("Spotify is off: SPOTIFY_CLIENT_ID is not set")
         self._tokens = tokens
-        self._sp = spotipy.Spotify(requests_session=api_session(), requests_timeout=_timeout())
+        self._session = api_session()
+        self._sp = spotipy.Spotify(requests_session=self._session, requests_timeout=_timeout())
         self._sp.prefix = service_url(settings.SPOTIFY_API_URL) + "/"
 
     def close(self) -> None:
-        self._sp._session.close()
+        self._session.close()
 
     def me(self) -> dict[str, Any]:
         return self._call(lambda sp: sp.me())

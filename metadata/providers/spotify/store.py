@@ -82,6 +82,11 @@ def mark_reconnect_needed(reason: str) -> None:
     )
 
 
+def set_error(reason: str) -> None:
+    """Say why Spotify cannot be used (or clear that), keeping the tokens."""
+    SpotifyConnection.objects.filter(pk=PK).exclude(error=reason).update(error=reason)
+
+
 def delete() -> None:
     SpotifyConnection.objects.filter(pk=PK).delete()
 

@@ -74,8 +74,11 @@ def load() -> dict[str, Any]:
     try:
         info = store.decode(row)
     except SecretBoxError:
-        store.mark_reconnect_needed(KEY_LOST)
+        # The tokens stay: putting the right key file back makes them readable again.
+        store.set_error(KEY_LOST)
         raise SpotifyNotConnected(KEY_LOST) from None
+    if row.error:
+        store.set_error("")  # the key file is back
     if not info or not info.get("access_token") or "expires_at" not in info:
         reason = REFRESH_REFUSED.format(detail="No usable token is stored.")
         store.mark_reconnect_needed(reason)
