@@ -45,8 +45,11 @@ def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_setup_token(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Each test has its own setup token file, never the developer's data dir."""
-    settings.SOULSPOT_SETUP_TOKEN_FILE = tmp_path_factory.mktemp("data") / "setup_token"
+    """Each test has its own setup token and key files, never the developer's data dir."""
+    data = tmp_path_factory.mktemp("data")
+    settings.SOULSPOT_SETUP_TOKEN_FILE = data / "setup_token"
+    # Nor the developer's key for secrets at rest (Spotify tokens).
+    settings.SOULSPOT_SECRET_KEY_FILE = data / "secret.key"
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def connection_status() -> dict:
     """Configured, connected, which account, and the sync's state in words."""
     sources = SpotifySources.get()
     conn = spotify_api.connection()
-    connected = bool(conn and conn.has_tokens and not conn.needs_reconnect)
+    connected = _connected()
     account = {"id": conn.spotify_user_id, "display_name": conn.display_name} if connected else None
     error = (conn.error if conn and conn.needs_reconnect else "") or sources.error
     return {
@@ -33,10 +33,7 @@ def connection_status() -> dict:
 
 
 def sync_is_due() -> bool:
-    if not spotify_api.is_configured():
-        return False
-    conn = spotify_api.connection()
-    if conn is None or not conn.has_tokens or conn.needs_reconnect:
+    if not spotify_api.is_configured() or not _connected():
         return False
     sources = SpotifySources.get()
     return sources.next_sync_at is None or sources.next_sync_at <= timezone.now()
@@ -54,19 +51,40 @@ def request_sync() -> None:
     transaction.on_commit(lambda: enqueue("automation.tasks.sync_spotify"))
 
 
+# Each source the user can switch on, and the task that reads it.
+SOURCE_TASKS = {
+    "liked_songs": "automation.tasks.sync_spotify_liked",
+    "saved_albums": "automation.tasks.sync_spotify_saved_albums",
+    "followed_artists": "automation.tasks.sync_spotify_followed_artists",
+}
+
+
 @transaction.atomic
 def update_sources(**choices: object) -> SpotifySources:
     """Switch Liked Songs / saved albums / followed artists on or off, or change the interval.
-    Switching a source on reads it at the next sync; the interval applies from the last sync."""
+    A source switched on is read at once (when connected), then at every sync; the interval
+    counts from the last sync."""
     sources = SpotifySources.get()
+    switched_on = [
+        field
+        for field, value in choices.items()
+        if field in SOURCE_TASKS and value and not getattr(sources, field)
+    ]
     for field, value in choices.items():
         if value is not None:
             setattr(sources, field, value)
     if sources.last_sync_at is not None:
-        interval = timedelta(hours=sources.sync_interval_hours)
-        sources.next_sync_at = sources.last_sync_at + interval
+        sources.next_sync_at = sources.last_sync_at + timedelta(hours=sources.sync_interval_hours)
     sources.save()
+    if switched_on and _connected():
+        for field in switched_on:
+            transaction.on_commit(lambda task=SOURCE_TASKS[field]: enqueue(task))
     return sources
+
+
+def _connected() -> bool:
+    conn = spotify_api.connection()
+    return bool(conn and conn.has_tokens and not conn.needs_reconnect)
 
 
 def forget_account() -> None:

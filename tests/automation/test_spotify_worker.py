@@ -59,6 +59,13 @@ def _wait(predicate, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}: {list(_results())}")
 
 
+def _quiet(fake, seconds: float = 3.0) -> bool:
+    """No call to Spotify for `seconds` (the download engine may still be busy)."""
+    calls = len(fake.api_requests())
+    time.sleep(seconds)
+    return len(fake.api_requests()) == calls
+
+
 def _results() -> list:
     from django_q.models import Task
 
@@ -144,6 +151,7 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
         90,
         "saved albums, followed artists and both playlists",
     )
+    _wait(lambda: _quiet(fake), 60, "the workers to finish")
     refreshes = [t for t in fake.token_requests() if t["grant_type"] == "refresh_token"]
     assert [t["outcome"] for t in refreshes] == ["ok"], refreshes
 

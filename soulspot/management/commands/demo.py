@@ -2,7 +2,8 @@
 
 Generates a small Soulseek network of real audio files (with traps: live versions, remixes,
 karaoke, clips, a peer that fails), starts the fake slskd and the fake MusicBrainz / Cover Art
-Archive / LRCLIB beside it, adds a few wants and runs `serve`. Open the printed URL and log in
+Archive / LRCLIB and a fake Spotify account beside it, adds a few wants, connects the Spotify
+account and follows one of its playlists, and runs `serve`. Open the printed URL and log in
 with the printed account to watch searches, downloads and imports happen.
 """
 
@@ -14,7 +15,9 @@ import socket
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -25,6 +28,8 @@ from soulspot.lib.processes import ChildProcess
 
 DEMO_USER, DEMO_PASSWORD = "demo", "soulspot-demo"
 SLSKD_KEY = "demo-slskd-api-key-0123456789"
+SPOTIFY_CLIENT_ID = "soulspotDemo"
+DEMO_PLAYLIST = "plDemoRoad"  # the demo account's own playlist (fakes.spotify.scenarios)
 
 
 class Command(BaseCommand):
@@ -40,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write("generating the demo network (first run only takes a few seconds)…")
         _network, wants = build_trap_network(network_dir)
         catalog = _write_catalog(root / "catalog.json", wants)
-        slskd_port, meta_port = _free_port(), _free_port()
+        slskd_port, meta_port, spotify_port = _free_port(), _free_port(), _free_port()
         fakes = [
             ChildProcess(
                 "fake slskd",
@@ -72,12 +77,31 @@ class Command(BaseCommand):
                     str(catalog),
                 ],
             ),
+            ChildProcess(
+                "fake spotify",
+                [
+                    sys.executable,
+                    "-m",
+                    "fakes.spotify",
+                    "--port",
+                    str(spotify_port),
+                    "--scenario",
+                    "demo",
+                    "--client-id",
+                    SPOTIFY_CLIENT_ID,
+                ],
+            ),
         ]
-        env = _demo_env(slskd_port, meta_port, downloads)
+        spotify_env = _spotify_env(spotify_port, port)
+        env = {**_demo_env(slskd_port, meta_port, downloads), **spotify_env}
         call_command("migrate", interactive=False, verbosity=0)
         _create_user_and_wants(wants)
         for fake in fakes:
             fake.start()
+        _connect_spotify(spotify_env)
+        self.stdout.write(
+            "Spotify: the fake account is connected; 'Road Trip' and Liked Songs are followed"
+        )
         self.stdout.write(f"log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}")
         serve = ChildProcess(
             "soulspot", [sys.executable, "manage.py", "serve", "--port", str(port)], env=env
@@ -114,6 +138,48 @@ def _demo_env(slskd_port: int, meta_port: int, downloads: Path) -> dict[str, str
         "SOULSPOT_SECRET_KEY": settings.SECRET_KEY,
         "SOULSPOT_DATA_DIR": str(settings.DATA_DIR),
     }
+
+
+def _spotify_env(spotify_port: int, port: int) -> dict[str, str]:
+    fake = f"http://127.0.0.1:{spotify_port}"
+    return {
+        "SPOTIFY_CLIENT_ID": SPOTIFY_CLIENT_ID,
+        "SPOTIFY_ACCOUNTS_URL": fake,
+        "SPOTIFY_API_URL": fake + "/v1",
+        "SPOTIFY_REDIRECT_URI": f"http://127.0.0.1:{port}/spotify/callback",
+    }
+
+
+def _connect_spotify(spotify_env: dict[str, str]) -> None:
+    """Connect the fake's demo account as a user would (the fake consents at once), list its
+    playlists, and follow one playlist and Liked Songs: serve's workers sync them into wants.
+    Every run connects afresh: the fake forgets its tokens when it stops."""
+    from automation.models import SpotifyPlaylist
+    from automation.spotify import status, sync
+    from metadata.providers import spotify
+
+    for name, value in spotify_env.items():
+        setattr(settings, name, value)
+    _wait_for(spotify_env["SPOTIFY_ACCOUNTS_URL"] + "/_fake/requests")
+    spotify.disconnect()
+    consent = httpx.get(spotify.start_authorization(), follow_redirects=False, timeout=10)
+    answer = parse_qs(urlsplit(consent.headers["location"]).query)
+    spotify.complete_authorization(answer["code"][0], answer["state"][0])
+    sync.list_and_plan()
+    sync.follow_playlist(SpotifyPlaylist.objects.get(spotify_id=DEMO_PLAYLIST), True)
+    status.update_sources(liked_songs=True)  # read at once by serve's workers
+
+
+def _wait_for(url: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def _write_catalog(path: Path, wants: list[WantSpec]) -> Path:
