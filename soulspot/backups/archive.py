@@ -27,6 +27,8 @@ from soulspot.backups.errors import BackupError, BackupNotFound
 NAME_PATTERN = re.compile(r"soulspot-backup-(\d{8})-(\d{6})(?:-(\d{1,3}))?\.tar\.gz")
 MANIFEST = "manifest.json"
 SECRET_KEY_MEMBER = "secret_key"
+# The key that encrypts secrets at rest (Spotify tokens): without it they cannot be read.
+SECRET_BOX_KEY_MEMBER = "secret_box_key"
 FORMAT = 1
 
 
@@ -43,7 +45,7 @@ def backup_dir() -> Path:
 
 
 def create_backup(output_dir: Path | None = None) -> Path:
-    """Write one archive (database snapshot, secret key, manifest); returns its path."""
+    """Write one archive (database snapshot, secret keys, manifest); returns its path."""
     folder = Path(output_dir) if output_dir else backup_dir()
     folder.mkdir(parents=True, exist_ok=True)
     now = timezone.now()
@@ -55,8 +57,11 @@ def create_backup(output_dir: Path | None = None) -> Path:
         with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
             _add_bytes(archive, MANIFEST, json.dumps(_manifest(member, now), indent=2).encode())
             _add_bytes(archive, SECRET_KEY_MEMBER, settings.SECRET_KEY.encode())
+            box_key = Path(settings.SOULSPOT_SECRET_KEY_FILE)
+            if box_key.is_file():
+                _add_bytes(archive, SECRET_BOX_KEY_MEMBER, box_key.read_bytes())
             archive.add(work_dir / member, arcname=member)
-        partial.chmod(0o600)  # it holds the secret key
+        partial.chmod(0o600)  # it holds the secret keys
         with partial.open("rb") as handle:
             os.fsync(handle.fileno())
         return _publish(partial, folder, now)

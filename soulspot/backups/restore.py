@@ -17,7 +17,12 @@ from pathlib import Path
 from django.conf import settings
 
 from soulspot.backups import database
-from soulspot.backups.archive import FORMAT, MANIFEST, SECRET_KEY_MEMBER
+from soulspot.backups.archive import (
+    FORMAT,
+    MANIFEST,
+    SECRET_BOX_KEY_MEMBER,
+    SECRET_KEY_MEMBER,
+)
 from soulspot.backups.errors import BackupError, RestoreRefused
 from soulspot.backups.runlock import lock_path, serve_is_running
 from soulspot.models import WorkerHeartbeat
@@ -47,20 +52,28 @@ def restore_backup(archive_path: Path, *, force: bool = False) -> RestoreResult:
     if database.vendor() != "sqlite":
         folder = Path(settings.DATA_DIR)
     with tempfile.TemporaryDirectory(prefix=".soulspot-restore-", dir=folder) as work:
-        manifest, snapshot, secret = _unpack(archive_path, Path(work))
+        manifest, snapshot, secret, box_key = _unpack(archive_path, Path(work))
         database.check_snapshot(snapshot, manifest["database_vendor"])
         _refuse_if_in_use(force)
         moved = database.restore_database(snapshot)
-        moved += _restore_secret_key(secret)
+        moved += _restore_key_file(Path(settings.DATA_DIR) / "secret_key", secret.encode())
+        moved += _restore_key_file(Path(settings.SOULSPOT_SECRET_KEY_FILE), box_key)
     return RestoreResult(manifest=manifest, moved_aside=moved)
 
 
-def _unpack(archive_path: Path, work: Path) -> tuple[dict, Path, str]:
+def _unpack(archive_path: Path, work: Path) -> tuple[dict, Path, str, bytes]:
     """Read only the members we know by name: nothing in the archive chooses a path."""
     try:
         with tarfile.open(archive_path, "r:gz") as archive:
             manifest = _manifest(_read_small(archive, MANIFEST))
             secret = _read_small(archive, SECRET_KEY_MEMBER).decode().strip()
+            names = archive.getnames()
+            # Backups made before secrets were encrypted at rest have no such key.
+            box_key = (
+                _read_small(archive, SECRET_BOX_KEY_MEMBER)
+                if SECRET_BOX_KEY_MEMBER in names
+                else b""
+            )
             member = archive.getmember(manifest["database_file"])
             source = archive.extractfile(member) if member.isfile() else None
             if source is None:
@@ -73,7 +86,7 @@ def _unpack(archive_path: Path, work: Path) -> tuple[dict, Path, str]:
         raise BackupError(f"{archive_path.name} is not a readable SoulSpot backup: {exc}") from None
     except KeyError as exc:
         raise BackupError(f"{archive_path.name} is incomplete: {exc} is missing") from None
-    return manifest, snapshot, secret
+    return manifest, snapshot, secret, box_key
 
 
 def _read_small(archive: tarfile.TarFile, name: str) -> bytes:
@@ -122,20 +135,21 @@ def _heartbeat_is_fresh() -> bool:
     return beat is not None and beat.is_fresh
 
 
-def _restore_secret_key(secret: str) -> list[Path]:
-    """The key signs sessions and encrypts stored tokens; kept where `settings` reads it."""
-    if not secret:
+def _restore_key_file(target: Path, data: bytes) -> list[Path]:
+    """Put a key back where `settings` reads it (the secret key signs sessions and tasks; the
+    secret box key decrypts stored tokens); a different key already there is moved aside."""
+    if not data.strip():
         return []
-    target = Path(settings.DATA_DIR) / "secret_key"
     moved = []
     if target.exists():
-        if target.read_text().strip() == secret:
+        if target.read_bytes().strip() == data.strip():
             return []
-        aside = target.with_name("secret_key.before-restore")
+        aside = target.with_name(f"{target.name}.before-restore")
         os.replace(target, aside)
         moved.append(aside)
-    staged = target.with_name(".secret_key.restoring")
-    staged.write_text(secret)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.restoring")
+    staged.write_bytes(data)
     staged.chmod(0o600)
     os.replace(staged, target)
     return moved

@@ -300,3 +300,19 @@ def test_restore_refuses_while_a_worker_heartbeat_is_fresh(tmp_path):
 
     with pytest.raises(RestoreRefused, match="heartbeat"):
         restore_backup(archive)
+
+
+def test_a_restore_brings_back_the_key_of_secrets_at_rest(tmp_path, settings):
+    from soulspot.lib import secret_box
+
+    sealed = secret_box.encrypt("a Spotify refresh token")
+    key = Path(settings.SOULSPOT_SECRET_KEY_FILE).read_bytes()
+    archive = create_backup(tmp_path / "backups")
+    assert _members(archive)["secret_box_key"] == key
+
+    restored = _manage(tmp_path, "restore", str(archive))
+
+    assert restored.returncode == 0, restored.stderr
+    settings.SOULSPOT_SECRET_KEY_FILE = tmp_path / "data" / "secret.key"
+    assert settings.SOULSPOT_SECRET_KEY_FILE.read_bytes() == key
+    assert secret_box.decrypt(sealed) == "a Spotify refresh token"
