@@ -103,6 +103,8 @@ def sync_playlist(source_id: int) -> str:
     if source is None:
         return "not followed, or another worker is syncing it"
     try:
+        if source.synced_snapshot_id and source.synced_snapshot_id == source.snapshot_id:
+            return "unchanged since its last sync"  # queued twice (sync now and the schedule)
         skipped: Counter[str] = Counter()
         try:
             track_ids = _member_tracks(spotify_api.playlist_entries(source.spotify_id), skipped)

@@ -122,6 +122,10 @@ def test_a_second_sync_with_unchanged_snapshots_reads_no_items(connected, api_cl
     run_queued()
     assert before == 3
     assert _items_calls(fake, scenario.own_playlist_id) == before
+    # Queued twice (sync now while the schedule's run is queued): the second reads nothing.
+    source = SpotifyPlaylist.objects.get(spotify_id=scenario.own_playlist_id)
+    assert tasks.sync_spotify_playlist(source.pk) == "unchanged since its last sync"
+    assert _items_calls(fake, scenario.own_playlist_id) == before
 
 
 def test_a_track_removed_from_the_playlist_stops_being_wanted_unless_liked(
