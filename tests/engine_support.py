@@ -6,17 +6,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
-from django.db import connection
-
 from downloads.engine import step
 from downloads.models import DownloadJob
 from fakes.slskd import FakeSlskd
+from tests.serve_support import start_qcluster
 
 API_KEY = "engine-test-key-0123456789"
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,28 +56,15 @@ def all_settled() -> bool:
 
 
 def start_worker(fake, data_dir: Path, **extra_env: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOULSPOT_", "SLSKD_"))}
-    env.update(
-        SOULSPOT_DATA_DIR=str(data_dir),
-        SOULSPOT_SECRET_KEY=settings.SECRET_KEY,  # tasks are signed with it
-        SOULSPOT_DATABASE_NAME=str(connection.settings_dict["NAME"]),
-        SLSKD_URL=fake.url,
-        SLSKD_API_KEY=API_KEY,
-        SLSKD_DOWNLOADS_DIR=str(fake.downloads_dir),
-        SLSKD_SEARCH_TIMEOUT_MS="2000",
-        SOULSPOT_METADATA_PROVIDERS="false",
-        SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
-        **extra_env,
-    )
-    log = (data_dir / "worker.log").open("a")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    """A worker cluster pointed at the fake slskd."""
+    settings_env = {
+        "SLSKD_URL": fake.url,
+        "SLSKD_API_KEY": API_KEY,
+        "SLSKD_DOWNLOADS_DIR": str(fake.downloads_dir),
+        "SLSKD_SEARCH_TIMEOUT_MS": "2000",
+        "SOULSPOT_METADATA_PROVIDERS": "false",
+    }
+    return start_qcluster(data_dir, **{**settings_env, **extra_env})
 
 
 def kill_hard(worker: subprocess.Popen) -> None:

@@ -41,6 +41,31 @@ def start_serve(data_dir: Path, port: int, **extra: str) -> subprocess.Popen:
     )
 
 
+def start_qcluster(data_dir: Path, **extra: str) -> subprocess.Popen:
+    """A django-q2 cluster on the test database (tasks signed with this process's key); its
+    output goes to `<data_dir>/worker.log`."""
+    from django.conf import settings
+    from django.db import connection
+
+    env = clean_env(
+        data_dir,
+        SOULSPOT_SECRET_KEY=settings.SECRET_KEY,
+        SOULSPOT_SECRET_KEY_FILE=str(settings.SOULSPOT_SECRET_KEY_FILE),
+        SOULSPOT_DATABASE_NAME=str(connection.settings_dict["NAME"]),
+        SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
+        **extra,
+    )
+    log = (data_dir / "worker.log").open("a")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():

@@ -10,10 +10,9 @@ from django.test import Client
 from automation.models import SpotifyPlaylist
 from fakes.spotify import SpotifyWorld, make_artist, make_track
 from metadata.providers import spotify
-from tests.spotify_support import authorize, connect_through_pages, fake_spotify, run_queued
+from tests.spotify_support import authorize, connect_through_pages, run_queued
 
 pytestmark = pytest.mark.django_db(transaction=True)
-__all__ = ["fake_spotify"]  # fixtures
 
 
 @pytest.fixture

@@ -16,24 +16,10 @@ from django_q.models import Schedule
 from automation import tasks
 from automation.models import SpotifyFollowedArtist, SpotifyPlaylist, SpotifySources
 from downloads.models import DownloadJob
-from fakes.spotify.scenarios import acceptance_world
 from library.models import Album, Playlist, Track, TrackWant
-from tests.spotify_support import connect_through_pages, fake_spotify, run_queued
+from tests.spotify_support import connect_through_pages, run_queued
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-__all__ = ["fake_spotify"]  # fixtures
-
-
-@pytest.fixture
-def scenario():
-    return acceptance_world()
-
-
-@pytest.fixture
-def world(scenario):
-    return scenario.world
 
 
 @pytest.fixture

@@ -8,46 +8,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
+from django_q.models import Task
 
 from automation.models import SpotifyFollowedArtist, SpotifyPlaylist, SpotifySavedAlbum
-from fakes.spotify.scenarios import acceptance_world
 from library.models import Track
-from tests.serve_support import ROOT, clean_env
-from tests.spotify_support import connect_through_pages, fake_spotify
+from tests.serve_support import start_qcluster
+from tests.spotify_support import connect_through_pages
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
-
-
-def _start_cluster(fake, data_dir: Path) -> subprocess.Popen:
-    env = clean_env(
-        data_dir,
-        SOULSPOT_SECRET_KEY=settings.SECRET_KEY,  # tasks are signed with it
-        SOULSPOT_SECRET_KEY_FILE=str(settings.SOULSPOT_SECRET_KEY_FILE),
-        SOULSPOT_DATABASE_NAME=str(connection.settings_dict["NAME"]),
-        SOULSPOT_WORKERS="3",
-        SOULSPOT_METADATA_PROVIDERS="true",  # Spotify is a provider: off would mean offline
-        SOULSPOT_SEARCH_NEW_WANTS="false",
-        SOULSPOT_MUSIC_DIR=str(settings.MUSIC_DIR),
-        SPOTIFY_CLIENT_ID=settings.SPOTIFY_CLIENT_ID,
-        SPOTIFY_ACCOUNTS_URL=settings.SPOTIFY_ACCOUNTS_URL,
-        SPOTIFY_API_URL=settings.SPOTIFY_API_URL,
-    )
-    log = (data_dir / "worker.log").open("a")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def _wait(predicate, timeout: float, what: str) -> None:
@@ -67,22 +38,7 @@ def _quiet(fake, seconds: float = 3.0) -> bool:
 
 
 def _results() -> list:
-    from django_q.models import Task
-
     return list(Task.objects.values_list("name", "result"))
-
-
-__all__ = ["fake_spotify"]  # fixtures
-
-
-@pytest.fixture
-def scenario():
-    return acceptance_world()
-
-
-@pytest.fixture
-def world(scenario):
-    return scenario.world
 
 
 @pytest.fixture
@@ -95,7 +51,16 @@ def cluster(settings, tmp_path, scenario, fake_spotify):
 
     def start() -> subprocess.Popen:
         nonlocal worker
-        worker = _start_cluster(fake, data_dir)
+        worker = start_qcluster(
+            data_dir,
+            SOULSPOT_WORKERS="3",
+            # Spotify is a provider: switched off would mean no calls at all.
+            SOULSPOT_METADATA_PROVIDERS="true",
+            SOULSPOT_SEARCH_NEW_WANTS="false",
+            SPOTIFY_CLIENT_ID=settings.SPOTIFY_CLIENT_ID,
+            SPOTIFY_ACCOUNTS_URL=settings.SPOTIFY_ACCOUNTS_URL,
+            SPOTIFY_API_URL=settings.SPOTIFY_API_URL,
+        )
         return worker
 
     yield scenario, fake, start
