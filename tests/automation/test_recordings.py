@@ -8,6 +8,7 @@ from automation import recordings
 from automation.models import RecordingLookup
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from tests.factories import TrackFactory
+from tests.metadata_support import fake_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,7 @@ def catalog() -> MetadataCatalog:
     return catalog
 
 
-@pytest.fixture
-def fake(settings, catalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0
-    yield server
-    server.stop()
+fake = fake_fixture(FakeMusicBrainz)
 
 
 def test_a_known_isrc_gives_its_recording_and_each_isrc_is_asked_once(fake, catalog) -> None:

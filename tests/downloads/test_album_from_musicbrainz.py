@@ -11,27 +11,14 @@ from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from fakes.metadata_services.demo_catalog import add_editions
 from library.models import Album, Track
 from tests.factories import AlbumFactory, ArtistFactory, TrackFileFactory
+from tests.metadata_support import catalog, fake_fixture
 
 pytestmark = pytest.mark.django_db
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
+__all__ = ["catalog"]  # fixtures
 
 
-@pytest.fixture
-def catalog() -> MetadataCatalog:
-    return MetadataCatalog()
-
-
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    settings.MUSICBRAINZ_MAX_ATTEMPTS = 1
-    settings.SOULSPOT_COUNTRY = ""
-    yield server
-    server.stop()
+fake = fake_fixture(FakeMusicBrainz, MUSICBRAINZ_MAX_ATTEMPTS=1, SOULSPOT_COUNTRY="")
 
 
 @pytest.fixture

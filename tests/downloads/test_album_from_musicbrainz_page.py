@@ -11,6 +11,7 @@ from downloads.models import DownloadJob
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from fakes.metadata_services.demo_catalog import add_editions
 from library.models import Album
+from tests.metadata_support import fake_fixture
 
 pytestmark = pytest.mark.django_db
 PAGE = "/downloads/musicbrainz/"
@@ -29,17 +30,7 @@ def ids(catalog: MetadataCatalog) -> dict[str, str]:
     return add_editions(catalog)
 
 
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    settings.MUSICBRAINZ_MAX_ATTEMPTS = 1
-    settings.SOULSPOT_COUNTRY = ""
-    yield server
-    server.stop()
+fake = fake_fixture(FakeMusicBrainz, MUSICBRAINZ_MAX_ATTEMPTS=1, SOULSPOT_COUNTRY="")
 
 
 def _messages(response) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,35 +11,22 @@ from django.test import Client
 from django.urls import reverse
 
 from library.models import Playlist, PlaylistEntry
-from tests.factories import TrackFactory, TrackFileFactory
+from tests.factories import TrackFactory
+from tests.library.playlist_support import commit, music, with_file
 
 pytestmark = pytest.mark.django_db
+__all__ = ["commit", "music"]  # fixtures
 
 
 @pytest.fixture
-def music(settings) -> Path:
-    settings.SOULSPOT_PLAYLIST_DIR = settings.MUSIC_DIR
-    return Path(settings.MUSIC_DIR).resolve()
-
-
-@pytest.fixture
-def admin(logged_in_client: Client, django_capture_on_commit_callbacks):
+def admin(logged_in_client: Client, commit) -> Callable:
     """POST to the admin and run what it scheduled after its commit."""
-
-    def post(url: str, data: dict) -> object:
-        with django_capture_on_commit_callbacks(execute=True):
-            return logged_in_client.post(url, data)
-
-    return post
+    return functools.partial(commit, logged_in_client.post)
 
 
 def owned(music: Path, title: str) -> int:
     track = TrackFactory(title=title, artist__name="Band")
-    path = music / "Band" / f"{title}.flac"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"x")
-    TrackFileFactory(track=track, path=str(path))
-    return track.pk
+    return with_file(track, music / "Band" / f"{title}.flac").pk
 
 
 def form(name: str, entries: list[tuple[int | None, int, int | str]], **extra: str) -> dict:

@@ -9,30 +9,16 @@ from django.test import Client
 
 from library import history, playlists
 from library.models import Playlist, Track
-from tests.factories import TrackFactory, TrackFileFactory
+from tests.factories import TrackFactory
+from tests.library.playlist_support import committed, music, with_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def music(settings) -> Path:
-    settings.SOULSPOT_PLAYLIST_DIR = settings.MUSIC_DIR
-    return Path(settings.MUSIC_DIR).resolve()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the request scheduled after its commit (tests never commit)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+__all__ = ["committed", "music"]  # fixtures
 
 
 def owned(music: Path, title: str = "Song") -> Track:
     track = TrackFactory(title=title, artist__name="Band", duration_ms=90_000)
-    path = music / "Band" / f"{title}.flac"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"x")
-    TrackFileFactory(track=track, path=str(path))
-    return track
+    return with_file(track, music / "Band" / f"{title}.flac")
 
 
 def wanted(title: str = "Wanted") -> Track:

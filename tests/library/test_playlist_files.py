@@ -12,34 +12,15 @@ from library import playlists
 from library.models import Playlist, PlaylistEntry, Track
 from soulspot.lib.errors import NotFound
 from tests.factories import TrackFactory, TrackFileFactory
+from tests.library.playlist_support import commit, music, with_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def music(settings) -> Path:
-    settings.SOULSPOT_PLAYLIST_DIR = settings.MUSIC_DIR
-    return Path(settings.MUSIC_DIR).resolve()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what a service scheduled for after the commit (tests never commit)."""
-
-    def run(service, *args: object, **kwargs: object) -> object:
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(*args, **kwargs)
-
-    return run
+__all__ = ["commit", "music"]  # fixtures
 
 
 def owned(music: Path, title: str, relative: str, **file: object) -> Track:
     track = TrackFactory(title=title, artist__name="Band", duration_ms=61_400)
-    path = music / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"x")
-    TrackFileFactory(track=track, path=str(path), **file)
-    return track
+    return with_file(track, music / relative, **file)
 
 
 def listed(path: Path) -> list[str]:

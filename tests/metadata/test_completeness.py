@@ -14,24 +14,13 @@ from metadata import services as metadata_services
 from metadata import tasks as metadata_tasks
 from tests.factories import AlbumCompletenessFactory, AlbumFactory, TrackFactory, TrackFileFactory
 from tests.library.support import music_root, song
+from tests.metadata_support import catalog, fake_fixture
 
 pytestmark = pytest.mark.django_db
+__all__ = ["catalog"]  # fixtures
 
 
-@pytest.fixture
-def catalog() -> MetadataCatalog:
-    return MetadataCatalog()
-
-
-@pytest.fixture
-def musicbrainz(settings, catalog: MetadataCatalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    yield server
-    server.stop()
+musicbrainz = fake_fixture(FakeMusicBrainz)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from fakes.metadata_services.demo_catalog import add_editions
 from metadata.providers import musicbrainz as mb
 from metadata.providers.musicbrainz import search as mb_search
+from tests.metadata_support import fake_fixture
 
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
 
@@ -22,16 +23,7 @@ def catalog() -> MetadataCatalog:
     return catalog
 
 
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    settings.MUSICBRAINZ_MAX_ATTEMPTS = 1
-    yield server
-    server.stop()
+fake = fake_fixture(FakeMusicBrainz, MUSICBRAINZ_MAX_ATTEMPTS=1)
 
 
 def _editions(catalog: MetadataCatalog) -> dict[str, str]:

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
+from fakes.metadata_services import FakeMusicBrainz
 from fakes.metadata_services.demo_catalog import add_editions
 from metadata.providers import musicbrainz as mb
 from metadata.providers.musicbrainz import ReleaseHit
+from tests.metadata_support import catalog, fake_fixture
 
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
+__all__ = ["catalog"]  # fixtures
 
 
-@pytest.fixture
-def catalog() -> MetadataCatalog:
-    return MetadataCatalog()
-
-
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    settings.SOULSPOT_COUNTRY = ""
-    yield server
-    server.stop()
+fake = fake_fixture(FakeMusicBrainz, SOULSPOT_COUNTRY="")
 
 
 def _release(name: str, tracks: int, **fields: object) -> ReleaseHit:

@@ -11,13 +11,10 @@ import pytest
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from fakes.metadata_services.demo_catalog import add_editions
 from fakes.metadata_services.musicbrainz import EXT_NS, NS
+from tests.metadata_support import catalog, fake_fixture
 
 M = f"{{{NS}}}"
-
-
-@pytest.fixture
-def catalog() -> MetadataCatalog:
-    return MetadataCatalog()
+__all__ = ["catalog"]  # fixtures
 
 
 @pytest.fixture
@@ -25,10 +22,7 @@ def ids(catalog: MetadataCatalog) -> dict[str, str]:
     return add_editions(catalog)
 
 
-@pytest.fixture
-def fake(catalog):
-    with (server := FakeMusicBrainz(catalog)):
-        yield server
+fake = fake_fixture(FakeMusicBrainz)
 
 
 def _get(fake: FakeMusicBrainz, path: str, **params: str) -> httpx.Response:

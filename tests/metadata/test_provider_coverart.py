@@ -11,13 +11,10 @@ from PIL import Image
 from fakes.metadata_services import FakeCoverArt, MetadataCatalog
 from metadata.providers import coverart
 from metadata.providers.base import NotFound, ProviderUnavailable
+from tests.metadata_support import catalog, fake_fixture
 
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-def catalog() -> MetadataCatalog:
-    return MetadataCatalog()
+__all__ = ["catalog"]  # fixtures
 
 
 @pytest.fixture
@@ -30,15 +27,7 @@ def without_cover(catalog: MetadataCatalog) -> str:
     return catalog.add_release("Bare", "Painter", tracks=["Two"], cover=False).release_id
 
 
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeCoverArt(catalog)
-    settings.COVERART_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    settings.COVER_MAX_PX = 500
-    yield server
-    server.stop()
+fake = fake_fixture(FakeCoverArt, COVER_MAX_PX=500)
 
 
 def _pixels(data: bytes) -> tuple[int, int]:

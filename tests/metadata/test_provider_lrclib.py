@@ -9,6 +9,7 @@ import pytest
 from fakes.metadata_services import FakeLrclib, MetadataCatalog
 from metadata.providers import lrclib
 from metadata.providers.base import ProviderUnavailable
+from tests.metadata_support import fake_fixture
 
 SYNCED = "[00:10.00] First line\n[00:14.50] Second line\n"
 
@@ -32,14 +33,7 @@ def catalog() -> MetadataCatalog:
     return catalog
 
 
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeLrclib(catalog)
-    settings.LRCLIB_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    yield server
-    server.stop()
+fake = fake_fixture(FakeLrclib)
 
 
 def test_exact_match_returns_synced_and_plain_lyrics(fake) -> None:

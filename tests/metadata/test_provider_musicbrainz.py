@@ -10,6 +10,7 @@ import pytest
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog, TrackSpec
 from metadata.providers import musicbrainz as mb
 from metadata.providers.base import NotFound, ProviderUnavailable
+from tests.metadata_support import fake_fixture
 
 UNKNOWN_MBID = "00000000-0000-4000-8000-000000000000"
 
@@ -60,15 +61,7 @@ def catalog() -> MetadataCatalog:
     return catalog
 
 
-@pytest.fixture
-def fake(settings, catalog: MetadataCatalog):
-    server = FakeMusicBrainz(catalog)
-    settings.MUSICBRAINZ_URL = server.start()
-    settings.METADATA_PROVIDERS_ENABLED = True
-    settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0  # keep tests fast; one test turns it back on
-    settings.METADATA_PROVIDER_TIMEOUT_SECONDS = 2
-    yield server
-    server.stop()
+fake = fake_fixture(FakeMusicBrainz)
 
 
 def _afterglow_id(catalog: MetadataCatalog) -> str:
