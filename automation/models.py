@@ -143,3 +143,110 @@ class RecordingLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.isrc} → {self.recording_id or self.outcome}"
+
+
+# --- watched artists ------------------------------------------------------------------------
+
+PRIMARY_TYPES = ["album", "ep", "single", "broadcast", "other"]
+SECONDARY_TYPES = [
+    "compilation",
+    "live",
+    "remix",
+    "soundtrack",
+    "dj-mix",
+    "mixtape/street",
+    "demo",
+    "interview",
+    "audiobook",
+    "spokenword",
+]
+
+
+def default_release_types() -> list[str]:
+    return ["album", "ep"]
+
+
+class WatchedArtist(models.Model):
+    """An artist the user asked SoulSpot to keep up with, and what to do with its releases.
+
+    `want`: `future` wants release groups first released after `watched_since`; `all` the
+    whole discography of the chosen types; `none` only records them (calendar, notifications).
+    Release types are MusicBrainz's primary types; a release group with any excluded secondary
+    type (compilation, live...) is never wanted.
+    """
+
+    class Want(models.TextChoices):
+        FUTURE = "future", "New releases"
+        ALL = "all", "Whole discography"
+        NONE = "none", "Nothing (calendar and notifications only)"
+
+    class Source(models.TextChoices):
+        LIBRARY = "library", "Library artist"
+        MUSICBRAINZ = "musicbrainz", "MusicBrainz search"
+        SPOTIFY = "spotify", "Followed on Spotify"
+
+    artist = models.OneToOneField(Artist, on_delete=models.CASCADE, related_name="watch")
+    musicbrainz_id = models.CharField("MusicBrainz artist id", max_length=36, unique=True)
+    release_types = models.JSONField(default=default_release_types)
+    excluded_secondary_types = models.JSONField(default=list, blank=True)
+    want = models.CharField(max_length=10, choices=Want.choices, default=Want.FUTURE)
+    quality_profile = models.ForeignKey(
+        "library.QualityProfile", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.LIBRARY)
+    watched_since = models.DateTimeField(default=timezone.now)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_result = models.CharField(max_length=1000, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    # One check of an artist at a time: a worker claims it until this moment.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["artist__name"]
+
+    def __str__(self) -> str:
+        return f"watching {self.artist}"
+
+
+class ReleaseGroup(models.Model):
+    """A release group of a watched artist, as MusicBrainz listed it, and what SoulSpot did.
+
+    Transitions: found → wanted (an album want was made), waiting (first released in the
+    future: wanted on its release date), skipped (`reason` says why: type not watched, released
+    before the watch began, its tracks are owned on another album...), owned; never wanted twice.
+    """
+
+    class State(models.TextChoices):
+        FOUND = "found", "Found"
+        WAITING = "waiting", "Waiting for its release date"
+        WANTED = "wanted", "Wanted"
+        SKIPPED = "skipped", "Skipped"
+        OWNED = "owned", "Owned"
+
+    watch = models.ForeignKey(WatchedArtist, on_delete=models.CASCADE, related_name="releases")
+    musicbrainz_id = models.CharField("MusicBrainz release group id", max_length=36)
+    title = models.CharField(max_length=500)
+    primary_type = models.CharField(max_length=20, blank=True)
+    secondary_types = models.JSONField(default=list, blank=True)
+    # MusicBrainz's date as given ("2024", "2024-05", "2024-05-01") and as a day for sorting.
+    first_release_date = models.CharField(max_length=10, blank=True)
+    release_date = models.DateField(null=True, blank=True, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.FOUND)
+    reason = models.CharField(max_length=500, blank=True)
+    release_id = models.CharField("chosen release id", max_length=36, blank=True)
+    release_choice = models.CharField("why that release", max_length=500, blank=True)
+    album = models.ForeignKey(Album, on_delete=models.SET_NULL, null=True, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+    wanted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-release_date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["watch", "musicbrainz_id"], name="one_release_group_per_watch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.first_release_date or 'no date'})"
