@@ -19,7 +19,7 @@ from automation.lists.parse import ListError, ParsedList, RejectedLine, parse_li
 from automation.wanting import stop_wanting_all_but, want_and_search
 from library.catalog import TrackFacts, track_for
 from library.models import Playlist, Track, WantSource
-from library.playlists import MAX_NAME, delete_playlist, set_playlist_entries
+from library.playlists import MAX_NAME, create_playlist, delete_playlist, set_playlist_entries
 
 DEFAULT_NAME = "Imported list"
 
@@ -119,7 +119,7 @@ def _playlist_named(name: str) -> Playlist:
     while Playlist.objects.filter(name__iexact=unique).exists():
         suffix = f" ({number})"
         unique, number = name[: MAX_NAME - len(suffix)] + suffix, number + 1
-    return Playlist.objects.create(name=unique, source=Playlist.Source.IMPORT)
+    return create_playlist(unique, [], source=Playlist.Source.IMPORT)
 
 
 def _nothing_understood(parsed: ParsedList) -> str:
