@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from downloads.matching.rules import RuleSpec
+from downloads.matching.rules import RuleSpec, rule_problem
 
 
 class FilterRuleQuerySet(models.QuerySet):
@@ -69,6 +70,12 @@ class FilterRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.spec().label})"
+
+    def clean(self) -> None:
+        """The admin form's check; the service runs the same one for every other writer."""
+        problem = rule_problem(self.spec())
+        if problem:
+            raise ValidationError(problem)
 
     def spec(self) -> RuleSpec:
         """The rule as the matcher reads it."""

@@ -57,7 +57,9 @@ def test_a_deny_rule_refuses_the_live_folders_file_and_names_itself(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_manual_search_applies_deny_and_prefer_rules(slskd_factory, tmp_path, monkeypatch) -> None:
+def test_a_manual_search_applies_deny_and_prefer_rules(
+    slskd_factory, tmp_path, monkeypatch
+) -> None:
     net = _network(tmp_path / "net")
     net.add_user("webfan", upload_speed=10_000, has_free_upload_slot=False).share(
         "Music\\Rho\\One [WEB]\\Rho - One.flac", tmp_path / "net" / "one.flac"
@@ -65,9 +67,7 @@ def test_a_manual_search_applies_deny_and_prefer_rules(slskd_factory, tmp_path, 
     slskd_factory(net)
     monkeypatch.setattr(searches, "enqueue", lambda *args: None)
     _no_live()
-    save_filter_rule(
-        None, name="WEB first", kind="prefer", field="folder", words=["web"], bonus=20
-    )
+    save_filter_rule(None, name="WEB first", kind="prefer", field="folder", words=["web"], bonus=20)
     found = searches.start_manual_search(artist="Rho", title="One", duration_ms=5000)
 
     found = searches.run_manual_search(found)
