@@ -126,9 +126,11 @@ class TrackJudge:
         peer_points = self._peers.get(file.username)
         if peer_points is None:
             peer_points = self._peer_points(file)
-        preferred = ctx.rules.preferred(file) if self._rule_prefers else ()
         total = identity.points + length_points + quality_points + peer_points
-        total = round(total + bonus_of(preferred), 4)
+        preferred = ctx.rules.preferred(file) if self._rule_prefers else ()
+        if preferred:
+            total += bonus_of(preferred)
+        total = round(total, 4)
         # The explanation is only built if someone reads it (see Scored.breakdown).
         explain = partial(self._breakdown, file, identity, quality, rung, delta, preferred)
         return Scored(file, True, None, total, quality, None, explain)
