@@ -40,7 +40,7 @@ def _no_live(**values: object) -> FilterRule:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_deny_rule_refuses_the_live_folders_file_and_names_itself(
-    slskd_factory, tmp_path
+    logged_in_client, slskd_factory, tmp_path
 ) -> None:
     slskd_factory(_network(tmp_path / "net"))
     _no_live()
@@ -54,11 +54,13 @@ def test_a_deny_rule_refuses_the_live_folders_file_and_names_itself(
     assert live.state == Candidate.State.REJECTED
     assert live.rejection_reason == NO_LIVE_REASON
     assert live.breakdown == {"rejected_by": "rule"}
+    page = logged_in_client.get(f"/downloads/{job.pk}/").content.decode()
+    assert r"refused by rule &#x27;No live&#x27; (deny folder \\Live\\)" in page
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_manual_search_applies_deny_and_prefer_rules(
-    slskd_factory, tmp_path, monkeypatch
+    logged_in_client, slskd_factory, tmp_path, monkeypatch
 ) -> None:
     net = _network(tmp_path / "net")
     net.add_user("webfan", upload_speed=10_000, has_free_upload_slot=False).share(
@@ -77,6 +79,9 @@ def test_a_manual_search_applies_deny_and_prefer_rules(
     assert found.results[0]["username"] == "webfan"  # slowest peer, first by its bonus
     assert found.results[0]["breakdown"]["rules"]["matched"][0]["name"] == "WEB first"
     assert found.status == ManualSearch.Status.DONE
+    page = logged_in_client.get(f"/downloads/search/{found.pk}/").content.decode()
+    assert "preferred by rule “WEB first” (+20)" in page
+    assert r"refused by rule &#x27;No live&#x27; (deny folder \\Live\\)" in page
 
 
 @pytest.mark.django_db
