@@ -8,11 +8,13 @@ from downloads.models import (
     Candidate,
     DownloadJob,
     EngineSettings,
+    FilterRule,
     ManualSearch,
     Peer,
     RejectedFile,
     SearchSlot,
 )
+from downloads.services.rules import save_filter_rule
 from library.admin import report_action_result
 from library.services import ActionResult
 
@@ -188,3 +190,19 @@ def want_again(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> 
 def redownload(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     file_ids = list(queryset.values_list("pk", flat=True))
     report_action_result(modeladmin, request, services.redownload_broken_files(file_ids))
+
+
+# --- filter rules -----------------------------------------------------------------------------
+
+
+@admin.register(FilterRule)
+class FilterRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "field", "pattern", "quality_profile", "enabled"]
+    list_filter = ["kind", "field", "enabled", "quality_profile"]
+    search_fields = ["name", "pattern"]
+    list_select_related = ["quality_profile"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: FilterRule, form, change: bool) -> None:
+        # Through the service: it drops what the rule's kind does not use and checks it whole.
+        save_filter_rule(obj)

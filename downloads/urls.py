@@ -1,6 +1,6 @@
 from django.urls import path
 
-from downloads import musicbrainz_views, views
+from downloads import musicbrainz_views, rules_views, views
 
 app_name = "downloads"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
         name="rejected-remove",
     ),
     path("blocklist/peers/", views.peer_block, name="peer-block"),
+    path("rules/", rules_views.rules, name="rules"),
+    path("rules/<id:rule_id>/", rules_views.rule_edit, name="rule-edit"),
+    path("rules/<id:rule_id>/toggle/", rules_views.rule_toggle, name="rule-toggle"),
+    path("rules/<id:rule_id>/delete/", rules_views.rule_delete, name="rule-delete"),
     path("broken/redownload/", views.broken_redownload, name="broken-redownload"),
     path("albums/<id:album_id>/want-missing/", views.album_want_missing, name="want-missing"),
     path("<id:job_id>/", views.download_detail, name="detail"),

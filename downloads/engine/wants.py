@@ -7,6 +7,7 @@ from django.db.models import Max
 
 from downloads.matching import MatchContext, Scored, SearchFile, Want
 from downloads.models import Candidate, DownloadJob, Peer, RejectedFile
+from downloads.services.rules import rules_for_profile
 from library.models import QualityProfile, TrackFile
 from library.quality import StreamInfo, best_of, classify
 
@@ -52,6 +53,7 @@ def context_for(job: DownloadJob) -> MatchContext:
         blocked_users={name for name, _, _, blocked in peers if blocked},
         rejected=rejected,
         peer_history={name: (ok, bad) for name, ok, bad, _ in peers},
+        rules=rules_for_profile(profile.pk),
     )
 
 

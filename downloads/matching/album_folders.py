@@ -22,6 +22,7 @@ from downloads.matching.candidates import (
     extension_of,
     is_audio,
 )
+from downloads.matching.rules import RuleSpec, rules_component
 from downloads.matching.tracks import best
 from downloads.matching.versions import first_excess
 from downloads.matching.want_keys import prepare
@@ -135,6 +136,7 @@ def _judge_folder(
     qualities = [analyser.file_quality(f) for f in audio]
     checks = (
         lambda: _peer_reason(folder, ctx),
+        lambda: _rule_reason(folder, ctx),
         lambda: _count_reason(len(audio), want, ctx),
         lambda: _quality_reason(qualities),
         lambda: _identity_reason(folder, want, analyser),
@@ -148,6 +150,8 @@ def _judge_folder(
     breakdown = _folder_breakdown(
         folder, len(audio), worst_quality, worst_rung, want, analyser, ctx
     )
+    if ctx.rules.prefers:
+        breakdown["rules"] = rules_component(_folder_preferred(folder, ctx))
     total = round(sum(part["points"] for part in breakdown.values()), 4)
     return ScoredFolder(folder, True, None, total, breakdown, worst_quality)
 
@@ -160,6 +164,29 @@ def _peer_reason(folder: AlbumFolder, ctx: MatchContext) -> tuple[str, str] | No
     ):
         return "rejected_before", "this folder was rejected before for this want"
     return None
+
+
+def _rule_reason(folder: AlbumFolder, ctx: MatchContext) -> tuple[str, str] | None:
+    """A folder is refused when the rules refuse any of its audio files (or its sidecars: a
+    deny on the user or the folder holds for every file alike)."""
+    if not ctx.rules.gates:
+        return None
+    for file in folder.audio_files or folder.files:
+        if refusal := ctx.rules.refusal(file):
+            return "rule", refusal
+    return None
+
+
+def _folder_preferred(folder: AlbumFolder, ctx: MatchContext) -> tuple[RuleSpec, ...]:
+    """The prefer rules every audio file matches: like quality, a folder is as good as its
+    worst file, so one "web" file does not make the whole folder "web"."""
+    audio = folder.audio_files
+    if not audio:
+        return ()
+    shared = set(ctx.rules.preferred(audio[0]))
+    for file in audio[1:]:
+        shared &= set(ctx.rules.preferred(file))
+    return tuple(spec for spec in ctx.rules.preferred(audio[0]) if spec in shared)
 
 
 def _count_reason(count: int, want: Want, ctx: MatchContext) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from downloads.matching.rules import RuleSet
 from library.quality import AUDIO_EXTENSIONS, default_ladder
 
 
@@ -72,6 +73,8 @@ class MatchContext:
     extra_album_tracks: int = 0  # album wants: how many bonus tracks a folder may have
     # Upgrades: only files of a quality ranked strictly above this one (the owned file's) pass.
     upgrade_from: str | None = None
+    # The user's filter rules (allow/deny/prefer), compiled once per search.
+    rules: RuleSet = field(default_factory=RuleSet)
 
 
 @dataclass(slots=True)

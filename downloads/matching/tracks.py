@@ -17,6 +17,7 @@ from typing import NamedTuple
 from downloads.matching import scoring as s
 from downloads.matching.analysis import Analyser, FolderInfo, StemInfo
 from downloads.matching.candidates import MatchContext, Scored, SearchFile, Want
+from downloads.matching.rules import RuleSpec, bonus_of, rules_component
 from downloads.matching.versions import first_excess
 from downloads.matching.want_keys import WantKeys, prepare
 from library.quality import AUDIO_EXTENSIONS, QUALITIES
@@ -88,6 +89,8 @@ class TrackJudge:
         self._streams: dict[tuple[object, ...], tuple[str | None, int, str | None, float]] = {}
         self._lengths: dict[int | None, tuple[float | None, str | None, float]] = {}
         self._peers: dict[str, float] = {}  # one response per user per search
+        self._rule_gates = ctx.rules.gates
+        self._rule_prefers = ctx.rules.prefers
 
     def __call__(self, file: SearchFile) -> Scored:
         """One file's verdict. Gates return a reason (a sentence) or None, cheapest first.
@@ -100,6 +103,9 @@ class TrackJudge:
             return Scored(file, False, f"user {file.username!r} is blocked", 0.0, None, "user")
         if ctx.rejected and (file.username, filename) in ctx.rejected:
             return Scored(file, False, _REJECTED_BEFORE, 0.0, None, "rejected_before")
+        # The user's own rules come before the matcher's: their reason is the one to show.
+        if self._rule_gates and (refusal := ctx.rules.refusal(file)):
+            return Scored(file, False, refusal, 0.0, None, "rule")
         sep = "\\" if "\\" in filename else "/"
         folder, _, name = filename.rpartition(sep)
         stem, dot, ext = name.rpartition(".")
@@ -120,9 +126,13 @@ class TrackJudge:
         peer_points = self._peers.get(file.username)
         if peer_points is None:
             peer_points = self._peer_points(file)
-        total = round(identity.points + length_points + quality_points + peer_points, 4)
+        total = identity.points + length_points + quality_points + peer_points
+        preferred = ctx.rules.preferred(file) if self._rule_prefers else ()
+        if preferred:
+            total += bonus_of(preferred)
+        total = round(total, 4)
         # The explanation is only built if someone reads it (see Scored.breakdown).
-        explain = partial(self._breakdown, file, identity, quality, rung, delta)
+        explain = partial(self._breakdown, file, identity, quality, rung, delta, preferred)
         return Scored(file, True, None, total, quality, None, explain)
 
     def _stream(self, stream: tuple[object, ...]) -> tuple[str | None, int, str | None, float]:
@@ -196,13 +206,19 @@ class TrackJudge:
         return _Identity(None, None, stem.ratio, coverage, title, artist, album, points)
 
     def _breakdown(
-        self, file: SearchFile, ident: _Identity, quality: str, rung: int, delta: float | None
+        self,
+        file: SearchFile,
+        ident: _Identity,
+        quality: str,
+        rung: int,
+        delta: float | None,
+        preferred: tuple[RuleSpec, ...] = (),
     ) -> dict[str, dict[str, object]]:
         """The explanation of one accepted file's score, for the UI and the job log."""
         keys = self.keys
         length = None if keys.duration_s is None else s.length_value(delta, keys.tolerance_s)
         peer, history, (successes, failures) = _peer_values(file, self.ctx)
-        return {
+        parts = {
             "title": s.component(
                 ident.title,
                 s.W_TITLE,
@@ -229,6 +245,9 @@ class TrackJudge:
             ),
             "history": s.component(history, s.W_HISTORY, successes=successes, failures=failures),
         }
+        if self._rule_prefers:
+            parts["rules"] = rules_component(preferred)
+        return parts
 
 
 def _peer_values(file: SearchFile, ctx: MatchContext) -> tuple[float, float, tuple[int, int]]:

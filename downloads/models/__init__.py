@@ -6,11 +6,13 @@ from downloads.models.candidates import Candidate, Peer, RejectedFile
 from downloads.models.engine import EngineSettings, SearchSlot
 from downloads.models.jobs import DownloadJob
 from downloads.models.manual_searches import ManualSearch
+from downloads.models.rules import FilterRule
 
 __all__ = [
     "Candidate",
     "DownloadJob",
     "EngineSettings",
+    "FilterRule",
     "ManualSearch",
     "Peer",
     "RejectedFile",

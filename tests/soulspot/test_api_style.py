@@ -138,6 +138,7 @@ PREFIXES = {
     "/metadata": "metadata",
     "/musicbrainz": "metadata",
     "/playlists": "library",
+    "/rules": "downloads",
     "/history": "library",
     "/wanted": "downloads",
     "/spotify": "automation",
