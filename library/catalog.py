@@ -23,13 +23,13 @@ def _clean(text: str) -> str:
 
 def artist_named(name: str) -> Artist:
     name = _clean(name) or "Unknown Artist"
-    artist = Artist.objects.filter(name__iexact=name).order_by("pk").first()
+    artist = Artist.objects.filter(name__same=name).order_by("pk").first()
     return artist or Artist.objects.create(name=name)
 
 
 def album_named(artist: Artist, title: str, *, year: int | None = None) -> Album:
     title = _clean(title) or "Unknown Album"
-    album = Album.objects.filter(artist=artist, title__iexact=title).order_by("pk").first()
+    album = Album.objects.filter(artist=artist, title__same=title).order_by("pk").first()
     if album is None:
         album = Album.objects.create(artist=artist, title=title, year=year)
     elif year and not album.year:
@@ -54,7 +54,7 @@ def find_or_create_track(
     artist_row = artist_named(artist)
     if track is None:
         track = (
-            Track.objects.filter(artist=artist_row, title__iexact=title.strip())
+            Track.objects.filter(artist=artist_row, title__same=title.strip())
             .order_by("pk")
             .first()
         )
@@ -130,11 +130,11 @@ def _existing_track(facts: TrackFacts, isrc: str) -> Track | None:
         if track is not None:
             return track
     same_song = Track.objects.filter(
-        artist__name__iexact=_clean(facts.artist) or "Unknown Artist",
-        title__iexact=_clean(facts.title),
+        artist__name__same=_clean(facts.artist) or "Unknown Artist",
+        title__same=_clean(facts.title),
     ).order_by("pk")
     if facts.album:
-        on_album = same_song.filter(album__title__iexact=_clean(facts.album)).first()
+        on_album = same_song.filter(album__title__same=_clean(facts.album)).first()
         return on_album or same_song.filter(album__isnull=True).first()
     return same_song.first()
 
@@ -160,11 +160,11 @@ def album_track(album: Album, title: str, *, artist: str = "") -> Track:
     another, and its file stays where it is.
     """
     title = _clean(title).strip()
-    track = album.tracks.filter(title__iexact=title).order_by("pk").first()
+    track = album.tracks.filter(title__same=title).order_by("pk").first()
     if track is not None:
         return track
     loose = (
-        Track.objects.filter(artist=album.artist, title__iexact=title, album__isnull=True)
+        Track.objects.filter(artist=album.artist, title__same=title, album__isnull=True)
         .order_by("pk")
         .first()
     )
@@ -211,7 +211,7 @@ def album_for_release(facts: ReleaseFacts) -> Album:
         artist = artist_named(facts.artist)
         title = _clean(facts.title) or "Unknown Album"
         album = (
-            Album.objects.filter(artist=artist, title__iexact=title, musicbrainz_release_id="")
+            Album.objects.filter(artist=artist, title__same=title, musicbrainz_release_id="")
             .order_by("pk")
             .first()
         ) or Album.objects.create(artist=artist, title=title)

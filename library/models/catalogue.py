@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 
 from library import quality
 from library.models.base import TimeStamped
@@ -43,7 +43,11 @@ class Artist(TimeStamped):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"])]
+        # UPPER(name) serves `name__same` (finding an artist by name, any case).
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(Upper("name"), name="artist_name_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -90,7 +94,10 @@ class Album(TimeStamped):
 
     class Meta:
         ordering = ["artist__name", "year", "title"]
-        indexes = [models.Index(fields=["title"])]
+        indexes = [
+            models.Index(fields=["title"]),
+            models.Index(Upper("title"), name="album_title_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.artist} – {self.title}" + (f" ({self.year})" if self.year else "")
@@ -324,7 +331,10 @@ class Track(TimeStamped):
 
     class Meta:
         ordering = ["artist__name", "album__title", "disc_number", "track_number", "title"]
-        indexes = [models.Index(fields=["title"])]
+        indexes = [
+            models.Index(fields=["title"]),
+            models.Index(Upper("title"), name="track_title_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.credit} – {self.title}"
