@@ -40,7 +40,9 @@ def record_fruitless_search(track_id: int | None) -> None:
     count it and push the track's next automatic search back."""
     if track_id is None:
         return
-    track = Track.objects.select_for_update().filter(pk=track_id).only("search_failures").first()
+    # No ordering: the default one joins the artist and album, which PostgreSQL cannot lock.
+    locked = Track.objects.select_for_update().filter(pk=track_id).order_by()
+    track = locked.only("search_failures").first()
     if track is None:
         return
     failures = min(track.search_failures + 1, MAX_FAILURES)
