@@ -238,6 +238,13 @@ class WantedOut(Schema):
     monitored_source: str = Field(description="Where the want came from (typed, album...).")
     last_searched_at: datetime | None
     wanted_at: datetime | None
+    search_failures: int = Field(
+        description="Searches in a row that found nothing; each one lengthens the backoff."
+    )
+    next_search_at: datetime | None = Field(
+        description="When a scheduled search may try this track again; null: at the next run."
+        " A search you ask for ignores it."
+    )
 
     @staticmethod
     def resolve_track_id(track) -> int:

@@ -53,3 +53,17 @@ def reconcile_jobs() -> str:
     from downloads.services.reconcile import reconcile_live_jobs
 
     return str(reconcile_live_jobs())
+
+
+def search_missing_on_schedule() -> str:
+    """Queue searches for missing tracks that are due, within the search budget."""
+    from downloads.services.wanted import search_due_wanted
+
+    return search_due_wanted("missing").summary()
+
+
+def search_cutoff_unmet_on_schedule() -> str:
+    """Queue upgrade searches for tracks below cutoff that are due, within the search budget."""
+    from downloads.services.wanted import search_due_wanted
+
+    return search_due_wanted("cutoff_unmet").summary()

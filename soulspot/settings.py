@@ -93,6 +93,10 @@ try:
     SLSKD_SEARCH_TIMEOUT_MS = env_int(
         "SLSKD_SEARCH_TIMEOUT_MS", 15000, minimum=1000, maximum=300000
     )
+    # Scheduled "search missing" / "search cutoff unmet": a track is searched automatically at
+    # most once per this many hours (longer while it backs off); 0 turns the schedule off.
+    SEARCH_MISSING_HOURS = env_int("SOULSPOT_SEARCH_MISSING_HOURS", 24, minimum=0, maximum=8760)
+    SEARCH_CUTOFF_HOURS = env_int("SOULSPOT_SEARCH_CUTOFF_HOURS", 24, minimum=0, maximum=8760)
 
     # Download engine. A transfer waiting in the peer's queue longer than this, or one whose
     # bytes stopped moving, is cancelled and the next candidate is tried.

@@ -16,6 +16,7 @@ from downloads.engine.wants import context_for, next_candidate, save_ranked, wan
 from downloads.matching import files_from_responses, rank
 from downloads.models import DownloadJob, ManualSearch
 from downloads.search_phrases import build_queries
+from downloads.services.search_backoff import record_fruitless_search
 from downloads.slskd import (
     SearchBudgetExhausted,
     SlskdError,
@@ -158,9 +159,10 @@ def start_search(run: EngineRun, job: DownloadJob) -> str:
         error = not_found_reason(job)
         if job.status_reason.startswith(REFUSED_PREFIX):
             error = f"{error}; {job.status_reason}"  # say why the last search never ran
-        services.transition(
+        if services.transition(
             job.pk, [Status.QUEUED], Status.NOT_FOUND, status_reason="", error=error
-        )
+        ):
+            record_fruitless_search(job.track_id)
         return NOT_FOUND
     search_id = str(uuid.uuid4())
     lease = search_slot.engine_lease_seconds()

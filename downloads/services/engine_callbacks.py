@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from downloads.models import Candidate, DownloadJob, Peer, RejectedFile
+from downloads.services.search_backoff import record_fruitless_search
 from downloads.services.transitions import (
     NO_TRANSFER,
     cancel_remote_transfer,
@@ -67,6 +68,7 @@ def fail_candidate(
         ):
             message = f"Failed after {attempts} attempts: {reason}"
             _record(history.Type.FAILED, message, job, reason)
+            record_fruitless_search(job.track_id)
         return
     delay = 0 if not count_attempt else backoff_seconds(attempts)
     # With no other candidate left, the next start searches again from the first query.

@@ -4,23 +4,35 @@ whose best file is below its profile's cutoff.
 The library says which tracks are missing or below cutoff (`Track.objects.missing()`,
 `cutoff_unmet()`); acting on it is ours. A track never gets a second live job, and an
 unmonitored track is never searched: the user said they do not want it kept.
+
+The user's "search all" / "search selected" search at once. The scheduled searches are polite:
+each run queues only tracks that are due (out of their backoff, not searched within the list's
+interval), oldest-searched first, and no more than the search budget has left, so a big list
+is worked through over many runs without ever risking a Soulseek ban.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
+
+from django.conf import settings
+from django.utils import timezone
 
 from downloads.models import DownloadJob
 from downloads.services.errors import DownloadError
 from downloads.services.queueing import queue_download_for_track
+from downloads.slskd import budget_from_settings, is_configured
 from library.models import Track
 from soulspot.lib.results import Skipped
 
 WantedList = Literal["missing", "cutoff_unmet"]
 Purpose = DownloadJob.Purpose
 CHUNK = 500
+# Scheduled searches go after what the user asked for.
+SCHEDULED_PRIORITY = -1
 
 
 @dataclass
@@ -79,12 +91,43 @@ def search_all_wanted(which: WantedList) -> WantedSearch:
     return result
 
 
-def _queue(track: Track, purpose: str, result: WantedSearch) -> None:
+def search_due_wanted(which: WantedList) -> WantedSearch:
+    """The scheduled search of one wanted list: queue a job for each track that is due, never
+    searched first, then the longest ago; at most as many as the search budget has left."""
+    hours = settings.SEARCH_MISSING_HOURS if which == "missing" else settings.SEARCH_CUTOFF_HOURS
+    room = searches_left_for_schedule() if hours and is_configured() else 0
+    result = WantedSearch()
+    if room <= 0:
+        return result
+    if which == "missing":
+        tracks, purpose = Track.objects.missing(), Purpose.WANT
+    else:
+        tracks, purpose = Track.objects.cutoff_unmet(), Purpose.UPGRADE
+    now = timezone.now()
+    live = DownloadJob.objects.filter(status__in=DownloadJob.LIVE_STATUSES, track__isnull=False)
+    due = tracks.exclude(pk__in=live.values("track_id")).due_for_search(
+        now, searched_before=now - timedelta(hours=hours)
+    )
+    ids = list(due.values_list("pk", flat=True)[:room])
+    by_id = Track.objects.with_relations().in_bulk(ids)
+    for track_id in ids:
+        _queue(by_id[track_id], purpose, result, priority=SCHEDULED_PRIORITY)
+    return result
+
+
+def searches_left_for_schedule() -> int:
+    """Searches the budget has left in the current window, less those queued jobs will spend:
+    what a scheduled run may add without making anything wait for the next window."""
+    queued = DownloadJob.objects.filter(status=DownloadJob.Status.QUEUED).count()
+    return max(budget_from_settings().remaining() - queued, 0)
+
+
+def _queue(track: Track, purpose: str, result: WantedSearch, *, priority: int = 0) -> None:
     # A missing track that is still "owned" lost its file (broken, gone): download it again.
     if purpose == Purpose.WANT and track.status == Track.Status.OWNED:
         purpose = Purpose.REDOWNLOAD
     try:
-        job = queue_download_for_track(track, purpose=purpose, source=None)
+        job = queue_download_for_track(track, purpose=purpose, source=None, priority=priority)
     except DownloadError as exc:  # AlreadyQueued included
         result.skipped.append(Skipped(_label(track), str(exc)))
     else:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models.functions import Coalesce, Upper
+from django.utils import timezone
 
 from library import quality
 from library.models.base import TimeStamped
@@ -161,6 +164,23 @@ class TrackQuerySet(models.QuerySet):
             for name in fields
         ]
         return self.order_by(*order, "-pk" if descending else "pk")
+
+    def due_for_search(self, now: datetime, *, searched_before: datetime) -> TrackQuerySet:
+        """Tracks an automatic search may pick now: out of backoff (`next_search_at` passed or
+        unset) and not searched since `searched_before`, never-searched first, then oldest."""
+        out_of_backoff = models.Q(next_search_at__isnull=True) | models.Q(next_search_at__lte=now)
+        not_recent = models.Q(last_searched_at__isnull=True) | models.Q(
+            last_searched_at__lt=searched_before
+        )
+        return self.filter(out_of_backoff & not_recent).order_by(
+            models.F("last_searched_at").asc(nulls_first=True), "pk"
+        )
+
+    def reset_search_backoff(self) -> int:
+        """A file landed for these tracks: their next fruitless search starts the backoff anew
+        (an UPDATE, kept here so every app that lands files can call it)."""
+        backing_off = models.Q(search_failures__gt=0) | models.Q(next_search_at__isnull=False)
+        return self.filter(backing_off).update(search_failures=0, next_search_at=None)
 
     def with_files(self) -> TrackQuerySet:
         """With their files, except those SoulSpot moved to the recycle bin on purpose."""
@@ -326,6 +346,11 @@ class Track(TimeStamped):
         help_text="Empty: the default profile.",
     )
     last_searched_at = models.DateTimeField(null=True, blank=True)
+    # Searches in a row that found nothing (a job ended not found, or failed after all its
+    # attempts); automatic searches wait until `next_search_at`, longer after each. A file
+    # landing resets both.
+    search_failures = models.PositiveSmallIntegerField(default=0, db_default=0)
+    next_search_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = TrackQuerySet.as_manager()
 
@@ -342,3 +367,8 @@ class Track(TimeStamped):
     @property
     def credit(self) -> str:
         return self.artist_credit or self.artist.name
+
+    @property
+    def backing_off(self) -> bool:
+        """Whether scheduled searches still wait before trying this track again."""
+        return self.next_search_at is not None and self.next_search_at > timezone.now()

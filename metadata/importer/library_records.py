@@ -58,6 +58,8 @@ def record_files(
         Track.objects.filter(pk__in=owned).exclude(status=Track.Status.OWNED).update(
             status=Track.Status.OWNED, updated_at=now
         )
+    # A file arrived: whatever backoff its earlier fruitless searches earned is over.
+    Track.objects.filter(pk__in=[track.pk for track, *_ in landed]).reset_search_backoff()
     for track, *_ in landed:
         track.status = Track.Status.OWNED
 

@@ -65,6 +65,8 @@ def test_missing_lists_monitored_tracks_without_a_healthy_file(api_client: Clien
         "monitored_source": "typed",
         "last_searched_at": row["last_searched_at"],
         "wanted_at": None,
+        "search_failures": 0,
+        "next_search_at": None,
     }
     assert row["last_searched_at"].startswith(searched.date().isoformat())
     assert {item["track_id"] for item in body["items"]} == {track.pk, broken_only.pk}
