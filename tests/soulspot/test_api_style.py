@@ -141,6 +141,7 @@ PREFIXES = {
     "/history": "library",
     "/wanted": "downloads",
     "/spotify": "automation",
+    "/notifications": "automation",
     "/system": "soulspot",
 }
 

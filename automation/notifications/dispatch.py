@@ -1,0 +1,95 @@
+"""Turn new events into deliveries: one per (target, event) for each target that chose it.
+
+The sources are read by cursor, so no lower app needs to know about notifications:
+`library.HistoryEvent` rows (grabbed, imported, failed — recorded only when a job gave up after
+all its attempts —, upgraded) and `AutomationEvent` rows (new_release, release_wanted,
+library_problem). Each delivery is sent by its own task (`sending.send_delivery`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from automation.models import (
+    AutomationEvent,
+    NotificationDelivery,
+    NotificationState,
+    NotificationTarget,
+)
+from automation.notifications.services import SEND_TASK
+from library.models import HistoryEvent
+from soulspot.lib.queue import enqueue
+
+Event = NotificationTarget.Event
+# The history types worth telling, and the notification event each one is.
+HISTORY_EVENTS = {
+    HistoryEvent.Type.GRABBED: Event.WANT_GRABBED,
+    HistoryEvent.Type.IMPORTED: Event.IMPORTED,
+    HistoryEvent.Type.FAILED: Event.FAILED,
+    HistoryEvent.Type.UPGRADED: Event.UPGRADED,
+}
+AUTOMATION_EVENTS = {Event.NEW_RELEASE, Event.RELEASE_WANTED, Event.LIBRARY_PROBLEM}
+# Rows read per run and source: an album import is a few dozen events; a backlog drains over
+# a few minutes rather than in one long transaction.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Message:
+    event: str
+    title: str
+    body: str
+
+
+def dispatch_new_events() -> str:
+    """Queue a delivery per chosen (target, event) for events after the cursors; advance them."""
+    with transaction.atomic():
+        NotificationState.get()
+        state = NotificationState.objects.select_for_update().get(pk=1)
+        messages, state.history_cursor = _history_messages(state.history_cursor)
+        more, state.event_cursor = _automation_messages(state.event_cursor)
+        messages += more
+        state.save(update_fields=["history_cursor", "event_cursor"])
+        deliveries = _deliveries(messages)
+        ids = [delivery.pk for delivery in deliveries]
+        transaction.on_commit(lambda: [enqueue(SEND_TASK, pk) for pk in ids])
+    return f"{len(messages)} events, {len(ids)} notifications queued"
+
+
+def _history_messages(cursor: int) -> tuple[list[Message], int]:
+    rows = list(HistoryEvent.objects.filter(pk__gt=cursor).with_track().order_by("pk")[:BATCH])
+    messages = []
+    for row in rows:
+        event = HISTORY_EVENTS.get(row.type)
+        if event is None:
+            continue
+        about = f"{row.track}: " if row.track else ""
+        messages.append(Message(event, f"SoulSpot: {event.label}", f"{about}{row.message}"))
+    return messages, rows[-1].pk if rows else cursor
+
+
+def _automation_messages(cursor: int) -> tuple[list[Message], int]:
+    rows = list(AutomationEvent.objects.filter(pk__gt=cursor).order_by("pk")[:BATCH])
+    messages = [
+        Message(row.kind, f"SoulSpot: {Event(row.kind).label}", row.message)
+        for row in rows
+        if row.kind in AUTOMATION_EVENTS
+    ]
+    return messages, rows[-1].pk if rows else cursor
+
+
+def _deliveries(messages: list[Message]) -> list[NotificationDelivery]:
+    if not messages:
+        return []
+    targets = list(NotificationTarget.objects.enabled())
+    rows = [
+        NotificationDelivery(
+            target=target, event=message.event, title=message.title[:250], body=message.body[:2000]
+        )
+        for message in messages
+        for target in targets
+        if message.event in target.events
+    ]
+    return NotificationDelivery.objects.bulk_create(rows)
