@@ -9,8 +9,10 @@ library_problem). Each delivery is sent by its own task (`sending.send_delivery`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from automation.models import (
     AutomationEvent,
@@ -34,6 +36,11 @@ AUTOMATION_EVENTS = {Event.NEW_RELEASE, Event.RELEASE_WANTED, Event.LIBRARY_PROB
 # Rows read per run and source: an album import is a few dozen events; a backlog drains over
 # a few minutes rather than in one long transaction.
 BATCH = 500
+# More events of one kind than this in one run (an album imported) make one message listing
+# them, not a message each.
+GROUP_AFTER = 3
+# Sent and given-up deliveries are kept this long for the admin, then deleted.
+KEEP_DELIVERIES = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -50,12 +57,13 @@ def dispatch_new_events() -> str:
         state = NotificationState.objects.select_for_update().get(pk=1)
         messages, state.history_cursor = _history_messages(state.history_cursor)
         more, state.event_cursor = _automation_messages(state.event_cursor)
-        messages += more
+        messages = _grouped(messages + more)
         state.save(update_fields=["history_cursor", "event_cursor"])
         deliveries = _deliveries(messages)
         ids = [delivery.pk for delivery in deliveries]
         transaction.on_commit(lambda: [enqueue(SEND_TASK, pk) for pk in ids])
-    return f"{len(messages)} events, {len(ids)} notifications queued"
+    _prune()
+    return f"{len(messages)} messages, {len(ids)} notifications queued"
 
 
 def _history_messages(cursor: int) -> tuple[list[Message], int]:
@@ -78,6 +86,26 @@ def _automation_messages(cursor: int) -> tuple[list[Message], int]:
         if row.kind in AUTOMATION_EVENTS
     ]
     return messages, rows[-1].pk if rows else cursor
+
+
+def _grouped(messages: list[Message]) -> list[Message]:
+    by_event: dict[str, list[Message]] = {}
+    for message in messages:
+        by_event.setdefault(message.event, []).append(message)
+    grouped = []
+    for event, same in by_event.items():
+        if len(same) <= GROUP_AFTER:
+            grouped += same
+            continue
+        title = f"SoulSpot: {Event(event).label} ({len(same)})"
+        grouped.append(Message(event, title, "\n".join(message.body for message in same)))
+    return grouped
+
+
+def _prune() -> None:
+    cutoff = timezone.now() - KEEP_DELIVERIES
+    old = NotificationDelivery.objects.filter(created_at__lt=cutoff)
+    old.exclude(state=NotificationDelivery.State.QUEUED).delete()
 
 
 def _deliveries(messages: list[Message]) -> list[NotificationDelivery]:

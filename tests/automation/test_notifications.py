@@ -3,8 +3,11 @@ send its own task with three tries; targets store their URL encrypted."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_q.models import Schedule
 
 from automation import events, tasks
@@ -34,9 +37,9 @@ def test_an_imported_track_is_posted_once_with_its_title_and_body(listener) -> N
     track = TrackFactory(title="Windowlicker", artist__name="Aphex Twin")
     history.record(history.Type.IMPORTED, "Imported to /music/a.flac", track=track, job_id=7)
 
-    assert tasks.dispatch_notifications() == "1 events, 1 notifications queued"
+    assert tasks.dispatch_notifications() == "1 messages, 1 notifications queued"
     send_queued()
-    assert tasks.dispatch_notifications() == "0 events, 0 notifications queued"
+    assert tasks.dispatch_notifications() == "0 messages, 0 notifications queued"
     send_queued()
 
     [body] = listener.bodies()
@@ -60,6 +63,36 @@ def test_a_new_release_event_is_posted(listener) -> None:
     assert body["message"] == "New release: Boards of Canada – Tomorrow's Harvest"
 
 
+def test_an_album_of_imports_in_one_run_is_one_message_listing_them(listener) -> None:
+    services.create_target(listener.url())
+    arrivals = [
+        history.Event(f"Imported to /music/{n}.flac", track_id=TrackFactory().pk) for n in range(5)
+    ]
+    history.record_many(history.Type.IMPORTED, arrivals)
+
+    assert tasks.dispatch_notifications() == "1 messages, 1 notifications queued"
+    send_queued()
+
+    [body] = listener.bodies()
+    assert body["title"] == "SoulSpot: Imported (5)"
+    assert [line.split(": ", 1)[1] for line in body["message"].splitlines()] == [
+        f"Imported to /music/{n}.flac" for n in range(5)
+    ]
+
+
+def test_old_finished_deliveries_are_pruned_and_queued_ones_kept() -> None:
+    target = services.create_target("json://127.0.0.1:9/a")
+    old = timezone.now() - timedelta(days=31)
+    for state in ("sent", "failed", "queued"):
+        NotificationDelivery.objects.create(
+            target=target, event="imported", title="t", body="b", state=state, created_at=old
+        )
+
+    tasks.dispatch_notifications()
+
+    assert list(NotificationDelivery.objects.values_list("state", flat=True)) == ["queued"]
+
+
 def test_only_the_events_a_target_chose_are_sent_to_it(listener) -> None:
     services.create_target(listener.url("/imports"), ["imported"])
     services.create_target(listener.url("/all"))
@@ -69,7 +102,7 @@ def test_only_the_events_a_target_chose_are_sent_to_it(listener) -> None:
     history.record(history.Type.SEARCHED, "Searched “x”: 3 files", track=track)
     events.emit("release_wanted", "Wanted: an album")
 
-    assert tasks.dispatch_notifications() == "2 events, 2 notifications queued"
+    assert tasks.dispatch_notifications() == "2 messages, 2 notifications queued"
     send_queued()
 
     assert listener.bodies("/imports") == []
@@ -82,7 +115,7 @@ def test_history_from_before_the_first_target_is_not_sent(listener) -> None:
     history.record(history.Type.IMPORTED, "Imported long ago", track=TrackFactory())
     services.create_target(listener.url())
 
-    assert tasks.dispatch_notifications() == "0 events, 0 notifications queued"
+    assert tasks.dispatch_notifications() == "0 messages, 0 notifications queued"
 
 
 def test_a_failing_url_is_tried_three_times_then_given_up_with_its_error(listener) -> None:
