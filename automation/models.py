@@ -325,6 +325,7 @@ class NotificationDelivery(models.Model):
 
     Transitions: queued → sent, or queued → (retrying, queued again) → failed after
     `MAX_TRIES` attempts. Each attempt claims the row race-safely (`tries` moves by one).
+    A delivery still queued long after `next_try_at` lost its task and is queued again.
     """
 
     MAX_TRIES = 3
@@ -344,6 +345,9 @@ class NotificationDelivery(models.Model):
     tries = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the next try is due: a queued delivery long past it lost its task (a worker died
+    # mid-send) and is queued again by the dispatcher.
+    next_try_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -39,6 +39,9 @@ BATCH = 500
 # More events of one kind than this in one run (an album imported) make one message listing
 # them, not a message each.
 GROUP_AFTER = 3
+# A queued delivery this long past its due time lost its task; a busy worker queue is never
+# that far behind.
+STALLED_AFTER = timedelta(minutes=30)
 # Sent and given-up deliveries are kept this long for the admin, then deleted.
 KEEP_DELIVERIES = timedelta(days=30)
 
@@ -54,15 +57,15 @@ def dispatch_new_events() -> str:
     """Queue a delivery per chosen (target, event) for events after the cursors; advance them."""
     with transaction.atomic():
         NotificationState.get()
+        # Locked for the run: two dispatchers never send the same events, nor requeue twice.
         state = NotificationState.objects.select_for_update().get(pk=1)
         messages, state.history_cursor = _history_messages(state.history_cursor)
         more, state.event_cursor = _automation_messages(state.event_cursor)
         messages = _grouped(messages + more)
         state.save(update_fields=["history_cursor", "event_cursor"])
-        deliveries = _deliveries(messages)
-        ids = [delivery.pk for delivery in deliveries]
+        ids = [delivery.pk for delivery in _deliveries(messages)] + _stalled()
         transaction.on_commit(lambda: [enqueue(SEND_TASK, pk) for pk in ids])
-    _prune()
+        _prune()
     return f"{len(messages)} messages, {len(ids)} notifications queued"
 
 
@@ -106,6 +109,17 @@ def _prune() -> None:
     cutoff = timezone.now() - KEEP_DELIVERIES
     old = NotificationDelivery.objects.filter(created_at__lt=cutoff)
     old.exclude(state=NotificationDelivery.State.QUEUED).delete()
+
+
+def _stalled() -> list[int]:
+    """The deliveries whose task was lost (a worker died before it sent), due again now."""
+    now = timezone.now()
+    stalled = NotificationDelivery.objects.filter(
+        state=NotificationDelivery.State.QUEUED, next_try_at__lt=now - STALLED_AFTER
+    )
+    ids = list(stalled.values_list("pk", flat=True)[:BATCH])
+    NotificationDelivery.objects.filter(pk__in=ids).update(next_try_at=now)
+    return ids
 
 
 def _deliveries(messages: list[Message]) -> list[NotificationDelivery]:

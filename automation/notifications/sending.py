@@ -74,13 +74,16 @@ def _sent(delivery: NotificationDelivery) -> str:
 def _failed(delivery: NotificationDelivery, error: str) -> str:
     now = timezone.now()
     tries, most = delivery.tries, NotificationDelivery.MAX_TRIES
+    wait = timedelta(0)
     if tries >= most:
         state, result = State.FAILED, f"gave up on “{delivery.title}” after {tries} tries"
     else:
         state, wait = State.QUEUED, RETRY_DELAYS[min(tries, len(RETRY_DELAYS)) - 1]
         result = f"try {tries} of {most} failed; next try in {int(wait.total_seconds())} s"
         enqueue_at(SEND_TASK, now + wait, delivery.pk)
-    NotificationDelivery.objects.filter(pk=delivery.pk).update(state=state, error=error[:1000])
+    NotificationDelivery.objects.filter(pk=delivery.pk).update(
+        state=state, error=error[:1000], next_try_at=now + wait if state == State.QUEUED else now
+    )
     NotificationTarget.objects.filter(pk=delivery.target_id).update(
         last_attempt_at=now, last_error=error[:1000], last_result=result[:1000]
     )

@@ -16,6 +16,7 @@ from automation.notifications import services
 from library import history
 from tests.automation.notify_support import listening
 from tests.factories import TrackFactory
+from tests.spotify_support import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,29 @@ def test_old_finished_deliveries_are_pruned_and_queued_ones_kept() -> None:
     tasks.dispatch_notifications()
 
     assert list(NotificationDelivery.objects.values_list("state", flat=True)) == ["queued"]
+
+
+def test_a_delivery_whose_task_was_lost_is_queued_again(
+    listener, django_capture_on_commit_callbacks
+) -> None:
+    target = services.create_target(listener.url())
+    long_ago = timezone.now() - timedelta(hours=1)
+    lost = NotificationDelivery.objects.create(
+        target=target, event="imported", title="Lost", body="b", tries=1, next_try_at=long_ago
+    )
+    waiting = NotificationDelivery.objects.create(
+        target=target, event="imported", title="Waiting", body="b", next_try_at=timezone.now()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.dispatch_notifications()
+    run_queued("automation.tasks.send_notification")
+
+    assert [body["title"] for body in listener.bodies()] == ["Lost"]
+    waiting.refresh_from_db()
+    assert waiting.state == "queued"
+    lost.refresh_from_db()
+    assert (lost.state, lost.tries) == ("sent", 2)
 
 
 def test_only_the_events_a_target_chose_are_sent_to_it(listener) -> None:
