@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from automation.models import (
     AutomationEvent,
     NotificationDelivery,
+    NotificationState,
     NotificationTarget,
     RecordingLookup,
     SpotifyFollowedArtist,
@@ -108,8 +109,8 @@ class AutomationEventAdmin(ReadOnlyAdmin):
 
 @admin.register(NotificationTarget)
 class NotificationTargetAdmin(admin.ModelAdmin):
-    """Targets are added on the notifications page (the URL is encrypted there); here they can
-    be switched on and off and their events chosen."""
+    """Targets are added and their events chosen on the notifications page (where the URL is
+    checked and encrypted and the events validated); here they can be renamed and switched."""
 
     list_display = ["__str__", "masked", "enabled", "last_sent_at", "last_error"]
     list_filter = ["enabled", "from_environment"]
@@ -128,6 +129,7 @@ class NotificationTargetAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "masked",
+        "events",
         "from_environment",
         "last_attempt_at",
         "last_sent_at",
@@ -145,3 +147,8 @@ class NotificationDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["state", "event"]
     search_fields = ["title", "body"]
     list_select_related = ["target"]
+
+
+@admin.register(NotificationState)
+class NotificationStateAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "history_cursor", "event_cursor", "problems_checked_at"]

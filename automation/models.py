@@ -274,11 +274,6 @@ class NotificationTargetQuerySet(models.QuerySet):
     def enabled(self) -> NotificationTargetQuerySet:
         return self.filter(enabled=True)
 
-    def wanting(self, event: str) -> list[NotificationTarget]:
-        """Enabled targets that chose `event` (checked in Python: JSON `contains` is not
-        available on SQLite)."""
-        return [target for target in self.enabled() if event in target.events]
-
 
 class NotificationTarget(models.Model):
     """One Apprise URL and the events it wants.

@@ -89,3 +89,16 @@ def test_the_page_costs_the_same_queries_for_one_target_or_many(
     for n in range(5):
         services.create_target(f"json://127.0.0.1:9/{n}")
     assert count() == one
+
+
+def test_the_admin_lists_targets_masked_and_the_notifier_records(admin_client: Client) -> None:
+    services.create_target("json://127.0.0.1:9/admin-token-7")
+    tasks.dispatch_notifications()
+    for model in ["notificationtarget", "notificationdelivery", "notificationstate"]:
+        page = admin_client.get(f"/admin/automation/{model}/")
+        assert page.status_code == 200, model
+        assert b"admin-token-7" not in page.content
+    target = NotificationTarget.objects.get()
+    change = admin_client.get(f"/admin/automation/notificationtarget/{target.pk}/change/")
+    assert change.status_code == 200 and b"admin-token-7" not in change.content
+    assert admin_client.get("/admin/automation/automationevent/").status_code == 200
