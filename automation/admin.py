@@ -8,6 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from automation.models import (
+    AutomationEvent,
+    NotificationDelivery,
+    NotificationState,
+    NotificationTarget,
     RecordingLookup,
     SpotifyFollowedArtist,
     SpotifyPlaylist,
@@ -93,3 +97,58 @@ class RecordingLookupAdmin(ReadOnlyAdmin):
     list_display = ["isrc", "recording_id", "outcome", "looked_up_at"]
     search_fields = ["isrc", "recording_id"]
     list_filter = ["outcome"]
+
+
+@admin.register(AutomationEvent)
+class AutomationEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "message"]
+    list_filter = ["kind"]
+    search_fields = ["message"]
+    readonly_fields = ["at"]
+
+
+@admin.register(NotificationTarget)
+class NotificationTargetAdmin(admin.ModelAdmin):
+    """Targets are added and their events chosen on the notifications page (where the URL is
+    checked and encrypted and the events validated); here they can be renamed and switched."""
+
+    list_display = ["__str__", "masked", "enabled", "last_sent_at", "last_error"]
+    list_filter = ["enabled", "from_environment"]
+    search_fields = ["name", "masked"]
+    list_select_related: list[str] = []
+    fields = [
+        "name",
+        "masked",
+        "events",
+        "enabled",
+        "from_environment",
+        "last_attempt_at",
+        "last_sent_at",
+        "last_error",
+        "last_result",
+    ]
+    readonly_fields = [
+        "masked",
+        "events",
+        "from_environment",
+        "last_attempt_at",
+        "last_sent_at",
+        "last_error",
+        "last_result",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "event", "target", "state", "tries", "error"]
+    list_filter = ["state", "event"]
+    search_fields = ["title", "body"]
+    list_select_related = ["target"]
+
+
+@admin.register(NotificationState)
+class NotificationStateAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "history_cursor", "event_cursor", "problems_checked_at"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -250,3 +251,143 @@ class ReleaseGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.first_release_date or 'no date'})"
+
+
+class AutomationEvent(models.Model):
+    """Something automation noticed that the user may want to hear of (a new release, a want,
+    a library problem), appended and never changed. Written through `automation.events.emit`;
+    the notification dispatcher reads new rows after its cursor."""
+
+    kind = models.CharField(max_length=40, db_index=True)
+    message = models.CharField(max_length=1000)
+    facts = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.message}"
+
+
+class NotificationTargetQuerySet(models.QuerySet):
+    def enabled(self) -> NotificationTargetQuerySet:
+        return self.filter(enabled=True)
+
+
+class NotificationTarget(models.Model):
+    """One Apprise URL and the events it wants.
+
+    The URL carries tokens, so it is stored only encrypted (`soulspot.lib.secret_box`) and shown
+    as `masked` (its scheme and the start of its host). `url_digest` (an HMAC of the URL under
+    SECRET_KEY) lets the environment seeding recognise a URL it already added without decrypting.
+    `last_*` describe the newest delivery attempt, for the page and the API.
+    """
+
+    class Event(models.TextChoices):
+        WANT_GRABBED = "want_grabbed", "Want grabbed"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed after all attempts"
+        NEW_RELEASE = "new_release", "New release found"
+        RELEASE_WANTED = "release_wanted", "Release wanted"
+        UPGRADED = "upgraded", "Upgrade done"
+        LIBRARY_PROBLEM = "library_problem", "Library problem found"
+
+    name = models.CharField(max_length=200, blank=True)
+    encrypted_url = models.TextField(editable=False)
+    url_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    masked = models.CharField(max_length=200, editable=False)
+    events = models.JSONField(default=list, blank=True)
+    enabled = models.BooleanField(default=True)
+    from_environment = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=1000, blank=True)
+    last_result = models.CharField(max_length=1000, blank=True)
+
+    objects = NotificationTargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.masked
+
+
+class NotificationDelivery(models.Model):
+    """One message for one target, sent by its own task with retries.
+
+    Transitions: queued → sent, or queued → (retrying, queued again) → failed after
+    `MAX_TRIES` attempts. Each attempt claims the row race-safely (`tries` moves by one).
+    A delivery still queued long after `next_try_at` lost its task and is queued again.
+    """
+
+    MAX_TRIES = 3
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Given up"
+
+    target = models.ForeignKey(
+        NotificationTarget, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40)
+    title = models.CharField(max_length=250)
+    body = models.CharField(max_length=2000)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    tries = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the next try is due: a queued delivery long past it lost its task (a worker died
+    # mid-send) and is queued again by the dispatcher.
+    next_try_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name_plural = "notification deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.target}: {self.state}"
+
+
+class NotificationState(models.Model):
+    """The one row (pk=1) of the notifier's own state.
+
+    The cursors are the newest `library.HistoryEvent` and `AutomationEvent` already turned into
+    deliveries; they start at the newest rows when the row is created, so an install's old
+    history is never sent. `seeded_digests` are the SOULSPOT_NOTIFY_URLS entries already added
+    (a target the user deleted stays deleted). The rest is what the library-problem check
+    remembers so that each problem is told once per occurrence.
+    """
+
+    history_cursor = models.BigIntegerField(default=0)
+    event_cursor = models.BigIntegerField(default=0)
+    seeded_digests = models.JSONField(default=list, blank=True)
+    problems_checked_at = models.DateTimeField(null=True, blank=True)
+    disk_low = models.BooleanField(default=False)
+    slskd_down_since = models.DateTimeField(null=True, blank=True)
+    slskd_reported = models.BooleanField(default=False)
+    spotify_reported = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return "Notification state"
+
+    @classmethod
+    def get(cls) -> NotificationState:
+        from library.models import HistoryEvent
+
+        row = cls.objects.filter(pk=1).first()
+        if row is not None:
+            return row
+        newest_history = HistoryEvent.objects.aggregate(m=models.Max("pk"))["m"] or 0
+        newest_event = AutomationEvent.objects.aggregate(m=models.Max("pk"))["m"] or 0
+        defaults = {
+            "history_cursor": newest_history,
+            "event_cursor": newest_event,
+            "problems_checked_at": timezone.now(),
+        }
+        row, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
+        return row

@@ -7,3 +7,9 @@ SCHEDULES = [
     # ISRCs of new wants → MusicBrainz recordings, at MusicBrainz's pace.
     Every(name="resolve-recordings", func="automation.tasks.resolve_recordings", minutes=5),
 ]
+
+SCHEDULES += [
+    # New history and automation events → one notification task per target that wants them.
+    Every(name="notify", func="automation.tasks.dispatch_notifications", minutes=1),
+    Every(name="library-problems", func="automation.tasks.check_library_problems", minutes=10),
+]

@@ -39,3 +39,25 @@ def sync_spotify_followed_artists() -> str:
 def resolve_recordings() -> str:
     """Look up the MusicBrainz recordings of wanted tracks' ISRCs, a few per run."""
     return recordings.resolve_some()
+
+
+def dispatch_notifications() -> str:
+    """Every minute: add targets from SOULSPOT_NOTIFY_URLS, then queue a send per new event."""
+    from automation.notifications import dispatch, services
+
+    services.seed_from_environment()
+    return dispatch.dispatch_new_events()
+
+
+def send_notification(delivery_id: int) -> str:
+    """Send one notification (its own task, so that a failure is retried alone)."""
+    from automation.notifications import sending
+
+    return sending.send_delivery(delivery_id)
+
+
+def check_library_problems() -> str:
+    """Every 10 minutes: tell once of each new broken file, low disk, slskd or Spotify problem."""
+    from automation.notifications import problems
+
+    return problems.check_library_problems()

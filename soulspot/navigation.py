@@ -23,6 +23,7 @@ NAV = [
     ("Lists", "lists:index"),
     ("Naming", "library:naming"),
     ("Spotify", "spotify:index"),
+    ("Notifications", "notifications:index"),
 ]
 
 

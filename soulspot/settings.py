@@ -194,6 +194,10 @@ try:
     SPOTIFY_SYNC_INTERVAL_HOURS = env_int(
         "SPOTIFY_SYNC_INTERVAL_HOURS", 6, minimum=1, maximum=24 * 7
     )
+
+    # Notifications: Apprise URLs (comma or space separated) each added once as a target for
+    # every event; the notifications page edits them afterwards (and the URLs stay encrypted).
+    SOULSPOT_NOTIFY_URLS = env_str("SOULSPOT_NOTIFY_URLS").replace(",", " ").split()
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("lists/", include("automation.lists.urls")),
     path("spotify/", include("automation.spotify.urls")),
+    path("notifications/", include("automation.notifications.urls")),
     path("admin/", admin.site.urls),
     path("imports/", include("metadata.urls")),
     path("api/", api.urls),

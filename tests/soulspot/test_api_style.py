@@ -142,6 +142,7 @@ PREFIXES = {
     "/history": "library",
     "/wanted": "downloads",
     "/spotify": "automation",
+    "/notifications": "automation",
     "/system": "soulspot",
 }
 

@@ -1,0 +1,56 @@
+"""End to end with a real django-q2 worker: "send test" answered 202 is posted by the worker,
+and a new-release event reaches the webhook through the dispatcher and a send task."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from django_q.models import Task
+
+from automation import events
+from automation.notifications import services
+from soulspot.lib.queue import enqueue
+from tests.automation.notify_support import listening
+from tests.serve_support import start_qcluster
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
+
+
+def _wait(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}: {list(Task.objects.values('result'))}")
+
+
+@pytest.fixture
+def worker(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    process = start_qcluster(data_dir, SOULSPOT_WORKERS="1")
+    yield process
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=20)
+
+
+def test_the_worker_sends_a_test_and_a_new_release(worker, api_client) -> None:
+    with listening() as listener:
+        target = services.create_target(listener.url())
+
+        answer = api_client.post(f"/api/notifications/{target.pk}/test")
+        assert answer.status_code == 202
+        _wait(lambda: len(listener.bodies()) == 1, 60, "the test message")
+
+        events.emit("new_release", "New release: Autechre – Confield")
+        enqueue("automation.tasks.dispatch_notifications")
+        _wait(lambda: len(listener.bodies()) == 2, 60, "the new release")
+
+    titles = [body["title"] for body in listener.bodies()]
+    assert titles == ["SoulSpot test notification", "SoulSpot: New release found"]
+    target.refresh_from_db()
+    assert target.last_result.startswith("sent “SoulSpot: New release found”")
