@@ -250,3 +250,22 @@ class ReleaseGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.first_release_date or 'no date'})"
+
+
+# --- automation events ----------------------------------------------------------------------
+
+
+class AutomationEvent(models.Model):
+    """Something automation did that the user may want to hear about ("new_release",
+    "release_wanted"...): written by `automation.events.emit`, read by the notifications."""
+
+    kind = models.CharField(max_length=40, db_index=True)
+    message = models.CharField(max_length=1000)
+    facts = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"

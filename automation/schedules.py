@@ -7,3 +7,8 @@ SCHEDULES = [
     # ISRCs of new wants → MusicBrainz recordings, at MusicBrainz's pace.
     Every(name="resolve-recordings", func="automation.tasks.resolve_recordings", minutes=5),
 ]
+# Watched artists due for a release check (each every 12 hours, spread), and releases that
+# reached their date. Cheap when nothing is due: one query.
+SCHEDULES.append(
+    Every(name="watch-checks", func="automation.tasks.check_watched_artists", minutes=1)
+)

@@ -39,3 +39,18 @@ def sync_spotify_followed_artists() -> str:
 def resolve_recordings() -> str:
     """Look up the MusicBrainz recordings of wanted tracks' ISRCs, a few per run."""
     return recordings.resolve_some()
+
+
+def check_watched_artists() -> str:
+    """Every minute, and on "check now": check the watched artists that are due, one at a time."""
+    from automation.watching import checks
+
+    return checks.check_due_watches()
+
+
+def check_watched_artist(watch_id: int) -> str:
+    """ "Check now" for one watched artist."""
+    from automation.watching import checks
+
+    result = checks.check_watch(watch_id)
+    return "not checked: gone or being checked" if result is None else result.summary()
