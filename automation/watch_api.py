@@ -115,6 +115,13 @@ def create_watch(request: HttpRequest, payload: WatchIn) -> Status:
     return Status(201, _watch(watch.pk))
 
 
+@router.post("/check", response={202: CheckQueuedOut}, summary="Check every watch now")
+def check_all(request: HttpRequest) -> Status:
+    count = checks.request_check()
+    enqueue("automation.tasks.check_watched_artists")
+    return Status(202, {"detail": "checks queued", "watches": count})
+
+
 @router.get("/{watch_id}", response={200: WatchOut, **errors(404)}, summary="One watch")
 def get_watch(request: HttpRequest, watch_id: Id) -> WatchedArtist:
     return _watch(watch_id)
@@ -131,13 +138,6 @@ def delete_watch(request: HttpRequest, watch_id: Id) -> Status:
     """The watch and its release-group records go; albums and wants it made stay."""
     watches.unwatch(_watch(watch_id))
     return Status(204, None)
-
-
-@router.post("/check", response={202: CheckQueuedOut}, summary="Check every watch now")
-def check_all(request: HttpRequest) -> Status:
-    count = checks.request_check()
-    enqueue("automation.tasks.check_watched_artists")
-    return Status(202, {"detail": "checks queued", "watches": count})
 
 
 @router.post(

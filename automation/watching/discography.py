@@ -56,7 +56,7 @@ def discography_gaps(artist: Artist, release_types: list[str] | None = None) -> 
     gaps = []
     for group in groups:
         album = albums.get(group.id)
-        if album is not None and album.owned_tracks >= (album.total_tracks or 0) > 0:
+        if album is not None and album.owned_tracks >= _total(album) > 0:
             continue
         gaps.append(_gap(group, album))
     return gaps
@@ -92,6 +92,11 @@ def _albums_by_group(group_ids: list[str]) -> dict[str, Album]:
     return found
 
 
+def _total(album: Album) -> int:
+    """The album's track count: MusicBrainz's when known, else the tracks the library lists."""
+    return max(album.total_tracks, album.track_count or 0)
+
+
 def _gap(group: musicbrainz.ReleaseGroupHit, album: Album | None) -> Gap:
     return Gap(
         release_group_id=group.id,
@@ -101,7 +106,7 @@ def _gap(group: musicbrainz.ReleaseGroupHit, album: Album | None) -> Gap:
         album_id=album.pk if album else None,
         release_id=album.musicbrainz_release_id if album else "",
         owned_tracks=album.owned_tracks if album else 0,
-        total_tracks=max(album.total_tracks, album.track_count or 0) if album else 0,
+        total_tracks=_total(album) if album else 0,
     )
 
 
