@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from automation.models import ReleaseGroup, WatchedArtist
-from automation.watching import checks, watches
+from automation.models import ReleaseGroup, SpotifySources, WatchedArtist
+from automation.watching import checks, followed, watches
 from automation.watching.errors import WatchError
 from automation.watching.watches import WatchOptions
 from soulspot.lib.pagination import Page
@@ -76,6 +76,12 @@ class ReleaseGroupOut(Schema):
     wanted_at: datetime | None
 
 
+class FollowedSwitch(Schema):
+    watch_followed_artists: bool = Field(
+        description="Artists followed on Spotify become watched artists (default options)."
+    )
+
+
 class CheckQueuedOut(Schema):
     detail: str
     watches: int
@@ -120,6 +126,19 @@ def check_all(request: HttpRequest) -> Status:
     count = checks.request_check()
     enqueue("automation.tasks.check_watched_artists")
     return Status(202, {"detail": "checks queued", "watches": count})
+
+
+@router.get("/spotify-followed", response=FollowedSwitch, summary="Watch followed artists?")
+def get_followed_switch(request: HttpRequest) -> SpotifySources:
+    return SpotifySources.get()
+
+
+@router.put("/spotify-followed", response=FollowedSwitch, summary="Watch followed artists")
+def set_followed_switch(request: HttpRequest, payload: FollowedSwitch) -> SpotifySources:
+    """On: each artist followed on Spotify is found on MusicBrainz by its exact name and
+    watched (a few per minute, at MusicBrainz's pace); one without a match is noted, not
+    watched. Off: no new watches; the watches made stay."""
+    return followed.set_watch_followed_artists(payload.watch_followed_artists)
 
 
 @router.get("/{watch_id}", response={200: WatchOut, **errors(404)}, summary="One watch")

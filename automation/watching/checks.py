@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from automation import events
 from automation.models import ReleaseGroup, WatchedArtist
-from automation.watching import deciding
+from automation.watching import deciding, followed
 from automation.watching.watches import CHECK_INTERVAL, spread_offset
 from metadata.providers import musicbrainz
 
@@ -63,7 +63,11 @@ def check_due_watches(budget_seconds: float = TICK_BUDGET_SECONDS) -> str:
         if check_watch(watch_id) is not None:
             checked += 1
     promoted = promote_due_releases()
-    return f"checked {checked} watched artist(s); {promoted} release(s) reached their date"
+    summary = f"checked {checked} watched artist(s); {promoted} release(s) reached their date"
+    try:
+        return f"{summary}; {followed.watch_followed_artists()}"
+    except musicbrainz.MusicBrainzUnavailable as exc:
+        return f"{summary}; followed artists not looked up: {exc}"
 
 
 def claim(watch_id: int) -> bool:
