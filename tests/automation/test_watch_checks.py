@@ -263,3 +263,21 @@ def test_release_days_from_musicbrainz_dates() -> None:
     assert checks.release_day("2024-05-07") == date(2024, 5, 7)
     assert checks.release_day("") is None
     assert checks.release_day("2024-13-01") is None
+
+
+def test_the_watchs_quality_profile_goes_on_its_album_jobs(fake, disco) -> None:
+    from library.models import QualityProfile
+
+    profile = QualityProfile.objects.create(name="Lossless only")
+    watch = _watch(disco, want="all", release_types=["album"], quality_profile_id=profile.pk)
+
+    checks.check_watch(watch.pk)
+
+    jobs = DownloadJob.objects.filter(kind=DownloadJob.Kind.ALBUM)
+    assert set(jobs.values_list("quality_profile", flat=True)) == {profile.pk}
+
+
+def test_an_unknown_quality_profile_is_refused_naming_the_field(fake, disco) -> None:
+    with pytest.raises(watches.WatchError, match=r"^quality_profile_id:"):
+        _watch(disco, quality_profile_id=999)
+    assert not WatchedArtist.objects.exists()
