@@ -13,12 +13,16 @@ from automation.models import (
     NotificationState,
     NotificationTarget,
     RecordingLookup,
+    ReleaseGroup,
     SpotifyFollowedArtist,
     SpotifyPlaylist,
     SpotifySavedAlbum,
     SpotifySources,
+    WatchedArtist,
 )
 from automation.spotify import sync
+from automation.watching import checks
+from soulspot.lib.queue import enqueue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -97,6 +101,42 @@ class RecordingLookupAdmin(ReadOnlyAdmin):
     list_display = ["isrc", "recording_id", "outcome", "looked_up_at"]
     search_fields = ["isrc", "recording_id"]
     list_filter = ["outcome"]
+
+
+# --- watched artists ---------------------------------------------------------------------
+
+
+@admin.register(WatchedArtist)
+class WatchedArtistAdmin(admin.ModelAdmin):
+    list_display = ["artist", "want", "source", "last_checked_at", "next_check_at", "error"]
+    list_filter = ["want", "source"]
+    search_fields = ["artist__name", "musicbrainz_id"]
+    list_select_related = ["artist"]
+    raw_id_fields = ["artist"]
+    readonly_fields = [
+        "watched_since",
+        "last_checked_at",
+        "next_check_at",
+        "last_result",
+        "error",
+        "claimed_until",
+    ]
+    actions = ["check_now"]
+
+    @admin.action(description="Check now")
+    def check_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for watch in queryset:
+            checks.request_check(watch.pk)
+        enqueue("automation.tasks.check_watched_artists")
+        self.message_user(request, f"{queryset.count()} check(s) queued", messages.SUCCESS)
+
+
+@admin.register(ReleaseGroup)
+class ReleaseGroupAdmin(ReadOnlyAdmin):
+    list_display = ["title", "watch", "primary_type", "first_release_date", "state", "reason"]
+    list_filter = ["state", "primary_type"]
+    search_fields = ["title", "musicbrainz_id", "watch__artist__name"]
+    list_select_related = ["watch__artist"]
 
 
 @admin.register(AutomationEvent)

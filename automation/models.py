@@ -21,6 +21,8 @@ class SpotifySources(models.Model):
     liked_songs = models.BooleanField(default=False)
     saved_albums = models.BooleanField(default=False)
     followed_artists = models.BooleanField(default=False)
+    # Followed artists become watched artists (found on MusicBrainz by exact name).
+    watch_followed_artists = models.BooleanField(default=False)
     sync_interval_hours = models.PositiveSmallIntegerField(default=6)
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_result = models.CharField(max_length=1000, blank=True)
@@ -126,6 +128,9 @@ class SpotifyFollowedArtist(models.Model):
     name = models.CharField(max_length=500)
     artist = models.ForeignKey(Artist, on_delete=models.SET_NULL, null=True, blank=True)
     seen_at = models.DateTimeField(default=timezone.now)
+    # What turning it into a watched artist came to ("watched", "no MusicBrainz match"...);
+    # empty: not tried yet.
+    watch_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]

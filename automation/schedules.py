@@ -13,3 +13,9 @@ SCHEDULES += [
     Every(name="notify", func="automation.tasks.dispatch_notifications", minutes=1),
     Every(name="library-problems", func="automation.tasks.check_library_problems", minutes=10),
 ]
+
+# Watched artists due for a release check (each every 12 hours, spread), and releases that
+# reached their date. Cheap when nothing is due: one query.
+SCHEDULES.append(
+    Every(name="watch-checks", func="automation.tasks.check_watched_artists", minutes=1)
+)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from automation import recordings
+from automation.notifications import dispatch, problems, sending, services
 from automation.spotify import status, sync
 from automation.spotify.gate import run_spotify_task
+from automation.watching import checks
 
 
 def spotify_tick() -> str:
@@ -43,21 +45,26 @@ def resolve_recordings() -> str:
 
 def dispatch_notifications() -> str:
     """Every minute: add targets from SOULSPOT_NOTIFY_URLS, then queue a send per new event."""
-    from automation.notifications import dispatch, services
-
     services.seed_from_environment()
     return dispatch.dispatch_new_events()
 
 
 def send_notification(delivery_id: int) -> str:
     """Send one notification (its own task, so that a failure is retried alone)."""
-    from automation.notifications import sending
-
     return sending.send_delivery(delivery_id)
 
 
 def check_library_problems() -> str:
     """Every 10 minutes: tell once of each new broken file, low disk, slskd or Spotify problem."""
-    from automation.notifications import problems
-
     return problems.check_library_problems()
+
+
+def check_watched_artists() -> str:
+    """Every minute, and on "check now": check the watched artists that are due, one at a time."""
+    return checks.check_due_watches()
+
+
+def check_watched_artist(watch_id: int) -> str:
+    """ "Check now" for one watched artist."""
+    result = checks.check_watch(watch_id)
+    return "not checked: gone or being checked" if result is None else result.summary()

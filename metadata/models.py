@@ -214,3 +214,17 @@ class AlbumCover(models.Model):
 
     def __str__(self) -> str:
         return f"Cover of {self.album_id}"
+
+
+class ProviderPace(models.Model):
+    """The next moment a request to an outside service may start, shared by every process.
+
+    MusicBrainz allows about one request per second per IP, counted across the web process and
+    every worker: each request reserves the next free slot here (`metadata.providers.pacing`).
+    """
+
+    service = models.CharField(max_length=40, primary_key=True)
+    next_slot_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.service}: next request at {self.next_slot_at:%H:%M:%S.%f}"

@@ -137,7 +137,10 @@ try:
     SOULSPOT_USER_AGENT = f"SoulSpot/{VERSION} ( https://github.com/soulspot/soulspot )"
     METADATA_PROVIDER_TIMEOUT_SECONDS = 10.0
     # MusicBrainz allows one request per second; a 503 (its rate limiting) is retried, paced.
-    MUSICBRAINZ_RATE_LIMIT_SECONDS = 1.0
+    # The pace is shared by every process (web and workers); set in milliseconds (0 = off).
+    MUSICBRAINZ_RATE_LIMIT_SECONDS = (
+        env_int("SOULSPOT_MUSICBRAINZ_RATE_LIMIT_MS", 1000, minimum=0, maximum=60_000) / 1000
+    )
     MUSICBRAINZ_MAX_ATTEMPTS = 2
     # The user's country (ISO 3166 code, e.g. "GB"): of an album's editions, one released
     # there is preferred. Empty: no preference.

@@ -328,6 +328,10 @@ class MetadataCatalog:
     def releases_in_group(self, group_id: str) -> list[Release]:
         return [r for r in self.releases.values() if r.release_group_id == group_id]
 
+    def release_groups_of_artist(self, artist_id: str) -> list[ReleaseGroup]:
+        """The groups credited to the artist, in the order they were added."""
+        return [g for g in self.release_groups.values() if artist_id in g.artist_ids]
+
     def credit_name(self, artist_ids: Sequence[str]) -> str:
         return " & ".join(self.artists[a].name for a in artist_ids)
 

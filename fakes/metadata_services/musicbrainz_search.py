@@ -5,6 +5,7 @@ releases, and the releases of one release group.
     GET /ws/2/release-group/?query=releasegroup:(x) arid:(id)
     GET /ws/2/release/?query=release:(x)                  with media formats and track counts
     GET /ws/2/release/?release-group={mbid}&inc=media     browse, paged with limit/offset
+    GET /ws/2/release-group/?artist={mbid}                  browse an artist's groups, paged
 
 Every answer carries `count` and `offset` on its list, as MusicBrainz's do.
 """
@@ -41,7 +42,9 @@ class EntitySearch:
         self.catalog = app.catalog
 
     def handles(self, entity: str, request: Request) -> bool:
-        browse = entity == "release" and request.arg("release-group") is not None
+        browse = (entity == "release" and request.arg("release-group") is not None) or (
+            entity == "release-group" and request.arg("artist") is not None
+        )
         return entity in _TEXT_FIELDS and (browse or request.arg("query") is not None)
 
     def answer(self, entity: str, request: Request) -> Response:
@@ -50,6 +53,8 @@ class EntitySearch:
             return mb._error(400, "Invalid limit or offset.")
         if entity == "release" and request.arg("release-group") is not None:
             return self._browse_releases(request.arg("release-group") or "", paging)
+        if entity == "release-group" and request.arg("artist") is not None:
+            return self._browse_groups(request.arg("artist") or "", paging)
         terms = mb.parse_query(request.arg("query") or "")
         if not terms:
             return mb._error(400, "Invalid query.")
@@ -122,6 +127,21 @@ class EntitySearch:
         release_list = mb._sub(root, "release-list", count=len(releases), offset=offset)
         for release in releases[offset : offset + limit]:
             self.app._release_el(release_list, release, {"media"})
+        return mb._xml(root)
+
+    def _browse_groups(self, artist_id: str, paging: tuple[int, int]) -> Response:
+        """An artist's release groups in a stable order (as MusicBrainz's browse is), with
+        their primary and secondary types and first release dates."""
+        if not mb.MBID_RE.match(artist_id):
+            return mb._error(400, "Invalid mbid.")
+        if artist_id.lower() not in self.catalog.artists:
+            return mb._error(404, "Not Found")
+        limit, offset = paging
+        groups = self.catalog.release_groups_of_artist(artist_id.lower())
+        root = mb._metadata()
+        group_list = mb._sub(root, "release-group-list", count=len(groups), offset=offset)
+        for group in groups[offset : offset + limit]:
+            self.app._release_group_el(group_list, group)
         return mb._xml(root)
 
     def _artist_el(self, parent: ET.Element, artist: Artist, score: int | None) -> None:

@@ -259,6 +259,7 @@ def test_requests_identify_soulspot(fake, settings) -> None:
     assert agent.endswith("( https://example.invalid/soulspot )")
 
 
+@pytest.mark.django_db  # the pace is shared by every process through the database
 def test_rate_limit_spaces_consecutive_calls(settings, catalog) -> None:
     settings.MUSICBRAINZ_RATE_LIMIT_SECONDS = 0.3
     settings.METADATA_PROVIDERS_ENABLED = True

@@ -134,6 +134,9 @@ PREFIXES = {
     "/audit": "accounts",
     "/downloads": "downloads",
     "/library": "library",
+    # Discography completion acts on a library artist but needs MusicBrainz release groups
+    # and album wants: automation answers it, under the library's path.
+    "/library/artists": "automation",
     "/lists": "automation",
     "/metadata": "metadata",
     "/musicbrainz": "metadata",
@@ -144,6 +147,7 @@ PREFIXES = {
     "/spotify": "automation",
     "/notifications": "automation",
     "/system": "soulspot",
+    "/watchlist": "automation",
 }
 
 

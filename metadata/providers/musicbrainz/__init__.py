@@ -15,6 +15,7 @@ XML: retry later) or MusicBrainzNotFound (404).
 
 from __future__ import annotations
 
+from metadata.providers.musicbrainz.artists import get_artist, release_groups_of_artist
 from metadata.providers.musicbrainz.group_choice import (
     GroupChoice,
     choose_among_releases,
@@ -84,12 +85,14 @@ __all__ = [
     "choose_among_releases",
     "choose_release",
     "choose_release_for_group",
+    "get_artist",
     "get_release",
     "get_release_group",
     "lookup_track",
     "normalize_isrc",
     "rank_score",
     "recording_by_isrc",
+    "release_groups_of_artist",
     "releases_of_group",
     "search_artists",
     "search_recording",

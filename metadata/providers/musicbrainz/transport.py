@@ -9,7 +9,8 @@ Three library behaviours are replaced:
 - it retries 5xx answers eight times with growing sleeps (about a minute), stalling a worker;
 - its rate limiter sleeps 1/interval instead of interval, so only a 1 s interval works.
 Our opener adds the timeout and turns 5xx into an immediate failure; `call` paces every
-request process-wide (MUSICBRAINZ_RATE_LIMIT_SECONDS, default 1.0, 0 = off) and retries a 503
+request across every SoulSpot process (`metadata.providers.pacing`, MUSICBRAINZ_RATE_LIMIT_SECONDS,
+default 1.0, 0 = off) and retries a 503
 (MusicBrainz's "slow down") at most MUSICBRAINZ_MAX_ATTEMPTS times (default 2).
 """
 
@@ -29,11 +30,11 @@ from django.conf import settings
 from musicbrainzngs import compat as mb_compat
 from musicbrainzngs import mbxml
 
+from metadata.providers import pacing
 from metadata.providers.base import (
     NotFound,
     ProviderError,
     ProviderUnavailable,
-    RateLimiter,
     require_enabled,
     timeout_seconds,
 )
@@ -63,7 +64,7 @@ def call(function: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> 
     interval = float(settings.MUSICBRAINZ_RATE_LIMIT_SECONDS)
     while True:
         attempts_left -= 1
-        _rate_limiter.wait(interval)
+        pacing.wait_for_slot(PACE_SERVICE, interval)
         try:
             return function(*args, **kwargs)
         except musicbrainzngs.WebServiceError as exc:
@@ -76,7 +77,7 @@ def _configure() -> None:
     url = urlsplit(settings.MUSICBRAINZ_URL)
     musicbrainzngs.set_hostname(url.netloc, use_https=url.scheme == "https")
     musicbrainzngs.set_useragent(*_user_agent_parts(settings.SOULSPOT_USER_AGENT))
-    musicbrainzngs.set_rate_limit(False)  # our RateLimiter paces requests instead
+    musicbrainzngs.set_rate_limit(False)  # our pacing spaces requests instead
     musicbrainzngs.set_parser(_parse_xml)
     mb_compat.build_opener = _build_opener
 
@@ -115,8 +116,8 @@ def _translate(exc: musicbrainzngs.WebServiceError) -> MusicBrainzError:
     return MusicBrainzUnavailable(f"MusicBrainz is unavailable: {exc}")
 
 
-# MusicBrainz allows about one request per second per IP, counted across all our threads.
-_rate_limiter = RateLimiter()
+# MusicBrainz allows about one request per second per IP, counted across all our processes.
+PACE_SERVICE = "musicbrainz"
 
 
 class _ServerFault(OSError):
