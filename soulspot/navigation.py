@@ -23,6 +23,8 @@ NAV = [
     ("Lists", "lists:index"),
     ("Naming", "library:naming"),
     ("Spotify", "spotify:index"),
+    ("Calendar", "calendar:index"),
+    ("Schedules", "system-schedules"),
 ]
 
 

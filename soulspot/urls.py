@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from soulspot import views
+from soulspot import schedule_views, views
 from soulspot.api import api
 
 admin.site.site_header = "SoulSpot administration"
@@ -15,6 +15,17 @@ urlpatterns = [
         "system/backups/<str:name>/download",
         views.download_backup,
         name="system-backup-download",
+    ),
+    path("system/schedules/", schedule_views.schedules, name="system-schedules"),
+    path(
+        "system/schedules/<id:schedule_id>/run/",
+        schedule_views.schedule_run,
+        name="system-schedule-run",
+    ),
+    path(
+        "system/schedules/<id:schedule_id>/interval/",
+        schedule_views.schedule_interval,
+        name="system-schedule-interval",
     ),
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
