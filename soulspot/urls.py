@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from automation.pages.urls import artist_patterns, calendar_patterns
 from soulspot import schedule_views, views
 from soulspot.api import api
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("lists/", include("automation.lists.urls")),
     path("spotify/", include("automation.spotify.urls")),
+    path("calendar/", include(calendar_patterns)),
+    path("artists/", include(artist_patterns)),
     path("admin/", admin.site.urls),
     path("imports/", include("metadata.urls")),
     path("api/", api.urls),
