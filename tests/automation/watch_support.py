@@ -17,9 +17,7 @@ def watch(name: str = "Band", **fields: object) -> WatchedArtist:
     )
 
 
-def release_group(
-    watched: WatchedArtist, title: str, day: date, **fields: object
-) -> ReleaseGroup:
+def release_group(watched: WatchedArtist, title: str, day: date, **fields: object) -> ReleaseGroup:
     fields.setdefault("primary_type", "album")
     return ReleaseGroup.objects.create(
         watch=watched,
