@@ -8,6 +8,7 @@ folded at 75 octets): a dozen lines do not justify a dependency.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from soulspot.lib.errors import SoulSpotError
 DAYS_BEFORE = 30
 DAYS_AFTER = 90
 MAX_DAYS = 400
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class CalendarError(SoulSpotError):
@@ -96,7 +98,8 @@ def rotate_calendar_token(user: object) -> CalendarToken:
 
 def user_of_token(value: str) -> object | None:
     """The active user whose feed token this is, or None."""
-    if not value or len(value) > 64:
+    # Tokens are URL-safe base64: anything else (a NUL byte PostgreSQL would refuse) is no one's.
+    if not TOKEN_SHAPE.fullmatch(value):
         return None
     found = CalendarToken.objects.select_related("user").filter(token=value).first()
     return found.user if found and found.user.is_active else None
