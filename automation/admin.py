@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from automation import models
 from automation.models import (
     AutomationEvent,
     NotificationDelivery,
@@ -192,3 +193,22 @@ class NotificationDeliveryAdmin(ReadOnlyAdmin):
 @admin.register(NotificationState)
 class NotificationStateAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "history_cursor", "event_cursor", "problems_checked_at"]
+
+
+# --- calendar feed tokens (appended by the calendar part) --------------------------------------
+
+
+@admin.register(models.CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """Who has a feed URL and since when; the token itself is never shown (rotate it from the
+    calendar page)."""
+
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

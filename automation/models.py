@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -396,3 +398,27 @@ class NotificationState(models.Model):
         }
         row, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
         return row
+
+
+# --- calendar feed ---------------------------------------------------------------------------
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's iCal feed URL (`/api/calendar.ics?token=`).
+
+    Phone calendars cannot send an API key header, so the URL itself is the credential: it
+    shows the release calendar only, and the user can rotate it from the calendar page.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from library import playlist_views, views
+from library import album_views, playlist_views, views
 
 app_name = "library"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("broken/", views.broken, name="broken"),
     path("broken/<id:file_id>/recycle/", views.broken_recycle, name="broken-recycle"),
     path("albums/incomplete/", views.incomplete, name="incomplete"),
+    path("albums/<id:album_id>/", album_views.album_detail, name="album"),
+    path("albums/<id:album_id>/cover.jpg", album_views.album_cover, name="album-cover"),
     path("naming/", views.naming, name="naming"),
     path("naming/preview/", views.naming_preview, name="naming-preview"),
     path("naming/apply/", views.naming_apply, name="naming-apply"),

@@ -10,7 +10,7 @@ from django.contrib import admin
 from downloads import admin as downloads_admin
 from library import admin as library_admin
 from metadata import admin as metadata_admin
-from soulspot.models import WorkerHeartbeat
+from soulspot.models import ScheduleOverride, WorkerHeartbeat
 
 library_admin.AlbumAdmin.actions = [
     *library_admin.AlbumAdmin.actions,
@@ -33,3 +33,14 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     readonly_fields = ["beat_at", "worker"]
     list_filter = []
     search_fields = ["worker"]
+
+
+@admin.register(ScheduleOverride)
+class ScheduleOverrideAdmin(admin.ModelAdmin):
+    """Intervals the user set on the schedules page; deleting one returns that schedule to the
+    code's interval at the next start."""
+
+    list_display = ["name", "minutes", "updated_at"]
+    readonly_fields = ["name", "updated_at"]
+    list_filter = []
+    search_fields = ["name"]

@@ -121,6 +121,8 @@ def database_full(request: HttpRequest, exc: OperationalError) -> HttpResponse:
 
 
 api.add_router("/audit", "accounts.api.router")
+api.add_router("/calendar", "automation.calendar_api.router")
+api.add_router("/calendar.ics", "automation.calendar_api.ics_router")
 api.add_router("/downloads", "downloads.api.router")
 api.add_router("/history", "library.api.history_router")
 api.add_router("/library", "library.api.router")

@@ -59,3 +59,18 @@ class WriteProbe(models.Model):
     @classmethod
     def touch(cls) -> None:
         cls.objects.update_or_create(pk=1, defaults={"written_at": timezone.now()})
+
+
+class ScheduleOverride(models.Model):
+    """The interval a user chose for one of SoulSpot's schedules (`soulspot:<name>`).
+
+    Schedules are declared in code and re-synced on every start; an override here wins over the
+    code's interval there, so the user's choice survives restarts.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    minutes = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} every {self.minutes} min"

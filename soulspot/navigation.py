@@ -24,6 +24,8 @@ NAV = [
     ("Naming", "library:naming"),
     ("Spotify", "spotify:index"),
     ("Notifications", "notifications:index"),
+    ("Calendar", "calendar:index"),
+    ("Schedules", "system-schedules"),
 ]
 
 

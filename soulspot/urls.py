@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from soulspot import views
+from automation.pages.urls import artist_patterns, calendar_patterns
+from soulspot import schedule_views, views
 from soulspot.api import api
 
 admin.site.site_header = "SoulSpot administration"
@@ -16,12 +17,25 @@ urlpatterns = [
         views.download_backup,
         name="system-backup-download",
     ),
+    path("system/schedules/", schedule_views.schedules, name="system-schedules"),
+    path(
+        "system/schedules/<id:schedule_id>/run/",
+        schedule_views.schedule_run,
+        name="system-schedule-run",
+    ),
+    path(
+        "system/schedules/<id:schedule_id>/interval/",
+        schedule_views.schedule_interval,
+        name="system-schedule-interval",
+    ),
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
     path("library/", include("library.urls")),
     path("lists/", include("automation.lists.urls")),
     path("spotify/", include("automation.spotify.urls")),
     path("notifications/", include("automation.notifications.urls")),
+    path("calendar/", include(calendar_patterns)),
+    path("artists/", include(artist_patterns)),
     path("admin/", admin.site.urls),
     path("imports/", include("metadata.urls")),
     path("api/", api.urls),

@@ -1,7 +1,8 @@
 """Periodic work is declared in code (each app's `schedules.py`) and synced into django-q2.
 
 `serve` calls `sync_schedules()` at start, so the database always matches the code: new entries
-are created, changed ones updated, and entries this code no longer declares are removed.
+are created, changed ones updated, and entries this code no longer declares are removed. An
+interval the user set on the schedules page (`soulspot.ScheduleOverride`) wins over the code's.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def sync_schedules() -> list[str]:
     from django_q.models import Schedule
 
     wanted = {PREFIX + s.name: s for s in declared_schedules()}
+    overrides = _overridden_minutes()
     Schedule.objects.filter(name__startswith=PREFIX).exclude(name__in=wanted).delete()
     for name, spec in wanted.items():
         Schedule.objects.update_or_create(
@@ -51,8 +53,14 @@ def sync_schedules() -> list[str]:
             defaults={
                 "func": spec.func,
                 "schedule_type": Schedule.MINUTES,
-                "minutes": spec.minutes,
+                "minutes": overrides.get(name, spec.minutes),
                 "repeats": -1,
             },
         )
     return sorted(wanted)
+
+
+def _overridden_minutes() -> dict[str, int]:
+    # Looked up by name, not imported: this module is the leaf every app uses.
+    override = apps.get_model("soulspot", "ScheduleOverride")
+    return dict(override.objects.values_list("name", "minutes"))

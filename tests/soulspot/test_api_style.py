@@ -132,6 +132,8 @@ def test_every_operation_on_one_object_documents_its_404() -> None:
 # cross-app lists a lower app keeps (the history) or a higher app acts on (the wanted lists).
 PREFIXES = {
     "/audit": "accounts",
+    "/calendar": "automation",
+    "/calendar.ics": "automation",
     "/downloads": "downloads",
     "/library": "library",
     # Discography completion acts on a library artist but needs MusicBrainz release groups
