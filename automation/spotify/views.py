@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from automation.models import SpotifyPlaylist, SpotifySources
 from automation.spotify import status, sync
+from automation.watching import followed
 from metadata.providers import spotify as spotify_api
 from soulspot.lib.params import int_param
 
@@ -83,6 +84,7 @@ def sources(request: HttpRequest) -> HttpResponse:
         followed_artists=post.get("followed_artists") == "1",
         sync_interval_hours=int_param(post, "sync_interval_hours", 6, minimum=1, maximum=168),
     )
+    followed.set_watch_followed_artists(post.get("watch_followed_artists") == "1")
     messages.success(request, "Saved. The next sync reads the sources you switched on.")
     return redirect("spotify:index")
 

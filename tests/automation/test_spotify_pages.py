@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from automation.models import SpotifyPlaylist
+from automation.models import SpotifyPlaylist, SpotifySources
 from fakes.spotify import SpotifyWorld, make_artist, make_track
 from metadata.providers import spotify
 from tests.spotify_support import authorize, connect_through_pages, run_queued
@@ -94,3 +94,12 @@ def test_the_page_costs_the_same_queries_for_3_or_30_playlists(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         logged_in_client.get("/spotify/")
+
+
+def test_the_sources_form_switches_watching_followed_artists(logged_in_client) -> None:
+    logged_in_client.post(
+        "/spotify/sources/", {"followed_artists": "1", "watch_followed_artists": "1"}
+    )
+    assert SpotifySources.get().watch_followed_artists
+    logged_in_client.post("/spotify/sources/", {"followed_artists": "1"})
+    assert not SpotifySources.get().watch_followed_artists
