@@ -66,6 +66,19 @@ def start_qcluster(data_dir: Path, **extra: str) -> subprocess.Popen:
     )
 
 
+def wait_for_worker(predicate, timeout: float, what: str) -> None:
+    """Poll `predicate` until it holds; on timeout, say what the worker's tasks answered."""
+    from django_q.models import Task
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    results = list(Task.objects.values_list("name", "result"))
+    raise AssertionError(f"timed out waiting for {what}: {results}")
+
+
 def descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():

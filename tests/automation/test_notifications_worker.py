@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 import pytest
-from django_q.models import Task
 
 from automation import events
 from automation.notifications import services
 from soulspot.lib.queue import enqueue
 from tests.automation.notify_support import listening
-from tests.serve_support import start_qcluster
+from tests.serve_support import start_qcluster, wait_for_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
-
-
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}: {list(Task.objects.values('result'))}")
 
 
 @pytest.fixture
@@ -44,11 +33,11 @@ def test_the_worker_sends_a_test_and_a_new_release(worker, api_client) -> None:
 
         answer = api_client.post(f"/api/notifications/{target.pk}/test")
         assert answer.status_code == 202
-        _wait(lambda: len(listener.bodies()) == 1, 60, "the test message")
+        wait_for_worker(lambda: len(listener.bodies()) == 1, 60, "the test message")
 
         events.emit("new_release", "New release: Autechre – Confield")
         enqueue("automation.tasks.dispatch_notifications")
-        _wait(lambda: len(listener.bodies()) == 2, 60, "the new release")
+        wait_for_worker(lambda: len(listener.bodies()) == 2, 60, "the new release")
 
     titles = [body["title"] for body in listener.bodies()]
     assert titles == ["SoulSpot test notification", "SoulSpot: New release found"]

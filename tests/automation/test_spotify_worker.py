@@ -11,23 +11,13 @@ import subprocess
 import time
 
 import pytest
-from django_q.models import Task
 
 from automation.models import SpotifyFollowedArtist, SpotifyPlaylist, SpotifySavedAlbum
 from library.models import Track
-from tests.serve_support import start_qcluster
+from tests.serve_support import start_qcluster, wait_for_worker
 from tests.spotify_support import connect_through_pages
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
-
-
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}: {list(_results())}")
 
 
 def _quiet(fake, seconds: float = 3.0) -> bool:
@@ -35,10 +25,6 @@ def _quiet(fake, seconds: float = 3.0) -> bool:
     calls = len(fake.api_requests())
     time.sleep(seconds)
     return len(fake.api_requests()) == calls
-
-
-def _results() -> list:
-    return list(Task.objects.values_list("name", "result"))
 
 
 @pytest.fixture
@@ -75,7 +61,7 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
     scenario, fake, start = cluster
     connect_through_pages(api_client, logged_in_client)
     start()
-    _wait(lambda: SpotifyPlaylist.objects.count() == 3, 60, "the first listing")
+    wait_for_worker(lambda: SpotifyPlaylist.objects.count() == 3, 60, "the first listing")
 
     api_client.patch(
         "/api/spotify/settings",
@@ -95,7 +81,7 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
     assert api_client.post("/api/spotify/sync").status_code == 202
 
     expected = scenario.expected_track_ids | set(scenario.collaborative_track_ids)
-    _wait(
+    wait_for_worker(
         lambda: (
             set(
                 Track.objects.filter(monitored=True, want_reasons__source="spotify").values_list(
@@ -107,7 +93,7 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
         90,
         "the wants of both playlists and Liked Songs",
     )
-    _wait(
+    wait_for_worker(
         lambda: (
             SpotifySavedAlbum.objects.count() == 2
             and SpotifyFollowedArtist.objects.count() == 3
@@ -116,7 +102,7 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
         90,
         "saved albums, followed artists and both playlists",
     )
-    _wait(lambda: _quiet(fake), 60, "the workers to finish")
+    wait_for_worker(lambda: _quiet(fake), 60, "the workers to finish")
     refreshes = [t for t in fake.token_requests() if t["grant_type"] == "refresh_token"]
     assert [t["outcome"] for t in refreshes] == ["ok"], refreshes
 
@@ -126,7 +112,7 @@ def test_three_workers_sync_the_library_with_one_refresh_and_polite_waits(
     fake.rate_limit_next(retry_after=3)
     before = len(fake.api_requests())
     api_client.post("/api/spotify/sync")
-    _wait(
+    wait_for_worker(
         lambda: SpotifyPlaylist.objects.get(pk=own.pk).synced_snapshot_id != "",
         90,
         "the rate-limited playlist to be synced after Retry-After",

@@ -8,7 +8,6 @@ import itertools
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -22,20 +21,11 @@ from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library.models import Artist
 from soulspot.lib.queue import enqueue
 from tests.automation.watch_support import ARTIST, add_discography
-from tests.serve_support import start_qcluster
+from tests.serve_support import start_qcluster, wait_for_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e, pytest.mark.slow]
 ARTISTS = 50
 INTERVAL_MS = 200
-
-
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _checked() -> set[int]:
@@ -104,7 +94,7 @@ def test_a_run_keeps_musicbrainz_pace_and_resumes_after_a_kill(worker) -> None:
     try:
         first = start(url)
         enqueue("automation.tasks.check_watched_artists")
-        _wait(lambda: len(_checked()) >= 20, 120, "the first 20 checks")
+        wait_for_worker(lambda: len(_checked()) >= 20, 120, "the first 20 checks")
         kill(first)
         checked_before = _checked()
         in_flight = set(
@@ -115,13 +105,13 @@ def test_a_run_keeps_musicbrainz_pace_and_resumes_after_a_kill(worker) -> None:
         start(url)
         enqueue("automation.tasks.check_watched_artists")
         everyone = {dynamo.pk, *(w.pk for w in others)}
-        _wait(lambda: _checked() | in_flight == everyone, 120, "the rest of the run")
+        wait_for_worker(lambda: _checked() | in_flight == everyone, 120, "the rest of the run")
         # The check the kill interrupted is taken over once its claim expires.
         WatchedArtist.objects.filter(pk__in=in_flight).update(
             claimed_until=timezone.now() - timedelta(seconds=1)
         )
         enqueue("automation.tasks.check_watched_artists")
-        _wait(lambda: _checked() == everyone, 60, "the interrupted check")
+        wait_for_worker(lambda: _checked() == everyone, 60, "the interrupted check")
     finally:
         fake.stop()
 
