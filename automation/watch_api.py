@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: django-ninja reads these annotatio
 """
 
 from datetime import datetime
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -20,11 +21,10 @@ from soulspot.lib.queue import enqueue
 from soulspot.lib.schemas import Id, Text, errors
 
 router = Router(tags=["watchlist"])
-MBID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
 class WatchIn(Schema):
-    musicbrainz_id: str | None = Field(None, min_length=36, max_length=36, pattern=MBID_PATTERN)
+    musicbrainz_id: UUID | None = Field(None, description="A MusicBrainz artist id.")
     artist_id: Id | None = Field(None, description="A library artist with a MusicBrainz id.")
     release_types: list[Text] | None = Field(
         None, max_length=20, description="album, ep, single, broadcast, other (default album, ep)."
@@ -114,7 +114,7 @@ def create_watch(request: HttpRequest, payload: WatchIn) -> Status:
     if payload.artist_id is not None:
         watch = watches.watch_library_artist(payload.artist_id, options)
     elif payload.musicbrainz_id:
-        watch = watches.watch_musicbrainz_artist(payload.musicbrainz_id, options)
+        watch = watches.watch_musicbrainz_artist(str(payload.musicbrainz_id), options)
     else:
         raise WatchError("musicbrainz_id: give a MusicBrainz artist id or an artist_id")
     enqueue("automation.tasks.check_watched_artist", watch.pk)

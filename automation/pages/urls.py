@@ -14,6 +14,7 @@ calendar_patterns = (
 
 artist_patterns = (
     [
+        path("watch/", views.watch_musicbrainz_artist, name="watch-musicbrainz"),
         path("<id:artist_id>/", views.artist_page, name="detail"),
         path("<id:artist_id>/watch/", views.artist_watch, name="watch"),
         path("<id:artist_id>/search-missing/", views.artist_search_missing, name="search-missing"),

@@ -4,6 +4,7 @@ page (cover, watch settings, releases by type with completeness, "search missing
 from __future__ import annotations
 
 from datetime import date, timedelta
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -147,6 +148,24 @@ def artist_watch(request: HttpRequest, artist_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Watching {artist.name}.")
     return redirect("artists:detail", artist_id)
+
+
+@require_POST
+def watch_musicbrainz_artist(request: HttpRequest) -> HttpResponse:
+    """ "Watch" on a MusicBrainz search result: the artist joins the library (with its id) and
+    is watched with the default options, changed on its page."""
+    try:
+        mbid = str(UUID(request.POST.get("musicbrainz_id", "")[:36]))
+    except ValueError:
+        messages.error(request, "musicbrainz_id: not a MusicBrainz id")
+        return redirect("downloads:musicbrainz")
+    try:
+        watch = watches.watch_musicbrainz_artist(mbid, watches.WatchOptions())
+    except (WatchError, musicbrainz.MusicBrainzError) as exc:
+        messages.error(request, str(exc))
+        return redirect("downloads:musicbrainz")
+    messages.success(request, f"Watching {watch.artist.name}: its new releases will be wanted.")
+    return redirect("artists:detail", watch.artist_id)
 
 
 def _form_errors(form: forms.Form) -> str:

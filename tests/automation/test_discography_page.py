@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from automation.models import WatchedArtist
 from downloads.models import DownloadJob
 from fakes.metadata_services import FakeMusicBrainz
 from tests.automation.watch_support import ARTIST, add_discography
@@ -46,3 +47,21 @@ def test_an_artist_without_a_musicbrainz_id_is_told_why(logged_in_client) -> Non
     plain = ArtistFactory(musicbrainz_id="")
     page = logged_in_client.get(f"/artists/{plain.pk}/discography/").content.decode()
     assert "MusicBrainz search" in page
+
+
+def test_watch_on_a_musicbrainz_search_result_watches_the_artist(
+    logged_in_client, fake, catalog
+) -> None:
+    disco = add_discography(catalog)
+    answer = logged_in_client.post("/artists/watch/", {"musicbrainz_id": disco.artist_id})
+    watch = WatchedArtist.objects.get(musicbrainz_id=disco.artist_id)
+    assert answer.status_code == 302 and answer["Location"] == f"/artists/{watch.artist_id}/"
+    assert watch.artist.name == ARTIST and watch.want == "future"
+
+
+def test_watching_an_unknown_artist_says_why(logged_in_client, fake) -> None:
+    answer = logged_in_client.post(
+        "/artists/watch/", {"musicbrainz_id": "00000000-0000-0000-0000-000000000000"}, follow=True
+    )
+    assert not WatchedArtist.objects.exists()
+    assert "musicbrainz_id" in answer.content.decode()
