@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tarfile
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from django.conf import settings
 from downloads.models import DownloadJob
 from library import services as library_services
 from library.models import Album, Artist, Track, TrackFile
+from library.scanner.engine import ScanRun
 from soulspot.backups import create_backup
 from tests.factories import ArtistFactory, CandidateFactory, DownloadJobFactory, TrackFactory
 from tests.library.support import music_root, song
@@ -93,7 +93,9 @@ def _manage(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     return done
 
 
-def test_backup_during_a_scan_restores_into_an_empty_data_dir_with_jobs_reconciled(tmp_path):
+def test_backup_during_a_scan_restores_into_an_empty_data_dir_with_jobs_reconciled(
+    tmp_path, monkeypatch
+):
     for n in range(30):
         song(music_root(), f"Band {n % 5}", f"Record {n % 10}", n + 1, f"Early {n}")
     first = library_services.start_scan(background=False)
@@ -104,12 +106,23 @@ def test_backup_during_a_scan_restores_into_an_empty_data_dir_with_jobs_reconcil
     for n in range(300):
         song(music_root(), f"Group {n % 7}", f"Disc {n % 20}", n % 15 + 1, f"Late {n}")
     scan = library_services.start_scan(background=False)
+    # The scan pauses after its first committed batch until the backup is taken: the snapshot
+    # then always catches it half-way, however fast the machine.
+    first_batch, backup_taken = threading.Event(), threading.Event()
+    write = ScanRun.write
+
+    def write_then_wait(run: ScanRun, writer: object, batch: list) -> None:
+        write(run, writer, batch)
+        if not first_batch.is_set():
+            first_batch.set()
+            backup_taken.wait(timeout=120)
+
+    monkeypatch.setattr(ScanRun, "write", write_then_wait)
     scanning = threading.Thread(target=library_services.run_scan, args=(scan.pk,))
     scanning.start()
-    deadline = time.monotonic() + 60
-    while TrackFile.objects.count() == 30 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert first_batch.wait(timeout=120), "the scan wrote no batch"
     archive = create_backup(tmp_path / "backups")
+    backup_taken.set()
     scanning.join(timeout=300)
 
     # The snapshot caught the scan running: it is still active in the backed-up database.
@@ -120,8 +133,8 @@ def test_backup_during_a_scan_restores_into_an_empty_data_dir_with_jobs_reconcil
         row = db.execute("SELECT is_active FROM library_libraryscan WHERE id = ?", (scan.pk,))
         assert row.fetchone() == (1,)
         caught = db.execute("SELECT count(*) FROM library_trackfile").fetchone()[0]
-    # The scan is still active in the snapshot; on a fast machine its last batch may already be in.
-    assert 30 < caught <= 330, caught
+    # The scan is still active in the snapshot, with its first batch in and the rest to come.
+    assert 30 < caught < 330, caught
     print(f"snapshot taken with {caught} of 330 files catalogued")
 
     # After the backup, the first download finished and was imported into the library.
