@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from automation.models import SpotifySources
+from automation.spotify.sync import SOURCE_TASKS
 from metadata.providers import spotify as spotify_api
 from soulspot.lib.queue import enqueue
 
@@ -49,14 +50,6 @@ def request_sync() -> None:
     SpotifySources.get()
     SpotifySources.objects.filter(pk=1).update(next_sync_at=timezone.now())
     transaction.on_commit(lambda: enqueue("automation.tasks.sync_spotify"))
-
-
-# Each source the user can switch on, and the task that reads it.
-SOURCE_TASKS = {
-    "liked_songs": "automation.tasks.sync_spotify_liked",
-    "saved_albums": "automation.tasks.sync_spotify_saved_albums",
-    "followed_artists": "automation.tasks.sync_spotify_followed_artists",
-}
 
 
 @transaction.atomic

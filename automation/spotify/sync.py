@@ -33,6 +33,12 @@ from soulspot.lib.queue import enqueue
 SPOTIFY = WantSource.SPOTIFY
 LIKED_KEY = "liked"
 CLAIM = timedelta(minutes=10)
+# Each source the user can switch on, and the task that reads it.
+SOURCE_TASKS = {
+    "liked_songs": "automation.tasks.sync_spotify_liked",
+    "saved_albums": "automation.tasks.sync_spotify_saved_albums",
+    "followed_artists": "automation.tasks.sync_spotify_followed_artists",
+}
 NOT_READABLE = (
     "not readable with a Development Mode app "
     "(Spotify returns the items of playlists you own or collaborate on only)"
@@ -50,13 +56,9 @@ def list_and_plan() -> str:
     for pk in due:
         enqueue("automation.tasks.sync_spotify_playlist", pk)
     parts = [f"{listed} playlists listed", f"{len(due)} changed"]
-    for flag, task in (
-        (sources.liked_songs, "sync_spotify_liked"),
-        (sources.saved_albums, "sync_spotify_saved_albums"),
-        (sources.followed_artists, "sync_spotify_followed_artists"),
-    ):
-        if flag:
-            enqueue(f"automation.tasks.{task}")
+    for field, task in SOURCE_TASKS.items():
+        if getattr(sources, field):
+            enqueue(task)
     now = timezone.now()
     result = ", ".join(parts)
     SpotifySources.objects.filter(pk=1).update(
