@@ -49,6 +49,7 @@ bench: install-dev
 	$(PY) bench/matching.py
 	$(PY) bench/scan.py
 	$(PY) bench/import.py
+	$(PY) bench/list_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
