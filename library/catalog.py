@@ -88,6 +88,13 @@ class TrackFacts:
     year: int | None = None
 
 
+def year_of(date_text: str) -> int | None:
+    """The year a source's date starts with ("1987-11-12", "1987-11", "1987" → 1987); None
+    for anything else, or a year outside 1000–3000 (the bound the API puts on album years)."""
+    head = (date_text or "").strip()[:4]
+    return int(head) if head.isdigit() and 1000 <= int(head) <= 3000 else None
+
+
 @transaction.atomic
 def track_for(facts: TrackFacts) -> Track:
     """The one Track these facts describe, created when unknown; blanks are filled, never

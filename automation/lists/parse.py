@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from library.catalog import TrackFacts
+from library.catalog import TrackFacts, year_of
 from soulspot.lib.errors import SoulSpotError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -308,7 +308,7 @@ def _exportify_facts(cell: _Cells) -> TrackFacts:
         album_spotify_id=_spotify_id(cell("album_uri"), "album"),
         disc_number=_number(cell("disc"), "disc number"),
         track_number=_number(cell("number"), "track number"),
-        year=_year(cell("released")),
+        year=year_of(cell("released")),
     )
 
 
@@ -354,11 +354,6 @@ def _number(value: str, what: str) -> int | None:
     if not value.isdigit() or len(value) > 4:
         raise RowProblem(f"{what} is not a number")
     return int(value) or None
-
-
-def _year(value: str) -> int | None:
-    match = re.match(r"^(\d{4})", value)
-    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
 
 
 def parse_duration(value: str) -> int | None:

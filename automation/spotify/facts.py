@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from library.catalog import TrackFacts
+from library.catalog import TrackFacts, year_of
 from metadata.providers.spotify import SpotifyAlbumRef, SpotifyTrack
 
 
@@ -25,11 +25,5 @@ def track_facts(track: SpotifyTrack, album: SpotifyAlbumRef | None = None) -> Tr
         album_spotify_id=album.id if album else "",
         disc_number=track.disc_number or None,
         track_number=track.track_number or None,
-        year=release_year(album.release_date) if album else None,
+        year=year_of(album.release_date) if album else None,
     )
-
-
-def release_year(release_date: str) -> int | None:
-    """ "1987-11-12", "1987-11" or "1987" → 1987 (Spotify's precision varies)."""
-    head = (release_date or "")[:4]
-    return int(head) if head.isdigit() and 1000 <= int(head) <= 3000 else None

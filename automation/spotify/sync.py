@@ -21,7 +21,7 @@ from automation.models import (
     SpotifySavedAlbum,
     SpotifySources,
 )
-from automation.spotify.facts import release_year, track_facts
+from automation.spotify.facts import track_facts
 from downloads.services import queueing
 from downloads.services.errors import DownloadError
 from library import catalog
@@ -172,7 +172,7 @@ def _want_album(album: spotify_api.SpotifyAlbum) -> str:
         job = queueing.queue_album_download(
             artist=artist,
             album=album.name,
-            year=release_year(album.release_date),
+            year=catalog.year_of(album.release_date),
             tracks=[t.title for t in tracks],
         )
     except DownloadError as exc:  # AlreadyQueued included
