@@ -48,3 +48,10 @@ def scheduled_scan() -> str:
             raise
         return "database is locked; skipped"
     return f"started scan #{scan.pk}"
+
+
+def retag_due() -> str:
+    """Re-tag (and rename) the files of tracks whose chosen metadata changed."""
+    from library.provenance import retag
+
+    return str(retag.retag_due())

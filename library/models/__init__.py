@@ -8,6 +8,14 @@ from library.models.events import HistoryEvent
 from library.models.files import DuplicateGroup, TrackFile
 from library.models.health import AlbumCompleteness, LibraryScan, ScanProblem
 from library.models.playlists import EntryState, Playlist, PlaylistEntry
+from library.models.provenance import (
+    FieldConflict,
+    FieldValue,
+    Kind,
+    MetadataSettings,
+    RetagRequest,
+    Source,
+)
 from library.models.rules import NamingScheme, QualityProfile
 from library.models.wants import TrackWant
 
@@ -18,13 +26,19 @@ __all__ = [
     "Artist",
     "DuplicateGroup",
     "EntryState",
+    "FieldConflict",
+    "FieldValue",
     "HistoryEvent",
+    "Kind",
     "LibraryScan",
+    "MetadataSettings",
     "NamingScheme",
     "Playlist",
     "PlaylistEntry",
     "QualityProfile",
+    "RetagRequest",
     "ScanProblem",
+    "Source",
     "TimeStamped",
     "Track",
     "TrackFile",

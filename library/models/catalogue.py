@@ -39,6 +39,7 @@ class Artist(TimeStamped):
         "MusicBrainz artist id", max_length=36, blank=True, db_index=True
     )
     spotify_id = models.CharField(max_length=64, blank=True, db_index=True)
+    genres = models.JSONField(default=list, blank=True, db_default=[])
     # The user wants this artist's wanted albums and tracks kept complete (Lidarr's "monitored").
     monitored = models.BooleanField(default=False, db_default=False)
 
@@ -86,6 +87,13 @@ class Album(TimeStamped):
         max_length=20, choices=ReleaseType.choices, default=ReleaseType.ALBUM
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The full release date as precise as known ("1995", "1995-10", "1995-10-03"); `year` is
+    # its year, kept as a column for sorting and the naming templates.
+    release_date = models.CharField(max_length=10, blank=True, db_default="")
+    label = models.CharField(max_length=500, blank=True, db_default="")
+    catalog_number = models.CharField("catalogue number", max_length=100, blank=True, db_default="")
+    country = models.CharField("release country", max_length=2, blank=True, db_default="")
+    genres = models.JSONField(default=list, blank=True, db_default=[])
     track_count = models.PositiveSmallIntegerField(null=True, blank=True)
     disc_count = models.PositiveSmallIntegerField(null=True, blank=True)
     musicbrainz_release_id = models.CharField(max_length=36, blank=True, db_index=True)
@@ -314,6 +322,9 @@ class Track(TimeStamped):
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="tracks")
     # The credit as it should be displayed and tagged, e.g. "Daft Punk feat. Pharrell Williams".
     artist_credit = NameField(max_length=1000, blank=True)
+    # Each credited artist on its own (the ARTISTS tag), when there are several.
+    artists = models.JSONField(default=list, blank=True, db_default=[])
+    genres = models.JSONField(default=list, blank=True, db_default=[])
     album = models.ForeignKey(
         Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
     )

@@ -186,6 +186,8 @@ def _write_field(
             container.delete(native, key)
         return
     texts = _to_texts(getattr(tags, name))
+    if name == "genre":  # "Rock; Pop" is two genres: one value each, as taggers write them
+        texts = [genre.strip() for text in texts for genre in text.split("; ") if genre.strip()]
     if texts:
         container.put(native, key, texts)
     elif clear:

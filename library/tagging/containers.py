@@ -44,6 +44,11 @@ VORBIS_KEYS: dict[str, str] = {
     "musicbrainz_artist_id": "MUSICBRAINZ_ARTISTID",
     "musicbrainz_album_artist_id": "MUSICBRAINZ_ALBUMARTISTID",
     "spotify_id": SPOTIFY_KEY,
+    "label": "LABEL",
+    "catalog_number": "CATALOGNUMBER",
+    "country": "RELEASECOUNTRY",
+    "artist_sort": "ARTISTSORT",
+    "album_artist_sort": "ALBUMARTISTSORT",
 }
 ID3_KEYS: dict[str, str] = {
     "title": "TIT2",
@@ -62,6 +67,11 @@ ID3_KEYS: dict[str, str] = {
     "musicbrainz_artist_id": f"TXXX:{_MB}Artist Id",
     "musicbrainz_album_artist_id": f"TXXX:{_MB}Album Artist Id",
     "spotify_id": f"TXXX:{SPOTIFY_KEY}",
+    "label": "TPUB",
+    "catalog_number": "TXXX:CATALOGNUMBER",
+    "country": f"TXXX:{_MB}Album Release Country",
+    "artist_sort": "TSOP",
+    "album_artist_sort": "TSO2",
 }
 _FF = "----:com.apple.iTunes:"
 MP4_KEYS: dict[str, str] = {
@@ -81,6 +91,11 @@ MP4_KEYS: dict[str, str] = {
     "musicbrainz_artist_id": f"{_FF}{_MB}Artist Id",
     "musicbrainz_album_artist_id": f"{_FF}{_MB}Album Artist Id",
     "spotify_id": f"{_FF}{SPOTIFY_KEY}",
+    "label": f"{_FF}LABEL",
+    "catalog_number": f"{_FF}CATALOGNUMBER",
+    "country": f"{_FF}{_MB}Album Release Country",
+    "artist_sort": "soar",
+    "album_artist_sort": "soaa",
 }
 # APEv2 (Monkey's Audio, WavPack, Musepack, TAK, OptimFROG): Picard's names; keys are
 # case-insensitive, several values are one NUL-separated item.
@@ -101,6 +116,11 @@ APE_KEYS: dict[str, str] = {
     "musicbrainz_artist_id": "MUSICBRAINZ_ARTISTID",
     "musicbrainz_album_artist_id": "MUSICBRAINZ_ALBUMARTISTID",
     "spotify_id": SPOTIFY_KEY,
+    "label": "Label",
+    "catalog_number": "CatalogNumber",
+    "country": "RELEASECOUNTRY",
+    "artist_sort": "ArtistSort",
+    "album_artist_sort": "AlbumArtistSort",
 }
 # ASF (WMA) attributes, as Windows Media Player and Picard write them.
 ASF_KEYS: dict[str, str] = {
@@ -121,6 +141,11 @@ ASF_KEYS: dict[str, str] = {
     "musicbrainz_artist_id": "MusicBrainz/Artist Id",
     "musicbrainz_album_artist_id": "MusicBrainz/Album Artist Id",
     "spotify_id": SPOTIFY_KEY,
+    "label": "WM/Publisher",
+    "catalog_number": "WM/CatalogNo",
+    "country": "MusicBrainz/Album Release Country",
+    "artist_sort": "WM/ArtistSortOrder",
+    "album_artist_sort": "WM/AlbumArtistSortOrder",
 }
 _APE_COVER = "Cover Art (Front)"
 _WM_PICTURE = "WM/Picture"

@@ -42,6 +42,11 @@ class TagSet:
     musicbrainz_artist_id: str | None = None
     musicbrainz_album_artist_id: str | None = None
     spotify_id: str | None = None
+    label: str | None = None
+    catalog_number: str | None = None
+    country: str | None = None
+    artist_sort: str | None = None
+    album_artist_sort: str | None = None
 
     @property
     def primary_artist(self) -> str:
