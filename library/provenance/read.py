@@ -1,0 +1,64 @@
+"""Reading provenance: which source gave each chosen value, and what the others offered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from library.models import FieldConflict, FieldValue, MetadataSettings, Source
+from library.provenance.engine import authority
+from library.provenance.fields import SPECS, Row, kind_of
+
+
+@dataclass
+class Offer:
+    source: str
+    value: Any
+    fetched_at: datetime
+
+
+@dataclass
+class FieldProvenance:
+    """One field: the catalogue's value, the source it follows (None: no source recorded yet),
+    when that source said it, and every other source's offer, best authority first."""
+
+    value: Any
+    source: str | None = None
+    fetched_at: datetime | None = None
+    alternatives: list[Offer] = field(default_factory=list)
+    conflict_id: int | None = None
+
+    @property
+    def manual(self) -> bool:
+        return self.source == Source.MANUAL
+
+    @property
+    def source_label(self) -> str:
+        return Source(self.source).label if self.source in Source.values else "not recorded"
+
+
+def provenance_of(row: Row) -> dict[str, FieldProvenance]:
+    """Every managed field of `row` (two queries, whatever the number of fields)."""
+    kind = kind_of(row)
+    settings = MetadataSettings.load()
+    by_field: dict[str, list[FieldValue]] = {}
+    for offer in FieldValue.objects.of(kind, row.pk):
+        by_field.setdefault(offer.field, []).append(offer)
+    conflicts = dict(
+        FieldConflict.objects.open().filter(kind=kind, object_id=row.pk).values_list("field", "pk")
+    )
+    result = {}
+    for name, spec in SPECS[kind].items():
+        offers = by_field.get(name, [])
+        rank = {s: i for i, s in enumerate(authority(name, settings))}
+        offers.sort(key=lambda o: rank.get(o.source, len(rank)))
+        chosen = next((o for o in offers if o.chosen), None)
+        result[name] = FieldProvenance(
+            value=spec.get(row),
+            source=chosen.source if chosen else None,
+            fetched_at=chosen.fetched_at if chosen else None,
+            alternatives=[Offer(o.source, o.value, o.fetched_at) for o in offers if not o.chosen],
+            conflict_id=conflicts.get(name),
+        )
+    return result
