@@ -70,6 +70,11 @@ def _set_credit(track: Track, credit: str) -> None:
         track.artist = artist_named(main)
 
 
+def _release_date(album: Album) -> str:
+    """The release date, or the year alone for an album known before dates were kept."""
+    return album.release_date or (str(album.year) if album.year else "")
+
+
 def _set_release_date(album: Album, date: str) -> None:
     album.release_date = date or ""
     year = int(date[:4]) if date[:4].isdigit() and 1000 <= int(date[:4]) <= 3000 else None
@@ -115,7 +120,13 @@ SPECS: dict[str, dict[str, FieldSpec]] = {
                 write=_set_album_artist,
             ),
             _spec(
-                AL, "date", "date", column="release_date", conflicts=True, write=_set_release_date
+                AL,
+                "date",
+                "date",
+                column="release_date",
+                conflicts=True,
+                read=_release_date,
+                write=_set_release_date,
             ),
             _spec(AL, "track_total", "int", column="track_count"),
             _spec(AL, "disc_total", "int", column="disc_count"),

@@ -133,9 +133,7 @@ def identify(
     if track is None:
         track = _new_track(info, title, (artist, credit), album, year, guess, lookup)
         lookup.titles.add(fold_title(title))
-        mbid = merge.normalize_mbid(tags.musicbrainz_artist_id)
-        merge.fill_blanks(track.artist, {"musicbrainz_id": mbid})
-        merge.fill_album_from_tags(track.album, tags)
+        merge.fill_track_from_tags(track, tags, duration_ms=info.duration_ms)
         return Identified(track, created=True)
     merge.attach_album(track, album, artist=tags.album_artist or "", year=year)
     track = Track.objects.with_relations().get(pk=track.pk)

@@ -1,8 +1,10 @@
-"""Learning about a track from a source (file tags, MusicBrainz) without overruling the user.
+"""Learning about a track from a source (file tags, MusicBrainz) through the metadata engine.
 
-The rule for now: a source only fills fields that are empty. Whatever the database already
-holds — entered by the user in the admin, or learned earlier — wins. The multi-source engine
-(a later issue) replaces these functions; callers only depend on their signatures.
+Each source's values are recorded as its offers (`library.provenance.engine.record`); the
+engine chooses per field by authority (Manual > MusicBrainz > Spotify > Last.fm > what the
+catalogue held > file tags), so a file's tags fill what is unknown and never overrule a want or
+an edit, while MusicBrainz corrects spelling and opens a conflict where it disagrees in words.
+Duration and the Spotify id are not managed fields: they only fill blanks.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import re
 from difflib import SequenceMatcher
 
 from library import catalog
-from library.models import Album, Artist, Track
+from library.models import Album, Artist, Source, Track
+from library.provenance import engine
 from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
 
@@ -20,42 +23,48 @@ _SECONDARY_TYPES = {"compilation": "compilation", "live": "live", "soundtrack": 
 
 
 def fill_track_from_tags(track: Track, tags: TagSet, *, duration_ms: int | None) -> None:
-    """Numbers and ids from a file the user already had (its tags are the best we know)."""
-    fill_blanks(
+    """Record what a file the user had says about its track, album and artists."""
+    engine.record(
         track,
+        Source.FILE_TAGS,
         {
+            "title": tags.title,
+            "artist": tags.artist,
+            "artists": tags.artists if len(tags.artists) > 1 else None,
             "track_number": tags.track_number,
             "disc_number": tags.disc_number,
             "isrc": normalize_isrc(tags.isrc),
             "musicbrainz_recording_id": normalize_mbid(tags.musicbrainz_recording_id),
-            "spotify_id": (tags.spotify_id or "")[:64],
-            "duration_ms": duration_ms,
+            "genres": split_genres(tags.genre),
         },
     )
-    if track.artist.musicbrainz_id == "" and normalize_mbid(tags.musicbrainz_artist_id):
-        fill_blanks(track.artist, {"musicbrainz_id": normalize_mbid(tags.musicbrainz_artist_id)})
+    fill_blanks(track, {"spotify_id": (tags.spotify_id or "")[:64], "duration_ms": duration_ms})
+    _record_artist_id(track.artist, tags.musicbrainz_artist_id, Source.FILE_TAGS)
     fill_album_from_tags(track.album, tags)
 
 
 def fill_album_from_tags(album: Album | None, tags: TagSet) -> None:
-    """Year, ids and totals of the album from a file's tags (only where the album has none)."""
+    """Record what a file's tags say about its album (and the album artist's id)."""
     if album is None:
         return
     single_disc = (tags.disc_total or 1) <= 1
-    fill_blanks(
+    engine.record(
         album,
+        Source.FILE_TAGS,
         {
-            "year": tags.year,
+            "title": tags.album,
+            "artist": tags.album_artist,
+            "date": tags.date if _iso_date(tags.date) else tags.year,
             "musicbrainz_release_id": normalize_mbid(tags.musicbrainz_release_id),
             "musicbrainz_release_group_id": normalize_mbid(tags.musicbrainz_release_group_id),
-            "track_count": tags.track_total if single_disc else None,
-            "disc_count": tags.disc_total,
+            "track_total": tags.track_total if single_disc else None,
+            "disc_total": tags.disc_total,
+            "label": tags.label,
+            "catalog_number": tags.catalog_number,
+            "country": tags.country,
         },
     )
-    if album.artist.musicbrainz_id == "" and normalize_mbid(tags.musicbrainz_album_artist_id):
-        fill_blanks(
-            album.artist, {"musicbrainz_id": normalize_mbid(tags.musicbrainz_album_artist_id)}
-        )
+    _record_artist_id(album.artist, tags.musicbrainz_album_artist_id, Source.FILE_TAGS)
 
 
 def attach_album(track: Track, title: str, *, artist: str = "", year: int | None = None) -> None:
@@ -68,18 +77,20 @@ def attach_album(track: Track, title: str, *, artist: str = "", year: int | None
 
 
 def apply_recording(track: Track, meta: TrackMetadata) -> None:
-    """Fill the track, its artist and (when it is the same release) its album from MusicBrainz."""
-    fill_blanks(
+    """Record MusicBrainz's recording (and, when it is the same release, its album)."""
+    engine.record(
         track,
+        Source.MUSICBRAINZ,
         {
+            "title": meta.title,
+            "artist": meta.artist,
             "musicbrainz_recording_id": meta.recording_id,
-            "duration_ms": meta.length_ms,
-            "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else "",
-            "artist_credit": meta.artist[:1000],
+            "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else None,
         },
     )
-    if len(meta.artist_ids) == 1 and not track.artist.musicbrainz_id:
-        fill_blanks(track.artist, {"musicbrainz_id": meta.artist_ids[0]})
+    fill_blanks(track, {"duration_ms": meta.length_ms})
+    if len(meta.artist_ids) == 1:
+        _record_artist_id(track.artist, meta.artist_ids[0], Source.MUSICBRAINZ)
     if not meta.release_id or not meta.album:
         return
     if track.album is None:
@@ -87,7 +98,11 @@ def apply_recording(track: Track, meta: TrackMetadata) -> None:
         Track.objects.filter(pk=track.pk, album__isnull=True).update(album=track.album)
     if not same_title(track.album.title, meta.album):
         return  # MusicBrainz picked another release (a compilation...): its numbers do not fit
-    fill_blanks(track, {"track_number": meta.track_number, "disc_number": meta.disc_number})
+    engine.record(
+        track,
+        Source.MUSICBRAINZ,
+        {"track_number": meta.track_number, "disc_number": meta.disc_number},
+    )
     _fill_album(track.album, meta)
 
 
@@ -112,14 +127,17 @@ def _album_for_release(meta: TrackMetadata) -> Album:
 def _fill_album(album: Album, meta: TrackMetadata) -> None:
     first_time = not album.musicbrainz_release_id
     single_disc = (meta.disc_total or 1) <= 1
-    fill_blanks(
+    engine.record(
         album,
+        Source.MUSICBRAINZ,
         {
+            "title": meta.album,
+            "artist": meta.album_artist,
+            "date": meta.date or meta.year,
             "musicbrainz_release_id": meta.release_id,
-            "musicbrainz_release_group_id": meta.release_group_id or "",
-            "year": meta.year,
-            "track_count": meta.track_total if single_disc else None,
-            "disc_count": meta.disc_total,
+            "musicbrainz_release_group_id": meta.release_group_id,
+            "track_total": meta.track_total if single_disc else None,
+            "disc_total": meta.disc_total,
         },
     )
     release_type = _release_type(meta)
@@ -127,8 +145,24 @@ def _fill_album(album: Album, meta: TrackMetadata) -> None:
         # Until MusicBrainz spoke, the type was only our default guess.
         Album.objects.filter(pk=album.pk).update(release_type=release_type)
         album.release_type = release_type
-    if len(meta.album_artist_ids) == 1 and not album.artist.musicbrainz_id:
-        fill_blanks(album.artist, {"musicbrainz_id": meta.album_artist_ids[0]})
+    if len(meta.album_artist_ids) == 1:
+        _record_artist_id(album.artist, meta.album_artist_ids[0], Source.MUSICBRAINZ)
+
+
+def _record_artist_id(artist: Artist, mbid: str | None, source: str) -> None:
+    mbid = normalize_mbid(mbid)
+    if mbid:
+        engine.record(artist, source, {"musicbrainz_id": mbid})
+
+
+def split_genres(text: str | None) -> list[str] | None:
+    """ "Rock; Pop" → ["Rock", "Pop"] (how tags with several genres read)."""
+    genres = [g.strip() for g in re.split(r"[;/]", text or "") if g.strip()]
+    return genres or None
+
+
+def _iso_date(text: str | None) -> bool:
+    return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", (text or "").strip()))
 
 
 def _release_type(meta: TrackMetadata) -> str | None:
