@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 
@@ -102,6 +103,8 @@ _CLOSERS = {"(": ")", "[": "]"}
 # An unbracketed credit also ends where another one starts ("A feat. X feat. Y").
 _NEXT_CREDIT = re.compile(r"\s+(?:featuring\b|feat\.|ft\.)", re.IGNORECASE)
 _TITLE_CREDIT_END = re.compile(_NEXT_CREDIT.pattern + r"|\s*[(\[]|\s+[-\u2013\u2014]\s+", re.I)
+_TRAILING_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 _TRAILING_SEPARATORS = re.compile(r"[\s,:\-\u2013\u2014]+$")
 # "X, Y & Z", "X & Y", "X, Y and Z", "X, Y, and Z". Not "with", "x", "vs", "/" (AC/DC).
 _NAME_SEPARATORS = re.compile(r"\s*,\s*|\s+&\s+")
@@ -194,17 +197,16 @@ def _join(before: str, after: str) -> str:
     return before + after if after[0] in ")]" else f"{before} {after}"
 
 
-def _split(text: str, *, artist: bool, first: bool = True) -> tuple[str, str, list[str]]:
-    """(text before the first credit, the rest without credits, every guest name in order).
+def _split(text: str, *, artist: bool, first: bool = True) -> tuple[str, list[str]]:
+    """The text without its credits, and every guest name in order.
 
     `first` is False for the text after a credit, which needs nothing before its own credit.
     """
     credit = _first_credit(text, artist=artist, first=first)
     if credit is None:
-        return text, "", []
-    rest_before, rest_after, rest_names = _split(credit.after, artist=artist, first=False)
-    rest = _join(rest_before, rest_after) if rest_names else credit.after
-    return credit.before, rest, _split_names(credit.names) + rest_names
+        return text, []
+    rest, rest_names = _split(credit.after, artist=artist, first=False)
+    return _join(credit.before, rest), _split_names(credit.names) + rest_names
 
 
 def _join_names(names: list[str]) -> str:
@@ -235,10 +237,8 @@ def split_featured(text: str, *, artist: bool = False) -> tuple[str, list[str]]:
     `apply_feat_style` is the same, but the list is not a source for a multi-value ARTISTS tag.
     Text without a credit comes back unchanged with no names.
     """
-    before, rest, names = _split(text, artist=artist)
-    if not names:
-        return text, []
-    return _join(before, rest), _unique(names)
+    main, names = _split(text, artist=artist)
+    return (main, _unique(names)) if names else (text, [])
 
 
 def _in_credit(name: str, credit: str) -> bool:
@@ -247,33 +247,45 @@ def _in_credit(name: str, credit: str) -> bool:
     return fold(name) in parts
 
 
-def _place(before: str, rest: str, credit: str) -> str:
-    """The credit back where the title had one: "Song (feat. X) [Live]"."""
-    return _join(_join(before, credit), rest)
+def _qualifiers_start(title: str) -> int:
+    """Where the trailing qualifiers of a title start: brackets and dash suffixes after the name
+    ("Song (Remix) - Radio Edit" -> before " (Remix)"); the length when there are none."""
+    end = len(title.rstrip())
+    while True:
+        head = title[:end]
+        found = _TRAILING_BRACKET.search(head) or _last(_SPACED_DASH.finditer(head))
+        if found is None or not re.search(r"\w", head[: found.start()]):
+            return end
+        end = found.start()
 
 
-def _append(title: str, credit: str) -> str:
-    """A credit the title did not have goes before a dash suffix: "Song (feat. X) - Radio Edit"."""
-    suffix = re.search(r"\s+[-\u2013\u2014]\s+", title)
-    if suffix is None:
-        return f"{title.rstrip()} {credit}"
-    return f"{title[: suffix.start()].rstrip()} {credit}{title[suffix.start() :]}"
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    found = list(matches)
+    return found[-1] if found else None
+
+
+def _with_credit(title: str, credit: str) -> str:
+    """The credit goes right after the name, before qualifiers, as Spotify writes it: "Get Lucky
+    (feat. X) [Radio Edit]", "Titanium (feat. Sia) - Alesso Remix". One place whatever the
+    credit's origin, so switching styles back and forth always gives the same title."""
+    end = _qualifiers_start(title)
+    return f"{title[:end].rstrip()} {credit}{title[end:]}"
 
 
 def apply_feat_style(title: str, artist: str, style: str) -> tuple[str, str, tuple[str, ...]]:
     """Put every featured artist of a track in one place, spelt "feat.".
 
-    style "title": ("Song (feat. X)", "A"); style "artist": ("Song", "A feat. X"). Guests found in
+    style "title": ("Song (feat. X)", "A"); style "artist": ("Song", "A feat. X"). A title credit
+    goes right after the name, before qualifiers ("Song (feat. X) [Live]"). Guests found in
     both fields count once (artist's first); several are joined "X & Y" / "X, Y & Z". In the
     artist style a guest who is already a main artist ("A & X") is dropped. With an empty title
     (or artist) the credit stays in the other field. Idempotent. Rules: ("feat",) when changed.
     """
     if style not in FEAT_STYLES:
         raise ValueError(f"unknown feat. style {style!r}; expected one of {FEAT_STYLES}")
-    t_before, t_rest, t_names = _split(title, artist=False)
+    bare_title, t_names = split_featured(title)
     main, a_names = split_featured(artist, artist=True)
     names = _unique(a_names + t_names)
-    bare_title = _join(t_before, t_rest) if t_names else title
     if not names or not (bare_title.strip() or main.strip()):
         return title, artist, ()
     if (style == "artist" and main.strip()) or not bare_title.strip():
@@ -282,7 +294,7 @@ def apply_feat_style(title: str, artist: str, style: str) -> tuple[str, str, tup
         new_artist = f"{main} feat. {_join_names(guests)}" if guests else main
     else:
         credit = f"(feat. {_join_names(names)})"
-        new_title = _place(t_before, t_rest, credit) if t_names else _append(title, credit)
+        new_title = _with_credit(bare_title, credit)
         new_artist = main
     changed = (new_title, new_artist) != (title, artist)
     return new_title, new_artist, (FEAT_RULE,) if changed else ()
