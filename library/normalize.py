@@ -96,8 +96,9 @@ FEAT_RULE = "feat"
 _TOKEN = re.compile(r"(?<![\w.'’-])(featuring|feat|ft)(\.|\b)", re.IGNORECASE)
 # Names cannot begin with another credit word ("Little Feat feat. Bonnie Raitt").
 _STARTS_WITH_TOKEN = re.compile(r"(featuring|feat)\b|ft\.", re.IGNORECASE)
-# After a bare "feat" these words mean the noun ("A Feat of Strength"), not a guest list.
-_NOUN_FOLLOWERS = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "is"})
+# After a bare "feat" these words mean the noun ("A Feat of Strength", "A Feat Of Clay" in title
+# case), not a guest list. Capitalised, the others may start a name ("feat The Roots").
+_NOUN_FOLLOWERS = frozenset({"the", "a", "an", "and", "in", "on", "for", "to", "is"})
 _CLOSERS = {"(": ")", "[": "]"}
 # Where an unbracketed title credit ends: a bracket or a spaced dash suffix ("- Radio Edit").
 # An unbracketed credit also ends where another one starts ("A feat. X feat. Y").
@@ -136,7 +137,7 @@ def _plausible(names: str, dotted: bool) -> bool:
     if _STARTS_WITH_TOKEN.match(names):
         return False
     first = names.split()[0]
-    return dotted or first not in _NOUN_FOLLOWERS
+    return dotted or not (first.casefold() == "of" or first in _NOUN_FOLLOWERS)
 
 
 def _credit_in_bracket(text: str, match: re.Match[str], opener: int) -> _Credit | None:

@@ -101,6 +101,7 @@ def test_normalized_unpacks_as_value_and_rules():
         ("Song feat. X", "Song", ["X"]),
         ("Song ft X", "Song", ["X"]),
         ("Song FEAT X", "Song", ["X"]),
+        ("Song feat The Roots", "Song", ["The Roots"]),
         ("Song (Featuring X, Y, and Z)", "Song", ["X", "Y", "Z"]),
         ("Song (feat. X, Y and Z)", "Song", ["X", "Y", "Z"]),
         ("Song(feat. X)", "Song", ["X"]),
@@ -173,6 +174,8 @@ def test_split_featured_finds_credits_in_artist_credits(text, main, featured):
         "Song (feat)",
         "A Feat of Strength",
         "Heroic Feat of Clay",
+        "A Feat Of Clay",
+        "A Feat in the Dark",
         "Feat. X",  # nothing for the guest to be featured on
         "FT Island",
         "Song (with X)",
