@@ -63,7 +63,8 @@ class LastFmApp(FakeApp):
         self.forced_error: int | None = None
 
     def handles(self, path: str) -> bool:
-        return path.rstrip("/") == "/2.0"
+        # Any prefix: a test can put the fake behind a path, as a proxy would.
+        return path.rstrip("/").endswith("/2.0")
 
     def unavailable(self, request: Request) -> Response:
         return Response(503, b"<html><body>Service Unavailable</body></html>", "text/html")
