@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -146,7 +147,7 @@ def test_an_outage_or_a_garbled_answer_is_unavailable(fake_lastfm, mode) -> None
 def test_connection_refused_is_unavailable(fake_lastfm) -> None:
     fake_lastfm.stop()
 
-    with pytest.raises(lastfm.LastFmUnavailable, match="could not reach Last.fm"):
+    with pytest.raises(lastfm.LastFmUnavailable, match=r"could not reach Last\.fm"):
         lastfm.artist_top_tags("Neon Harbor")
 
 
@@ -188,7 +189,7 @@ def test_requests_are_paced_through_the_shared_slot_table(fake_lastfm, settings)
         lastfm.artist_top_tags("Neon Harbor")
 
     times = [r.at for r in fake_lastfm.requests]
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.2
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.2
     assert ProviderPace.objects.filter(service="lastfm").exists()
 
 
