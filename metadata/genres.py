@@ -50,7 +50,7 @@ def parse_genres(lines: Iterable[str]) -> dict[str, str]:
             continue
         display, _, aliases = text.partition("|")
         display = display.strip()
-        for spelling in [display, *aliases.split(",")]:
+        for spelling in [display, *(alias.strip() for alias in aliases.split(","))]:
             key = genre_key(spelling)
             if not key:
                 continue
