@@ -77,4 +77,27 @@ def demo_world() -> LastFmWorld:
     world.set_artist_tags(
         "Neon Harbor", [("synthwave", 100), ("synth pop", 80), ("80s", 51), ("electronic", 50)]
     )
+    _add_demo_wants(world)
     return world
+
+
+# The artists `manage.py demo` wants (fakes/trap_network.py), so its imports get genres.
+_DEMO_WANT_ARTISTS: dict[str, Tags] = {
+    "Alpha Band": [("rock", 100), ("seen live", 70), ("classic rock", 45)],
+    "Beta": [("house", 100), ("deep house", 64), ("summer", 30)],
+    "Gamma": [("synthwave", 100), ("Synth-Pop", 72), ("retro", 40)],
+    "Delta": [("americana", 100), ("alt-country", 81), ("road trip", 20)],
+    "Epsilon": [("hip hop", 100), ("Hip-Hop", 90), ("rnb", 50)],
+    "Eta": [("trip hop", 100), ("female vocalists", 90), ("downtempo", 60)],
+    "Theta": [("drum n bass", 100), ("liquid funk", 55), ("2010s", 30)],
+    "Sigur Rós": [("post-rock", 100), ("icelandic", 85), ("ambient", 70), ("seen live", 50)],
+    "Lambda": [("ambient", 100), ("piano", 60), ("neoclassical", 52)],
+    "Iota": [("dance-pop", 100), ("electropop", 50)],
+}
+
+
+def _add_demo_wants(world: LastFmWorld) -> None:
+    for artist, tags in _DEMO_WANT_ARTISTS.items():
+        world.set_artist_tags(artist, tags)
+    world.set_track_tags("Sigur Rós", "Hoppípolla", [("post rock", 100), ("beautiful", 80)])
+    world.set_track_tags("Iota feat. Kappa", "Together", [("favorites", 100)])
