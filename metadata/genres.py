@@ -2,7 +2,7 @@
 
 Last.fm tags are whatever listeners typed: "seen live", "favorites", "female vocalists", "2008",
 artist names, and the same genre spelled five ways. Like beets' lastgenre plugin, SoulSpot keeps
-only tags that name a genre on its list (metadata/data/genres.txt), in the list's spelling:
+only tags that name a genre on its list (metadata/genres.txt), in the list's spelling:
 "hip hop", "hiphop" and "Hip-Hop" all become "Hip-Hop", "drum n bass" becomes "Drum and Bass".
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 from metadata.providers import lastfm
 from metadata.providers.lastfm import LastFmNotFound, TopTag
 
-GENRES_FILE = Path(__file__).resolve().parent / "data" / "genres.txt"
+# Beside this module, not in a data/ folder: .gitignore ignores every folder named data.
+GENRES_FILE = Path(__file__).resolve().parent / "genres.txt"
 _WORDS = re.compile(r"[a-z0-9]+")
 # "drum 'n' bass", "rock'n'roll", "r n b": the n stands for "and" (as "&" does).
 _AND = re.compile(r"[’'`]n[’'`]|&|\+")
