@@ -142,6 +142,11 @@ try:
         env_int("SOULSPOT_MUSICBRAINZ_RATE_LIMIT_MS", 1000, minimum=0, maximum=60_000) / 1000
     )
     MUSICBRAINZ_MAX_ATTEMPTS = 2
+    # Last.fm (genres from its top tags). Off while LASTFM_API_KEY is empty. Its terms ask for
+    # at most about five requests a second, paced across every process like MusicBrainz.
+    LASTFM_API_KEY = env_str("LASTFM_API_KEY")
+    LASTFM_URL = env_url("LASTFM_URL") or "https://ws.audioscrobbler.com"
+    LASTFM_RATE_LIMIT_SECONDS = 0.2
     # The user's country (ISO 3166 code, e.g. "GB"): of an album's editions, one released
     # there is preferred. Empty: no preference.
     SOULSPOT_COUNTRY = env_str("SOULSPOT_COUNTRY").upper()
