@@ -443,6 +443,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+        "httpcore2": {"level": "WARNING"},
+        "pylast": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
     },
 }

@@ -181,7 +181,20 @@ def differs(spec: FieldSpec, a: Any, b: Any) -> bool:
         return str(a)[:size] != str(b)[:size]
     if spec.type == "list":
         return {normalize.fold(str(v)) for v in a} != {normalize.fold(str(v)) for v in b}
+    if spec.kind == "track" and spec.name in ("title", "artist"):
+        return _differs_with_guests(str(a), str(b), artist=spec.name == "artist")
     return normalize.differs_in_words(str(a), str(b))
+
+
+def _differs_with_guests(a: str, b: str, *, artist: bool) -> bool:
+    """A featured artist named by one source and not the other is more detail, not another
+    song: compare the main part, and the guests only when both name some."""
+    main_a, guests_a = normalize.split_featured(a, artist=artist)
+    main_b, guests_b = normalize.split_featured(b, artist=artist)
+    if normalize.differs_in_words(main_a, main_b):
+        return True
+    folded = [{normalize.fold(g) for g in guests} for guests in (guests_a, guests_b)]
+    return bool(guests_a and guests_b) and folded[0] != folded[1]
 
 
 def dry_run(work: Callable[[], T]) -> T:

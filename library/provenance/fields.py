@@ -65,7 +65,7 @@ def _set_credit(track: Track, credit: str) -> None:
     from library.catalog import artist_named
 
     track.artist_credit = credit
-    main = normalize.split_featured(credit)[0]
+    main = normalize.split_featured(credit, artist=True)[0]
     if main and normalize.fold(track.artist.name) not in normalize.fold(credit):
         track.artist = artist_named(main)
 
