@@ -3,6 +3,8 @@
 No `from __future__ import annotations` here: django-ninja reads these annotations at runtime.
 """
 
+import dataclasses
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,16 +24,19 @@ from library.models import (
     TrackFile,
 )
 from library.naming import services as naming_services
+from library.provenance import edits
+from library.provenance.read import provenance_of
 from library.schemas import (
     AlbumDetailOut,
     AlbumOut,
+    AlbumPatch,
     ArtistDetailOut,
     ArtistOut,
+    ArtistPatch,
     BrokenFileOut,
     DuplicateGroupOut,
     HistoryOut,
     IncompleteAlbumOut,
-    MonitorPatch,
     NamingIn,
     NamingOut,
     ProblemOut,
@@ -44,7 +49,9 @@ from library.schemas import (
     ScanIn,
     ScanOut,
     StatsOut,
+    TrackDetailOut,
     TrackOut,
+    TrackPatch,
 )
 from soulspot.lib.pagination import Page
 from soulspot.lib.schemas import Id, Text, errors
@@ -132,20 +139,40 @@ def list_tracks(request: HttpRequest, filters: Query[TrackFilters]) -> QuerySet:
     return Track.objects.with_files().filtered(**filters.dict())
 
 
-@router.get("/tracks/{track_id}", response={200: TrackOut, **errors(404)}, summary="One track")
+@router.get(
+    "/tracks/{track_id}",
+    response={200: TrackDetailOut, **errors(404)},
+    summary="One track, with its files and the source of each field",
+)
 def get_track(request: HttpRequest, track_id: Id) -> Track:
-    return get_object_or_404(Track.objects.with_files(), pk=track_id)
+    track = get_object_or_404(Track.objects.with_files(), pk=track_id)
+    track.provenance = _provenance(track)
+    return track
 
 
 @router.patch(
-    "/tracks/{track_id}", response={200: TrackOut, **errors(404)}, summary="Monitor a track"
+    "/tracks/{track_id}",
+    response={200: TrackDetailOut, **errors(404)},
+    summary="Monitor a track, or edit its fields",
 )
-def update_track(request: HttpRequest, track_id: Id, payload: MonitorPatch) -> Track:
+def update_track(request: HttpRequest, track_id: Id, payload: TrackPatch) -> Track:
     """`{"monitored": false}` stops every automatic action on it (a wanted track is no longer
-    wanted); `true` makes a track without a healthy file wanted. Files are never touched."""
-    track = get_object_or_404(Track, pk=track_id)
-    if payload.monitored is not None:
-        services.set_monitored(track, payload.monitored)
+    wanted); `true` makes a track without a healthy file wanted. Any other field given is a
+    manual edit: it wins over every source until cleared, and the track's files are re-tagged
+    (and renamed when the naming templates use the field) by a queued task."""
+    track = get_object_or_404(Track.objects.with_relations(), pk=track_id)
+    _edit(track, payload.dict(exclude_unset=True))
+    return get_track(request, track_id)
+
+
+@router.delete(
+    "/tracks/{track_id}/manual/{field}",
+    response={200: TrackDetailOut, **errors(400, 404)},
+    summary="Clear a manual edit of a track's field",
+)
+def clear_track_edit(request: HttpRequest, track_id: Id, field: Text) -> Track:
+    """The field follows its sources again (the best by the authority order)."""
+    edits.clear_manual(get_object_or_404(Track.objects.with_relations(), pk=track_id), field)
     return get_track(request, track_id)
 
 
@@ -167,25 +194,40 @@ def list_incomplete_albums(request: HttpRequest) -> QuerySet:
 @router.get(
     "/albums/{album_id}",
     response={200: AlbumDetailOut, **errors(404)},
-    summary="One album, with tracks",
+    summary="One album, with tracks and the source of each field",
 )
 def get_album(request: HttpRequest, album_id: Id) -> dict:
     album = get_object_or_404(Album.objects.with_counts(), pk=album_id)
     tracks = Track.objects.with_files().filter(album=album)
     completeness = AlbumCompleteness.objects.filter(album=album).first()
-    return {**_fields(album, AlbumOut), "tracks": list(tracks), "completeness": completeness}
+    return {
+        **_fields(album, AlbumOut),
+        "tracks": list(tracks),
+        "completeness": completeness,
+        "provenance": _provenance(album),
+    }
 
 
 @router.patch(
     "/albums/{album_id}",
     response={200: AlbumDetailOut, **errors(404)},
-    summary="Monitor an album",
+    summary="Monitor an album, or edit its fields",
 )
-def update_album(request: HttpRequest, album_id: Id, payload: MonitorPatch) -> dict:
-    """`monitored` applies to the album and every one of its tracks."""
-    album = get_object_or_404(Album, pk=album_id)
-    if payload.monitored is not None:
-        services.set_monitored(album, payload.monitored)
+def update_album(request: HttpRequest, album_id: Id, payload: AlbumPatch) -> dict:
+    """`monitored` applies to the album and every one of its tracks. Any other field given is
+    a manual edit; the files of every track of the album are re-tagged (and renamed)."""
+    album = get_object_or_404(Album.objects.with_artist(), pk=album_id)
+    _edit(album, payload.dict(exclude_unset=True))
+    return get_album(request, album_id)
+
+
+@router.delete(
+    "/albums/{album_id}/manual/{field}",
+    response={200: AlbumDetailOut, **errors(400, 404)},
+    summary="Clear a manual edit of an album's field",
+)
+def clear_album_edit(request: HttpRequest, album_id: Id, field: Text) -> dict:
+    edits.clear_manual(get_object_or_404(Album.objects.with_artist(), pk=album_id), field)
     return get_album(request, album_id)
 
 
@@ -196,25 +238,53 @@ def list_artists(request: HttpRequest, q: Text = "") -> QuerySet:
 
 
 @router.get(
-    "/artists/{artist_id}", response={200: ArtistDetailOut, **errors(404)}, summary="One artist"
+    "/artists/{artist_id}",
+    response={200: ArtistDetailOut, **errors(404)},
+    summary="One artist, with the source of each field",
 )
 def get_artist(request: HttpRequest, artist_id: Id) -> dict:
     artist = get_object_or_404(Artist.objects.with_counts(), pk=artist_id)
     albums = artist.albums.order_by("year", "title")
-    return {**_fields(artist, ArtistOut), "albums": list(albums)}
+    return {
+        **_fields(artist, ArtistOut),
+        "albums": list(albums),
+        "provenance": _provenance(artist),
+    }
 
 
 @router.patch(
     "/artists/{artist_id}",
     response={200: ArtistDetailOut, **errors(404)},
-    summary="Monitor an artist",
+    summary="Monitor an artist, or edit its fields",
 )
-def update_artist(request: HttpRequest, artist_id: Id, payload: MonitorPatch) -> dict:
-    """`monitored` applies to the artist, its albums and every one of their tracks."""
+def update_artist(request: HttpRequest, artist_id: Id, payload: ArtistPatch) -> dict:
+    """`monitored` applies to the artist, its albums and every one of their tracks. Any other
+    field given is a manual edit; the files of the artist's tracks are re-tagged."""
     artist = get_object_or_404(Artist, pk=artist_id)
-    if payload.monitored is not None:
-        services.set_monitored(artist, payload.monitored)
+    _edit(artist, payload.dict(exclude_unset=True))
     return get_artist(request, artist_id)
+
+
+@router.delete(
+    "/artists/{artist_id}/manual/{field}",
+    response={200: ArtistDetailOut, **errors(400, 404)},
+    summary="Clear a manual edit of an artist's field",
+)
+def clear_artist_edit(request: HttpRequest, artist_id: Id, field: Text) -> dict:
+    edits.clear_manual(get_object_or_404(Artist, pk=artist_id), field)
+    return get_artist(request, artist_id)
+
+
+def _edit(row: Track | Album | Artist, values: dict) -> None:
+    monitored = values.pop("monitored", None)
+    if monitored is not None:
+        services.set_monitored(row, monitored)
+    if values:
+        edits.set_manual(row, values)
+
+
+def _provenance(row: Track | Album | Artist) -> dict:
+    return {name: dataclasses.asdict(field) for name, field in provenance_of(row).items()}
 
 
 def _fields(obj: object, schema: type[Schema]) -> dict:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from library.naming import DEFAULT_TEMPLATES
-from soulspot.lib.schemas import MAX_ITEMS, ErrorOut, Id, NoNul, PathText
+from soulspot.lib.schemas import MAX_ITEMS, ErrorOut, Id, NoNul, PathText, Text
+
+Mbid = Annotated[
+    str, Field(pattern=r"^([0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})?$"), NoNul
+]
 
 # --- scans --------------------------------------------------------------------------------------
 
@@ -101,6 +105,8 @@ class TrackOut(Schema):
     title: str
     artist: ArtistRef
     artist_credit: str
+    artists: list[str] = Field(description="Each credited artist, when there are several.")
+    genres: list[str]
     album: AlbumRef | None
     disc_number: int | None
     track_number: int | None
@@ -144,6 +150,11 @@ class AlbumOut(Schema):
     artist: ArtistRef
     release_type: str
     year: int | None
+    release_date: str = Field(description='As precise as known: "1995", "1995-10-03".')
+    label: str
+    catalog_number: str
+    country: str = Field(description="Release country (ISO 3166-1 alpha-2).")
+    genres: list[str]
     track_count: int | None = Field(description="Tracks on the release, when known.")
     disc_count: int | None
     tracks_known: int = Field(description="Tracks of this album in the catalogue.")
@@ -152,9 +163,34 @@ class AlbumOut(Schema):
     monitored: bool
 
 
+class OfferOut(Schema):
+    source: str
+    value: Any
+    fetched_at: datetime
+
+
+class ProvenanceOut(Schema):
+    value: Any = Field(description="The catalogue's value (what files are tagged with).")
+    source: str | None = Field(
+        description="manual, musicbrainz, spotify, lastfm, catalogue (held before any source "
+        "was recorded) or file_tags; null when no source was recorded for the field."
+    )
+    fetched_at: datetime | None
+    alternatives: list[OfferOut] = Field(description="What the other sources offer.")
+    conflict_id: int | None = Field(description="An open conflict on this field.")
+
+
+Provenance = dict[str, ProvenanceOut]
+
+
+class TrackDetailOut(TrackOut):
+    provenance: Provenance
+
+
 class AlbumDetailOut(AlbumOut):
     tracks: list[TrackOut]
     completeness: CompletenessOut | None
+    provenance: Provenance
 
 
 class AlbumSummary(AlbumRef):
@@ -171,6 +207,7 @@ class ArtistOut(Schema):
     sort_name: str
     musicbrainz_id: str
     spotify_id: str
+    genres: list[str]
     albums_known: int
     tracks_known: int
     monitored: bool
@@ -178,6 +215,7 @@ class ArtistOut(Schema):
 
 class ArtistDetailOut(ArtistOut):
     albums: list[AlbumRef]
+    provenance: Provenance
 
 
 class MonitorPatch(Schema):
@@ -186,6 +224,47 @@ class MonitorPatch(Schema):
         description="Monitor (keep it wanted, searched when missing) or unmonitor; an album or "
         "an artist passes it on to its tracks. Files are never touched.",
     )
+
+
+# Manual edits: every field given is a manual value that wins over every source until cleared
+# (DELETE .../manual/{field}); its files are re-tagged (and renamed) by a queued task.
+Number = Annotated[int, Field(ge=1, le=999)]
+Names = Annotated[list[Text], Field(max_length=20)]
+Credit = Annotated[str, Field(max_length=1000), NoNul]
+
+
+class TrackPatch(MonitorPatch):
+    title: Text | None = None
+    artist: Credit | None = Field(None, description='The credit, e.g. "A feat. B".')
+    artists: Names | None = None
+    track_number: Number | None = None
+    disc_number: Number | None = None
+    isrc: Annotated[str, Field(max_length=12), NoNul] | None = None
+    musicbrainz_recording_id: Mbid | None = None
+    genres: Names | None = None
+
+
+class AlbumPatch(MonitorPatch):
+    title: Text | None = None
+    artist: Text | None = Field(None, description="The album artist's name.")
+    date: Annotated[str, Field(max_length=10), NoNul] | None = Field(
+        None, description='"YYYY", "YYYY-MM" or "YYYY-MM-DD".'
+    )
+    track_total: Number | None = None
+    disc_total: Number | None = None
+    musicbrainz_release_id: Mbid | None = None
+    musicbrainz_release_group_id: Mbid | None = None
+    label: Text | None = None
+    catalog_number: Annotated[str, Field(max_length=100), NoNul] | None = None
+    country: Annotated[str, Field(max_length=2), NoNul] | None = None
+    genres: Names | None = None
+
+
+class ArtistPatch(MonitorPatch):
+    name: Text | None = None
+    sort_name: Text | None = None
+    musicbrainz_id: Mbid | None = None
+    genres: Names | None = None
 
 
 # --- history ------------------------------------------------------------------------------------

@@ -10,15 +10,25 @@ from django.utils import timezone
 from library.models import FieldConflict, FieldValue, Source
 from library.provenance import engine
 from library.provenance.engine import Change
-from library.provenance.fields import Row, kind_of, spec_for
+from library.provenance.fields import SPECS, Row, kind_of
+from soulspot.lib.errors import Conflict, SoulSpotError
 
 
-class UnknownSource(ValueError):
+class UnknownField(SoulSpotError, ValueError):
+    """Not a field the engine manages for that kind of object."""
+
+
+class UnknownSource(SoulSpotError, ValueError):
     """The conflict has no offer from that source."""
 
 
-class ConflictClosed(ValueError):
+class ConflictClosed(Conflict, ValueError):
     """The conflict was already resolved or superseded."""
+
+
+def check_field(kind: str, field: str) -> None:
+    if field not in SPECS[kind]:
+        raise UnknownField(f"{field!r} is not an editable field of a {kind}")
 
 
 def set_manual(row: Row, values: dict[str, Any]) -> list[Change]:
@@ -26,14 +36,14 @@ def set_manual(row: Row, values: dict[str, Any]) -> list[Change]:
     text or list is an edit too (the user wants the field empty)."""
     kind = kind_of(row)
     for name in values:
-        spec_for(kind, name)  # KeyError: not a field the engine manages
+        check_field(kind, name)
     return engine.record(row, Source.MANUAL, values)
 
 
 def clear_manual(row: Row, field: str) -> list[Change]:
     """Forget the manual edit of `field`: the field follows its sources again."""
     kind = kind_of(row)
-    spec_for(kind, field)
+    check_field(kind, field)
     with transaction.atomic():
         FieldValue.objects.of(kind, row.pk).filter(field=field, source=Source.MANUAL).delete()
         return engine.settle(row, [field])

@@ -120,6 +120,7 @@ def test_albums_and_artists_carry_their_counts(api_client: Client, tracks: dict)
         "sort_name": "",
         "musicbrainz_id": "",
         "spotify_id": "",
+        "genres": [],
         "albums_known": 1,
         "tracks_known": 2,
         "monitored": False,
