@@ -275,7 +275,9 @@ def clear_artist_edit(request: HttpRequest, artist_id: Id, field: Text) -> dict:
     return get_artist(request, artist_id)
 
 
-def _edit(row: Track | Album | Artist, values: dict) -> None:
+def _edit(row: Track | Album | Artist, given: dict) -> None:
+    """PATCH: a field left out or null is left alone."""
+    values = {name: value for name, value in given.items() if value is not None}
     monitored = values.pop("monitored", None)
     if monitored is not None:
         services.set_monitored(row, monitored)

@@ -55,3 +55,13 @@ def retag_due() -> str:
     from library.provenance import retag
 
     return str(retag.retag_due())
+
+
+def resettle(kind: str, fields: list[str], after_pk: int = 0) -> str:
+    """Settle fields again after the metadata settings changed, a batch at a time."""
+    from library.provenance import configure
+
+    last = configure.resettle(kind, fields, after_pk)
+    if last:
+        enqueue("library.tasks.resettle", kind, fields, last)
+    return f"{kind} {', '.join(fields)} settled again up to #{last or 'the end'}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
 from metadata.models import ImportItem, MetadataGap
-from soulspot.lib.schemas import PathText
+from soulspot.lib.schemas import Id, NoNul, PathText, Text
 
 
 class ImportIn(Schema):
@@ -86,3 +87,88 @@ class GapOut(Schema):
 
 class RetryOut(Schema):
     count: int
+
+
+# --- the metadata engine: conflicts and settings -------------------------------------------------
+
+SourceName = Literal["manual", "musicbrainz", "spotify", "lastfm", "catalogue", "file_tags"]
+FieldName = Annotated[str, Field(max_length=40), NoNul]
+
+
+class ConflictFilters(Schema):
+    status: Literal["open", "resolved", "superseded"] = "open"
+    field: FieldName | None = None
+    kind: Literal["track", "album", "artist"] | None = None
+    album_id: Id | None = None
+
+
+class ConflictOfferOut(Schema):
+    source: str
+    value: Any
+
+
+class ConflictOut(Schema):
+    id: int
+    kind: str
+    object_id: int
+    field: str
+    album_id: int | None
+    label: str = Field(description="The track, album or artist it is about.")
+    offers: list[ConflictOfferOut] = Field(description="Each source's value, best first.")
+    status: str
+    resolved_source: str
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+
+class ResolutionIn(Schema):
+    source: SourceName | None = Field(None, description="Follow this source from now on.")
+    value: (
+        Annotated[str, Field(max_length=1000), NoNul]
+        | Annotated[int, Field(ge=1, le=999)]
+        | Annotated[list[Text], Field(max_length=20)]
+        | None
+    ) = Field(None, description="Type the value instead (a manual edit).")
+    apply_to_album: bool = False
+
+
+class ChangeOut(Schema):
+    kind: str
+    object_id: int
+    label: str
+    field: str
+    old: Any
+    new: Any
+    source: str
+
+
+class ResolvedOut(Schema):
+    conflict: ConflictOut
+    changes: list[ChangeOut]
+
+
+class MetadataSettingsOut(Schema):
+    authority: dict[str, list[str]] = Field(description="Fields whose order is not the default.")
+    genre_count: int
+    feat_style: str
+    artist_separator: str
+    refresh_after_days: int
+
+
+AuthorityIn = Annotated[
+    dict[FieldName, Annotated[list[SourceName], Field(max_length=6)]], Field(max_length=40)
+]
+
+
+class MetadataSettingsIn(Schema):
+    authority: (
+        Annotated[
+            dict[FieldName, Annotated[list[SourceName], Field(max_length=6)]], Field(max_length=40)
+        ]
+        | None
+    ) = None
+    genre_count: Annotated[int, Field(ge=1, le=10)] | None = None
+    feat_style: Literal["artist", "title"] | None = None
+    artist_separator: Annotated[str, Field(min_length=1, max_length=10), NoNul] | None = None
+    refresh_after_days: Annotated[int, Field(ge=0, le=3650)] | None = None

@@ -58,6 +58,11 @@ def _set_album_artist(album: Album, name: str) -> None:
         album.artist = artist_named(name)
 
 
+def _credit(track: Track) -> str:
+    """The display credit; the artist's name when the track has no credit of its own."""
+    return track.credit
+
+
 def _set_credit(track: Track, credit: str) -> None:
     """The display credit; a credit that no longer names the track's artist re-points the
     track to the credit's main artist ("B feat. X" → artist B)."""
@@ -97,6 +102,7 @@ SPECS: dict[str, dict[str, FieldSpec]] = {
                 column="artist_credit",
                 conflicts=True,
                 max_length=1000,
+                read=_credit,
                 write=_set_credit,
             ),
             _spec(T, "artists", "list"),

@@ -141,6 +141,8 @@ PREFIXES = {
     "/library/artists": "automation",
     "/lists": "automation",
     "/metadata": "metadata",
+    "/metadata/conflicts": "metadata",
+    "/metadata/settings": "metadata",
     "/musicbrainz": "metadata",
     "/playlists": "library",
     "/rules": "downloads",
