@@ -7,6 +7,7 @@ hold every source's offer for it, one row per (object, field, source), and mark 
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.db import models
 from django.utils import timezone
 
@@ -139,7 +140,9 @@ class MetadataSettings(models.Model):
 
     @classmethod
     def load(cls) -> MetadataSettings:
-        settings, _ = cls.objects.get_or_create(pk=1)
+        """The one row, created on first use with the environment's defaults."""
+        seed = {"artist_separator": django_settings.SOULSPOT_ARTIST_SEPARATOR}
+        settings, _ = cls.objects.get_or_create(pk=1, defaults=seed)
         return settings
 
 

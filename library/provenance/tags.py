@@ -71,22 +71,22 @@ def clean(value: str) -> str:
 
 
 def _credit(track: Track, current: TagSet) -> tuple[str, list[str]]:
-    """The display ARTIST and the ARTISTS list."""
+    """The display ARTIST and the ARTISTS list (one value per artist)."""
     credit = clean(track.credit)
     artists = [clean(a) for a in track.artists if clean(a)]
     if not artists and len(current.artists) > 1 and fold(current.primary_artist) == fold(credit):
         # The file credits more artists than the catalogue knows (only the first, e.g. from
         # another file of the track): keep the file's fuller credit.
-        return clean(current.artist or "") or credit, list(current.artists)
-    if not artists:
-        same = fold(current.artist) == fold(credit) and current.artists
-        artists = list(current.artists) if same else [clean(track.artist.name)]
-        if credit != track.artist.name and not same:
-            artists = []
-    if len(artists) > 1 and fold(credit) == fold(" ".join(artists)):
-        # ARTISTS keeps one value per artist; the display ARTIST joins them the user's way.
-        credit = MetadataSettings.load().artist_separator.join(artists)
-    return credit, artists
+        artists = list(current.artists)
+    joined = fold(credit) in (fold(artists[0]), fold(" ".join(artists))) if artists else False
+    if len(artists) > 1 and joined:
+        # The display ARTIST joins them the user's way.
+        return MetadataSettings.load().artist_separator.join(artists), artists
+    if artists:
+        return credit, artists
+    if fold(current.artist) == fold(credit) and current.artists:
+        return credit, list(current.artists)
+    return credit, [clean(track.artist.name)] if credit == track.artist.name else []
 
 
 def _track_total(track: Track, current: TagSet) -> int | None:

@@ -7,14 +7,12 @@ the file's own tags. The naming context lives in `library.naming.scheme`.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Collection
 
-from django.conf import settings
-
 from library.models import Album, Track
 from library.naming.templates import UNKNOWN_ALBUM, UNKNOWN_ARTIST
+from library.provenance.tags import catalogue_tags
 from library.tagging import TagSet
 from metadata.providers.musicbrainz import TrackMetadata
 
@@ -29,46 +27,10 @@ def tagset_for(
     *,
     guessed: Collection[str] = (),
 ) -> TagSet:
-    """The tags to write for `track`, starting from the file's `current` tags.
-
-    `meta` is what MusicBrainz said during this import; it only supplies details the database
-    has no column for (the full date, the per-disc track total) and only when it agrees.
-    `guessed`: names the catalogue took from nothing better than folder names (a new entry
-    made from an untagged file's path, no provider match); an artist or album the file does not
-    carry is not written into it with one of these, nor with a placeholder.
-    """
-    album = track.album
-    credit = _clean(track.credit)
-    if len(current.artists) > 1 and _fold(current.primary_artist) == _fold(credit):
-        # The file credits more artists than the catalogue (which knows only the first, e.g.
-        # from another file of the track): keep the file's fuller credit.
-        credit = _clean(current.artist or "") or credit
-    tags = dataclasses.replace(current, artists=list(current.artists))
-    tags.title = _clean(track.title)
-    tags.artist = credit
-    if _fold(current.artist) != _fold(credit) or not tags.artists:
-        tags.artists = [_clean(track.artist.name)] if credit == track.artist.name else []
-    if len(tags.artists) > 1 and _fold(credit) == _fold(" ".join(tags.artists)):
-        # ARTISTS keeps one value per artist; the display ARTIST joins them the user's way.
-        tags.artist = settings.SOULSPOT_ARTIST_SEPARATOR.join(tags.artists)
-    tags.album = _clean(album.title) if album else None
-    tags.album_artist = _clean(album.artist.name) if album else None
-    tags.track_number = track.track_number or current.track_number
-    tags.track_total = _track_total(album, current, meta)
-    tags.disc_number = track.disc_number or current.disc_number
-    tags.disc_total = (album.disc_count if album else None) or current.disc_total
-    tags.date = _date(album, current, meta)
-    tags.isrc = track.isrc or None
-    tags.musicbrainz_recording_id = track.musicbrainz_recording_id or None
-    tags.musicbrainz_artist_id = track.artist.musicbrainz_id or None
-    tags.musicbrainz_release_id = (album.musicbrainz_release_id or None) if album else None
-    tags.musicbrainz_release_group_id = (
-        (album.musicbrainz_release_group_id or None) if album else None
-    )
-    tags.musicbrainz_album_artist_id = (album.artist.musicbrainz_id or None) if album else None
-    tags.spotify_id = track.spotify_id or None
-    _no_placeholders(tags, current, guessed)
-    return tags
+    """The tags to write for `track`, starting from the file's `current` tags: the
+    catalogue's chosen values (`library.provenance.tags.catalogue_tags`, the one description
+    every writer uses). `meta` is no longer needed: what MusicBrainz said is in the catalogue."""
+    return catalogue_tags(track, current, guessed=guessed)
 
 
 def _no_placeholders(tags: TagSet, current: TagSet, guessed: Collection[str]) -> None:
