@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from metadata.models import ProviderCacheTally, ProviderResponse
@@ -200,22 +200,23 @@ def clear_expired() -> int:
     """Delete expired answers, keeping their hit/miss counts in the per-kind tally; returns
     rows deleted."""
     deleted = 0
-    while batch := _prune_batch():
+    while batch := forget(ProviderResponse.objects.expired(), limit=PRUNE_BATCH):
         deleted += batch
     return deleted
 
 
-def _prune_batch() -> int:
+def forget(rows: QuerySet[ProviderResponse], *, limit: int | None = None) -> int:
+    """Delete these remembered answers (at most `limit`), so the next request asks again;
+    their hit/miss counts stay in the per-kind figures. Returns rows deleted."""
     # Rows are locked before they are counted, so an answer refreshed meanwhile by another
-    # process is neither counted twice nor deleted.
+    # process is neither counted twice nor lost from the figures.
     with transaction.atomic():
-        expired = ProviderResponse.objects.expired().select_for_update()
-        pks = list(expired.values_list("pk", flat=True)[:PRUNE_BATCH])
-        rows = ProviderResponse.objects.filter(pk__in=pks)
-        for count in rows.values("kind").annotate(hits=Sum("hits"), misses=Sum("loads")):
+        pks = list(rows.select_for_update().values_list("pk", flat=True)[:limit])
+        chosen = ProviderResponse.objects.filter(pk__in=pks)
+        for count in chosen.values("kind").annotate(hits=Sum("hits"), misses=Sum("loads")):
             ProviderCacheTally.objects.get_or_create(kind=count["kind"])
             ProviderCacheTally.objects.filter(kind=count["kind"]).update(
                 hits=F("hits") + count["hits"], misses=F("misses") + count["misses"]
             )
-        rows.delete()
+        chosen.delete()
     return len(pks)
