@@ -119,7 +119,7 @@ def _json_copy(value: Any) -> Any:
 
 def _store(kind: str, stored_key: str, value: Any, *, found: bool) -> None:
     days = ttl_days(kind if found else NOT_FOUND_KIND)
-    if days <= 0:
+    if days <= 0 or ttl_days(kind) <= 0:  # a kind not cached keeps no 404s either
         return
     now = timezone.now()
     fields = {

@@ -214,6 +214,9 @@ def test_a_zero_ttl_stores_nothing(fake, settings, release_id) -> None:
     settings.METADATA_CACHE_TTL_DAYS = {**settings.METADATA_CACHE_TTL_DAYS, "musicbrainz.lookup": 0}
     mb.get_release(release_id)
     mb.get_release(release_id)
+    for _ in range(2):
+        with pytest.raises(mb.MusicBrainzNotFound):
+            mb.get_release(UNKNOWN_MBID)
 
-    assert len(fake.requests) == 2
+    assert len(fake.requests) == 4
     assert not ProviderResponse.objects.exists()
