@@ -13,7 +13,9 @@ from metadata.models import ProviderPace, ProviderResponse
 from metadata.providers import coverart, lrclib
 from tests.metadata_support import running_fake
 
-INTERVAL = 0.3
+INTERVAL = 0.4
+# Slots are INTERVAL apart; what reaches the fake varies by the time spent before the wire.
+MIN_GAP = INTERVAL - 0.1
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def test_cover_requests_are_spaced_and_images_not_cached(settings, catalog) -> N
     assert all(c and c.startswith(b"\xff\xd8\xff") for c in covers)
     asked = [r.at for r in fake.requests if r.path.startswith("/release/")]
     assert len(asked) == 3  # every cover is downloaded again: image bytes are not cached
-    assert min(_gaps(asked)) >= INTERVAL - 0.02
+    assert min(_gaps(asked)) >= MIN_GAP
     assert ProviderPace.objects.filter(service=coverart.PACE_SERVICE).exists()
     assert not ProviderResponse.objects.exists()
 
@@ -52,7 +54,7 @@ def test_lyrics_requests_are_spaced(settings, catalog) -> None:
 
     times = [r.at for r in fake.requests]
     assert len(times) == 3
-    assert min(_gaps(times)) >= INTERVAL - 0.02
+    assert min(_gaps(times)) >= MIN_GAP
     assert ProviderPace.objects.filter(service=lrclib.PACE_SERVICE).exists()
 
 
