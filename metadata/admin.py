@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from metadata import services
-from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap
+from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap, ProviderResponse
+from metadata.providers import cache
 
 
 class ImportItemInline(admin.TabularInline):
@@ -125,3 +126,29 @@ def check_completeness(modeladmin: admin.ModelAdmin, request: HttpRequest, query
     album_ids = list(queryset.values_list("pk", flat=True))
     services.enqueue_album_check(album_ids)
     modeladmin.message_user(request, f"Checking {len(album_ids)} albums in the background.")
+
+
+@admin.register(ProviderResponse)
+class ProviderResponseAdmin(admin.ModelAdmin):
+    """Remembered provider answers: read-only (they come from the services); clearing some
+    makes the next request for them ask again."""
+
+    list_display = ["kind", "key", "not_found", "fetched_at", "expires_at", "hits", "loads"]
+    list_filter = ["kind", "not_found"]
+    search_fields = ["key"]
+    date_hierarchy = "fetched_at"
+    actions = ["clear_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # "Clear selected" deletes, keeping the hit/miss figures
+
+    @admin.action(description="Clear selected (ask the service again next time)")
+    def clear_selected(self, request: HttpRequest, queryset: QuerySet[ProviderResponse]) -> None:
+        deleted = cache.forget(queryset)
+        self.message_user(request, f"{deleted} remembered answers cleared.", messages.SUCCESS)

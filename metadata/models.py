@@ -228,3 +228,53 @@ class ProviderPace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service}: next request at {self.next_slot_at:%H:%M:%S.%f}"
+
+
+class ProviderResponseQuerySet(models.QuerySet):
+    def fresh(self) -> ProviderResponseQuerySet:
+        return self.filter(expires_at__gt=timezone.now())
+
+    def expired(self) -> ProviderResponseQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class ProviderResponse(models.Model):
+    """One remembered answer of an outside service (`metadata.providers.cache`).
+
+    `key` is the request as text, or for a long one a readable start followed by the SHA-256 of
+    the whole request. A `not_found` row remembers that the service answered 404. `hits` counts
+    the answers served from this row, `loads` the times it was fetched (first time, after
+    expiry, or bypassing the cache): per-kind figures sum them (plus `ProviderCacheTally` for
+    rows already pruned).
+    """
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    value = models.JSONField(null=True, blank=True)
+    not_found = models.BooleanField(default=False)
+    fetched_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+    loads = models.PositiveIntegerField(default=1)
+
+    objects = ProviderResponseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="provider_response_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.key[:80]}"
+
+
+class ProviderCacheTally(models.Model):
+    """Hits and misses of provider answers whose rows were pruned, per kind, so the hit rate
+    stays "since the cache was last cleared" although expired rows are deleted daily."""
+
+    kind = models.CharField(max_length=40, primary_key=True)
+    hits = models.PositiveBigIntegerField(default=0)
+    misses = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.hits} hits, {self.misses} misses (pruned rows)"

@@ -8,4 +8,6 @@ SCHEDULES = [
     Every(name="resume-imports", func="metadata.tasks.resume_imports", minutes=1),
     # What crashes and a full disk leave behind; `serve` also runs it at start.
     Every(name="clean-leftovers", func="metadata.tasks.clean_leftovers", minutes=30),
+    # An expired provider answer lingers until the same request comes again: prune daily.
+    Every(name="prune-provider-cache", func="metadata.tasks.prune_provider_cache", minutes=24 * 60),
 ]

@@ -59,3 +59,10 @@ def _summary(batch_id: int, batch: ImportBatch | None) -> str:
         f"folder import #{batch.pk} {batch.status}: {batch.imported} imported, "
         f"{batch.skipped} skipped, {batch.failed} failed of {batch.total}"
     )
+
+
+def prune_provider_cache() -> str:
+    """Daily: delete expired provider answers (their hit/miss counts are kept)."""
+    from metadata.providers import cache
+
+    return f"{cache.clear_expired()} expired provider answers deleted"

@@ -147,6 +147,24 @@ try:
     LASTFM_API_KEY = env_str("LASTFM_API_KEY")
     LASTFM_URL = env_url("LASTFM_URL") or "https://ws.audioscrobbler.com"
     LASTFM_RATE_LIMIT_SECONDS = 0.2
+    # Provider answers remembered in the database, days per kind of request (an unknown kind:
+    # 1 day; "not_found": how long a 404 is believed; 0 = not cached). See providers/cache.py.
+    METADATA_CACHE_TTL_DAYS = {
+        "musicbrainz.lookup": 30,
+        "musicbrainz.search": 1,
+        "lastfm.tags": 30,
+        "not_found": 1,
+    }
+    # The Cover Art Archive and LRCLIB publish no rate limit, but both are free services run by
+    # volunteers: a library-wide gap fill should not burst at them. Two requests a second per
+    # service, shared by every process, is far above what one user's imports need (a cover or
+    # lyrics request takes about that long anyway) and well below anything abusive.
+    COVERART_RATE_LIMIT_SECONDS = (
+        env_int("SOULSPOT_COVERART_RATE_LIMIT_MS", 500, minimum=0, maximum=60_000) / 1000
+    )
+    LRCLIB_RATE_LIMIT_SECONDS = (
+        env_int("SOULSPOT_LRCLIB_RATE_LIMIT_MS", 500, minimum=0, maximum=60_000) / 1000
+    )
     # The user's country (ISO 3166 code, e.g. "GB"): of an album's editions, one released
     # there is preferred. Empty: no preference.
     SOULSPOT_COUNTRY = env_str("SOULSPOT_COUNTRY").upper()

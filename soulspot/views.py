@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from downloads.models import DownloadJob
 from library.models import Album, Artist, Track, TrackFile
 from library.services import dashboard_tiles
+from metadata.providers.cache import cache_figures
 from soulspot import backups, health
 from soulspot.lib.queue import enqueue
 
@@ -48,7 +49,8 @@ def system_status(request: HttpRequest) -> HttpResponse:
         "Disk": health.check_disk(),
         "Database writes": health.check_database_write(),
     }
-    return render(request, "dashboard.html#system-status", {"checks": checks})
+    context = {"checks": checks, "provider_cache": cache_figures()}
+    return render(request, "dashboard.html#system-status", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -41,6 +41,8 @@ def _isolated_dirs(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.SLSKD_URL = ""
     settings.SLSKD_API_KEY = ""
     settings.METADATA_PROVIDERS_ENABLED = False
+    # Polite pacing of the fakes would only slow tests down (a test that checks it turns it on).
+    settings.COVERART_RATE_LIMIT_SECONDS = settings.LRCLIB_RATE_LIMIT_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,8 @@ def fake_fixture(server_class: type[FakeServer], **overrides: object) -> Callabl
     `server_class` that serves the `catalog` fixture, set up by `running_fake`."""
 
     @pytest.fixture
-    def running(settings, catalog: MetadataCatalog) -> Iterator[FakeServer]:
+    def running(settings, catalog: MetadataCatalog, db: None) -> Iterator[FakeServer]:
+        # `db`: answers are remembered in the database (metadata.providers.cache).
         with running_fake(server_class, catalog, settings, **overrides) as server:
             yield server
 

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 from django.conf import settings
 
+from metadata.providers import pacing
 from metadata.providers.base import (
     NotFound,
     ProviderError,
@@ -26,6 +27,9 @@ from metadata.providers.base import (
 
 # Thumbnail widths CAA offers; anything wider needs the original upload.
 CAA_THUMBNAIL_SIZES = (250, 500, 1200)
+# Requests to CAA are spaced across every process (COVERART_RATE_LIMIT_SECONDS): it publishes
+# no limit but is a free service. Image bytes are never cached (they go into files anyway).
+PACE_SERVICE = "coverartarchive"
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 
@@ -49,6 +53,7 @@ def front_cover(release_id: str, *, size: int | None = None) -> bytes | None:
     """
     require_enabled(CoverArtUnavailable)
     url = f"{service_url(settings.COVERART_URL)}/release/{quote(release_id)}/{_front_name(size)}"
+    pacing.wait_for_slot(PACE_SERVICE, float(settings.COVERART_RATE_LIMIT_SECONDS))
     try:
         return _download(url, _max_bytes())
     except CoverArtNotFound:

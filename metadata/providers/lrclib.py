@@ -1,4 +1,5 @@
-"""LRCLIB (lrclib.net) client: synced and plain lyrics. No API key, no rate limit.
+"""LRCLIB (lrclib.net) client: synced and plain lyrics. No API key, no published rate limit: our
+requests are spaced politely across every process anyway (LRCLIB_RATE_LIMIT_SECONDS).
 
 Uses httpx with SoulSpot's User-Agent, which LRCLIB asks clients to send. Base URL:
 settings.LRCLIB_URL. Lookup follows what works for beets: the exact `/api/get` match first
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from metadata.providers import pacing
 from metadata.providers.base import (
     NotFound,
     ProviderError,
@@ -25,6 +27,7 @@ from metadata.providers.base import (
     service_url,
 )
 
+PACE_SERVICE = "lrclib"
 SEARCH_DURATION_TOLERANCE = 0.05  # share of the track length
 MIN_DURATION_TOLERANCE_S = 2.0
 _TIMESTAMP = re.compile(r"^\[(\d+):(\d{2}(?:\.\d+)?)\]", re.M)
@@ -92,6 +95,7 @@ def _search(client: httpx.Client, params: dict[str, str | int]) -> list[dict[str
 
 def _get_json(client: httpx.Client, path: str, params: dict[str, str | int]) -> Any:
     url = f"{service_url(settings.LRCLIB_URL)}{path}"
+    pacing.wait_for_slot(PACE_SERVICE, float(settings.LRCLIB_RATE_LIMIT_SECONDS))
     try:
         response = client.get(url, params=params)
     except httpx.HTTPError as exc:

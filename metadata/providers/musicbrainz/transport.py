@@ -12,12 +12,18 @@ Our opener adds the timeout and turns 5xx into an immediate failure; `call` pace
 request across every SoulSpot process (`metadata.providers.pacing`, MUSICBRAINZ_RATE_LIMIT_SECONDS,
 default 1.0, 0 = off) and retries a 503
 (MusicBrainz's "slow down") at most MUSICBRAINZ_MAX_ATTEMPTS times (default 2).
+
+Every answer goes through the provider cache (`metadata.providers.cache`): entities by id
+("musicbrainz.lookup", 30 days) and searches/browses ("musicbrainz.search", 1 day), keyed by the
+function and its arguments; a 404 is remembered for a day. A cached answer makes no request and
+takes no pacing slot. A refresh wraps its calls in `cache.bypass()`.
 """
 
 from __future__ import annotations
 
 import http.client
 import io
+import json
 import re
 import urllib.error
 import urllib.request
@@ -30,7 +36,7 @@ from django.conf import settings
 from musicbrainzngs import compat as mb_compat
 from musicbrainzngs import mbxml
 
-from metadata.providers import pacing
+from metadata.providers import cache, pacing
 from metadata.providers.base import (
     NotFound,
     ProviderError,
@@ -57,8 +63,31 @@ class MusicBrainzNotFound(MusicBrainzError, NotFound):
 
 
 def call(function: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Call a musicbrainzngs function with SoulSpot's settings and typed errors."""
+    """Call a musicbrainzngs function with SoulSpot's settings and typed errors, answered from
+    the provider cache while a fresh answer is stored (`cache.bypass()` asks again)."""
     require_enabled(MusicBrainzUnavailable)
+    return cache.remember(
+        _cache_kind(function),
+        cache_key(function, args, kwargs),
+        lambda: _request(function, *args, **kwargs),
+        not_found=MusicBrainzNotFound,
+    )
+
+
+def cache_key(function: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> str:
+    """The request as text: function name, arguments and keyword arguments in name order."""
+    arguments = json.dumps([list(args), kwargs], sort_keys=True, ensure_ascii=False, default=str)
+    return f"{function.__name__}{arguments}"
+
+
+def _cache_kind(function: Callable[..., Any]) -> str:
+    # Searches and browses change as MusicBrainz grows; entities by id change rarely.
+    if function.__name__.startswith(("search_", "browse_")):
+        return SEARCH_KIND
+    return LOOKUP_KIND
+
+
+def _request(function: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
     _configure()
     attempts_left = max(1, int(settings.MUSICBRAINZ_MAX_ATTEMPTS))
     interval = float(settings.MUSICBRAINZ_RATE_LIMIT_SECONDS)
@@ -118,6 +147,8 @@ def _translate(exc: musicbrainzngs.WebServiceError) -> MusicBrainzError:
 
 # MusicBrainz allows about one request per second per IP, counted across all our processes.
 PACE_SERVICE = "musicbrainz"
+LOOKUP_KIND = "musicbrainz.lookup"
+SEARCH_KIND = "musicbrainz.search"
 
 
 class _ServerFault(OSError):
