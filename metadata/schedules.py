@@ -9,3 +9,7 @@ SCHEDULES = [
     # What crashes and a full disk leave behind; `serve` also runs it at start.
     Every(name="clean-leftovers", func="metadata.tasks.clean_leftovers", minutes=30),
 ]
+# Daily: what MusicBrainz said longest ago (MetadataSettings.refresh_after_days; 0 = never).
+SCHEDULES.append(
+    Every(name="refresh-metadata", func="metadata.tasks.refresh_due_metadata", minutes=24 * 60)
+)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from metadata.models import ImportItem, MetadataGap
-from soulspot.lib.schemas import PathText
+from metadata.refresh import RefreshReport, Scope
+from soulspot.lib.schemas import MAX_ITEMS, Id, PathText
 
 
 class ImportIn(Schema):
@@ -86,3 +89,80 @@ class GapOut(Schema):
 
 class RetryOut(Schema):
     count: int
+
+
+class RefreshIn(Schema):
+    """Exactly one scope: `track_ids`, `album_ids`, `artist_ids` (an artist with its albums
+    and tracks) or `all`."""
+
+    track_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+    album_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+    artist_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+    all: bool = Field(False, description="The whole library (queued, never previewed).")
+    preview: bool = Field(
+        False, description="List the changes a refresh would make and keep none of them."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_scope(self) -> RefreshIn:
+        scopes = [self.track_ids, self.album_ids, self.artist_ids, self.all]
+        if sum(1 for scope in scopes if scope) != 1:
+            raise ValueError("give exactly one of: track_ids, album_ids, artist_ids, all")
+        return self
+
+    def scope(self) -> Scope:
+        return Scope(
+            track_ids=tuple(dict.fromkeys(self.track_ids or ())),
+            album_ids=tuple(dict.fromkeys(self.album_ids or ())),
+            artist_ids=tuple(dict.fromkeys(self.artist_ids or ())),
+            all=self.all,
+        )
+
+
+class RefreshChangeOut(Schema):
+    kind: str
+    id: int = Field(alias="object_id")
+    label: str
+    field: str
+    old: Any
+    new: Any
+    source: str
+
+
+class RefreshItemOut(Schema):
+    kind: str
+    id: int = Field(alias="object_id")
+    label: str
+    reason: str
+
+
+class RefreshConflictOut(Schema):
+    kind: str
+    id: int = Field(alias="object_id")
+    label: str
+    field: str
+    offers: list[dict[str, Any]] = Field(description='[{"source", "value"}], best first.')
+
+
+class RefreshReportOut(Schema):
+    preview: bool = Field(description="True: nothing was kept.")
+    summary: str
+    changes: list[RefreshChangeOut]
+    conflicts: list[RefreshConflictOut] = Field(
+        description="Changes of words left for the user to settle (values kept meanwhile)."
+    )
+    refreshed: list[RefreshItemOut]
+    skipped: list[RefreshItemOut] = Field(
+        description="No MusicBrainz id, not on the album's release, or no such item."
+    )
+    not_found: list[RefreshItemOut] = Field(description="MusicBrainz has no such id.")
+    errors: list[RefreshItemOut] = Field(description="MusicBrainz unavailable or refused.")
+
+    @staticmethod
+    def resolve_summary(report: RefreshReport) -> str:
+        return str(report)
+
+
+class RefreshQueuedOut(Schema):
+    detail: str
+    lookups: int | None = Field(description="MusicBrainz lookups needed; null for all.")
