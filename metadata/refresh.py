@@ -132,7 +132,7 @@ class _Job:
     tracks: tuple[Track, ...] | None = None
 
 
-def refresh(scope: Scope, *, preview: bool, limit: int = BATCH) -> RefreshReport:
+def refresh(scope: Scope, *, preview: bool, limit: int | None = None) -> RefreshReport:
     """Ask MusicBrainz again about `scope` (at most `limit` lookups) and record its answers.
 
     With `preview` nothing is kept: the answers are recorded inside a transaction that is
@@ -140,7 +140,7 @@ def refresh(scope: Scope, *, preview: bool, limit: int = BATCH) -> RefreshReport
     or re-tag request survives. Lookups happen outside any transaction.
     """
     report = RefreshReport(preview=preview)
-    jobs, report.remaining = plan(scope, limit, report.skipped)
+    jobs, report.remaining = plan(scope, limit or BATCH, report.skipped)
     answers = ((job, _fetch(job, report)) for job in jobs)
     if preview:
         fetched = [(job, answer) for job, answer in answers if answer is not None]
@@ -233,17 +233,21 @@ def due_scope(now: Any = None) -> Scope | None:
 
 
 def _plan_all(scope: Scope, limit: int) -> tuple[list[_Job], Scope | None]:
+    # One row more than asked for tells whether anything is left after this batch.
     albums = Album.objects.select_related("artist").exclude(musicbrainz_release_id="")
-    jobs = [_Job(a) for a in albums.filter(pk__gt=scope.after_album).order_by("pk")[:limit]]
-    if len(jobs) == limit:
-        return jobs, replace(scope, after_album=jobs[-1].row.pk)
+    jobs = [_Job(a) for a in albums.filter(pk__gt=scope.after_album).order_by("pk")[: limit + 1]]
+    if len(jobs) > limit:
+        return jobs[:limit], replace(scope, after_album=jobs[limit - 1].row.pk)
     after_album = jobs[-1].row.pk if jobs else scope.after_album
+    room = limit - len(jobs)
     tracks = _loose_tracks(Track.objects.filter(pk__gt=scope.after_track)).order_by("pk")
-    track_jobs = [_Job(t) for t in tracks[: limit - len(jobs)]]
-    jobs += track_jobs
-    if len(jobs) < limit:
-        return jobs, None
-    return jobs, replace(scope, after_album=after_album, after_track=track_jobs[-1].row.pk)
+    track_jobs = [_Job(t) for t in tracks[: room + 1]]
+    if len(track_jobs) <= room:
+        return jobs + track_jobs, None
+    after_track = track_jobs[room - 1].row.pk if room else scope.after_track
+    return jobs + track_jobs[:room], replace(
+        scope, after_album=after_album, after_track=after_track
+    )
 
 
 def _loose_tracks(tracks: models.QuerySet) -> models.QuerySet:
