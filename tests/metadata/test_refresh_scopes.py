@@ -11,9 +11,9 @@ from django.utils import timezone
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library.models import Album, FieldValue, MetadataSettings, Source, Track
 from library.provenance import engine
-from metadata import refresh as refreshing
 from metadata import tasks
 from metadata.refresh import Scope, due_scope, refresh
+from metadata.refresh import plan as refresh_plan
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 from tests.metadata_support import fake_fixture
 from tests.spotify_support import run_queued
@@ -113,7 +113,7 @@ def test_missing_ids_are_reported_as_skipped(fake) -> None:
 def test_the_whole_library_is_refreshed_in_queued_batches(
     fake, catalog: MetadataCatalog, monkeypatch, batch: int
 ) -> None:
-    monkeypatch.setattr(refreshing, "BATCH", batch)
+    monkeypatch.setattr(refresh_plan, "BATCH", batch)
     albums = [_album(catalog, f"Album {n}", [f"Song {n}"]) for n in range(3)]
     added = catalog.add_release("Single", "Harbor Lights", tracks=["Beacon"])
     loose = TrackFactory(title="beacon", musicbrainz_recording_id=added.recording_ids[0])
@@ -134,7 +134,7 @@ def test_the_whole_library_is_refreshed_in_queued_batches(
 def test_a_batch_musicbrainz_answered_none_of_queues_nothing_more(
     fake, catalog: MetadataCatalog, monkeypatch
 ) -> None:
-    monkeypatch.setattr(refreshing, "BATCH", 1)
+    monkeypatch.setattr(refresh_plan, "BATCH", 1)
     for n in range(2):
         _album(catalog, f"Album {n}", [f"Song {n}"])
     fake.set_mode("503")
