@@ -145,18 +145,22 @@ def _fresh_answers() -> contextlib.AbstractContextManager:
 
 def _record(job: Job, answer: Any, report: RefreshReport) -> None:
     """Record one answer, all of it or nothing, and note the conflicts it opened."""
-    row = job.row
     with transaction.atomic(), _noting_conflicts(job, report):
-        if isinstance(answer, mb.ReleaseInfo):
+        # The rows as they are now, not as they were before the lookup: an edit made while
+        # MusicBrainz was answering must not be saved over.
+        row = type(job.row).objects.filter(pk=job.row.pk).first()
+        if row is None:
+            report.skipped.append(item_of(job.row, "deleted during the refresh"))
+        elif isinstance(answer, mb.ReleaseInfo):
             _record_release(row, answer, job.tracks, report)
-            return
-        if isinstance(answer, mb.RecordingMatch):
-            report.changes += engine.record(
-                row, Source.MUSICBRAINZ, values.recording_values(answer)
-            )
         else:
-            report.changes += engine.record(row, Source.MUSICBRAINZ, values.artist_values(answer))
-        report.refreshed.append(item_of(row))
+            offer = (
+                values.recording_values(answer)
+                if isinstance(answer, mb.RecordingMatch)
+                else values.artist_values(answer)
+            )
+            report.changes += engine.record(row, Source.MUSICBRAINZ, offer)
+            report.refreshed.append(item_of(row))
 
 
 def _record_release(
@@ -166,8 +170,10 @@ def _record_release(
         report.changes += engine.record(album, Source.MUSICBRAINZ, values.album_values(release))
         _record_album_artist(album, release, report)
         report.refreshed.append(item_of(album))
-    tracks = list(only if only is not None else album.tracks.select_related("artist"))
-    matched, unmatched = match_tracks(tracks, release)
+        tracks = album.tracks.all()
+    else:
+        tracks = Track.objects.filter(pk__in=[t.pk for t in only])
+    matched, unmatched = match_tracks(list(tracks.select_related("artist").order_by("pk")), release)
     for track, medium, release_track in matched:
         offer = values.track_values(medium, release_track)
         report.changes += engine.record(track, Source.MUSICBRAINZ, offer)

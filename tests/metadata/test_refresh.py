@@ -8,6 +8,7 @@ import pytest
 from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library.models import Album, FieldConflict, FieldValue, RetagRequest, Source, Track
 from library.provenance import edits
+from metadata.providers import musicbrainz as mb
 from metadata.refresh import Scope, refresh
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, TrackFileFactory
 from tests.metadata_support import fake_fixture
@@ -224,3 +225,24 @@ def test_a_refresh_asks_musicbrainz_once_per_album(fake, album: Album) -> None:
     paths = [r.path for r in fake.requests]
     assert paths == [f"/ws/2/release/{album.musicbrainz_release_id}"]
     assert "labels" in fake.requests[0].arg("inc")
+
+
+def test_an_edit_made_while_musicbrainz_answers_is_not_saved_over(
+    fake, album: Album, monkeypatch
+) -> None:
+    real_get_release = mb.get_release
+
+    def get_release_while_the_user_edits(release_id: str) -> mb.ReleaseInfo:
+        answer = real_get_release(release_id)
+        Album.objects.filter(pk=album.pk).update(genres=["Shoegaze"])
+        Track.objects.filter(pk=_track(album, 0).pk).update(genres=["Dream Pop"])
+        return answer
+
+    monkeypatch.setattr(mb, "get_release", get_release_while_the_user_edits)
+
+    refresh(Scope(album_ids=(album.pk,)), preview=False)
+
+    album.refresh_from_db()
+    assert (album.genres, album.label) == (["Shoegaze"], "Tidal Records")
+    assert _track(album, 0).genres == ["Dream Pop"]
+    assert _track(album, 0).title == "Harbor Lights"
