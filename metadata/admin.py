@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from metadata import services
-from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap
+from metadata import refresh, services
+from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap, RefreshMiss
 
 
 class ImportItemInline(admin.TabularInline):
@@ -125,3 +125,22 @@ def check_completeness(modeladmin: admin.ModelAdmin, request: HttpRequest, query
     album_ids = list(queryset.values_list("pk", flat=True))
     services.enqueue_album_check(album_ids)
     modeladmin.message_user(request, f"Checking {len(album_ids)} albums in the background.")
+
+
+@admin.register(RefreshMiss)
+class RefreshMissAdmin(admin.ModelAdmin):
+    list_display = ["kind", "object_id", "musicbrainz_id", "missed_at"]
+    list_filter = ["kind"]
+    search_fields = ["musicbrainz_id"]
+    list_select_related: list[str] = []
+    readonly_fields = ["kind", "object_id", "musicbrainz_id", "missed_at"]
+
+
+@admin.action(description="Refresh from MusicBrainz (in the background)")
+def refresh_from_musicbrainz(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    """For the library's album, track and artist admin pages (added by soulspot/admin.py)."""
+    ids = tuple(queryset.values_list("pk", flat=True))
+    field = {"album": "album_ids", "track": "track_ids", "artist": "artist_ids"}
+    scope = refresh.Scope(**{field[queryset.model._meta.model_name]: ids})
+    refresh.queue_refresh(scope)
+    modeladmin.message_user(request, f"Refreshing {len(ids)} from MusicBrainz in the background.")

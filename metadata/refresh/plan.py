@@ -13,6 +13,7 @@ from django.utils import timezone
 from library.models import Album, Artist, FieldValue, MetadataSettings, Source, Track
 from library.provenance import engine
 from library.provenance.fields import Row, kind_of
+from metadata.models import RefreshMiss
 
 # Lookups per call: about a minute of MusicBrainz's one request a second.
 BATCH = 50
@@ -209,15 +210,19 @@ def _rest_of(jobs: list[Job]) -> Scope:
 
 
 def _stale(rows: models.QuerySet, kind: str, cutoff: Any) -> models.QuerySet:
+    """`rows` whose newest MusicBrainz value is older than `cutoff` (or that have none), oldest
+    first; not those MusicBrainz did not know since `cutoff` (they would come first every day)."""
+    of_row = {"kind": kind, "object_id": models.OuterRef("pk")}
     newest = (
-        FieldValue.objects.filter(kind=kind, object_id=models.OuterRef("pk"))
-        .filter(source=Source.MUSICBRAINZ)
+        FieldValue.objects.filter(**of_row, source=Source.MUSICBRAINZ)
         .order_by("-fetched_at")
         .values("fetched_at")[:1]
     )
+    missed = RefreshMiss.objects.filter(**of_row, missed_at__gte=cutoff)
     return (
         rows.annotate(mb_fetched_at=models.Subquery(newest))
         .filter(models.Q(mb_fetched_at__isnull=True) | models.Q(mb_fetched_at__lt=cutoff))
+        .exclude(models.Exists(missed))
         .order_by(models.F("mb_fetched_at").asc(nulls_first=True), "pk")
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from library import normalize
 from library.models import Album, FieldConflict, Source, Track
@@ -15,6 +16,7 @@ from library.provenance import engine
 from library.provenance.engine import Change
 from library.provenance.fields import Row, kind_of
 from metadata import musicbrainz_values as values
+from metadata.models import RefreshMiss
 from metadata.providers import musicbrainz as mb
 from metadata.providers.base import ProviderUnavailable
 from metadata.refresh import plan as planning
@@ -129,7 +131,14 @@ def _fetch(job: Job, report: RefreshReport) -> Any:
                 return mb.get_recording(row.musicbrainz_recording_id)
             return mb.get_artist(row.musicbrainz_id)
     except mb.MusicBrainzNotFound:
-        report.not_found.append(item_of(row, f"MusicBrainz has no {_asked_for(row)}"))
+        entity, mb_id = _asked_for(row)
+        report.not_found.append(item_of(row, f"MusicBrainz has no {entity} {mb_id}"))
+        if not report.preview:
+            RefreshMiss.objects.update_or_create(
+                kind=kind_of(row),
+                object_id=row.pk,
+                defaults={"musicbrainz_id": mb_id, "missed_at": timezone.now()},
+            )
     except mb.MusicBrainzError as exc:
         report.errors.append(item_of(row, str(exc)))
         if isinstance(exc, ProviderUnavailable):
@@ -149,6 +158,7 @@ def _record(job: Job, answer: Any, report: RefreshReport) -> None:
         # The rows as they are now, not as they were before the lookup: an edit made while
         # MusicBrainz was answering must not be saved over.
         row = type(job.row).objects.filter(pk=job.row.pk).first()
+        RefreshMiss.objects.filter(kind=kind_of(job.row), object_id=job.row.pk).delete()
         if row is None:
             report.skipped.append(item_of(job.row, "deleted during the refresh"))
         elif isinstance(answer, mb.ReleaseInfo):
@@ -243,10 +253,10 @@ def refresh_in_batches(scope: Scope) -> str:
     )
 
 
-def _asked_for(row: Row) -> str:
-    """What a lookup asked MusicBrainz for, in words ("release <id>")."""
+def _asked_for(row: Row) -> tuple[str, str]:
+    """What a lookup asked MusicBrainz for: ("release", its id)."""
     if isinstance(row, Album):
-        return f"release {row.musicbrainz_release_id}"
+        return "release", row.musicbrainz_release_id
     if isinstance(row, Track):
-        return f"recording {row.musicbrainz_recording_id}"
-    return f"artist {row.musicbrainz_id}"
+        return "recording", row.musicbrainz_recording_id
+    return "artist", row.musicbrainz_id

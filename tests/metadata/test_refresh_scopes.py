@@ -12,6 +12,7 @@ from fakes.metadata_services import FakeMusicBrainz, MetadataCatalog
 from library.models import Album, FieldValue, MetadataSettings, Source, Track
 from library.provenance import engine
 from metadata import tasks
+from metadata.models import RefreshMiss
 from metadata.refresh import Scope, due_scope, refresh
 from metadata.refresh import plan as refresh_plan
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
@@ -175,3 +176,33 @@ def test_the_daily_task_refreshes_what_is_due(fake, catalog: MetadataCatalog) ->
     assert answer.startswith("MusicBrainz refresh: 2 refreshed")
     assert album.tracks.get().title == "Cold Water"
     assert tasks.refresh_due_metadata() == "nothing to refresh from MusicBrainz"
+
+
+def test_an_album_musicbrainz_does_not_know_waits_before_the_daily_refresh_asks_again(
+    fake, catalog: MetadataCatalog
+) -> None:
+    unknown = AlbumFactory(musicbrainz_release_id="00000000-0000-4000-8000-000000000000")
+    assert due_scope() == Scope(album_ids=(unknown.pk,))
+
+    tasks.refresh_due_metadata()
+
+    miss = RefreshMiss.objects.get()
+    assert (miss.kind, miss.object_id) == ("album", unknown.pk)
+    assert due_scope() is None
+    assert due_scope(now=timezone.now() + timedelta(days=91)) == Scope(album_ids=(unknown.pk,))
+
+
+def test_a_preview_remembers_no_miss_and_a_found_id_clears_one(
+    fake, catalog: MetadataCatalog
+) -> None:
+    unknown = AlbumFactory(musicbrainz_release_id="00000000-0000-4000-8000-000000000000")
+    refresh(Scope(album_ids=(unknown.pk,)), preview=True)
+    assert not RefreshMiss.objects.exists()
+    refresh(Scope(album_ids=(unknown.pk,)), preview=False)
+    assert RefreshMiss.objects.exists()
+
+    added = catalog.add_release("Found", "Harbor Lights", tracks=["A"])
+    Album.objects.filter(pk=unknown.pk).update(musicbrainz_release_id=added.release_id)
+    refresh(Scope(album_ids=(unknown.pk,)), preview=False)
+
+    assert not RefreshMiss.objects.exists()
