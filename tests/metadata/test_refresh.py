@@ -246,3 +246,14 @@ def test_an_edit_made_while_musicbrainz_answers_is_not_saved_over(
     assert (album.genres, album.label) == (["Shoegaze"], "Tidal Records")
     assert _track(album, 0).genres == ["Dream Pop"]
     assert _track(album, 0).title == "Harbor Lights"
+
+
+def test_a_malformed_release_id_is_reported_as_refused(fake, album: Album) -> None:
+    Album.objects.filter(pk=album.pk).update(musicbrainz_release_id="not-a-release-id")
+    before = _snapshot()
+
+    report = refresh(Scope(album_ids=(album.pk,)), preview=False)
+
+    assert [(i.object_id, "rejected" in i.reason) for i in report.errors] == [(album.pk, True)]
+    assert report.unavailable is None  # MusicBrainz answered: asking again will not help
+    assert _snapshot() == before

@@ -20,10 +20,16 @@ fake = fake_fixture(FakeMusicBrainz, MUSICBRAINZ_MAX_ATTEMPTS=1)
 
 def _album(catalog: MetadataCatalog, title: str = "Night Ferry") -> Album:
     added = catalog.add_release(
-        title, "Harbor Lights", tracks=["Cold Water", "Undertow"], label="Tidal Records"
+        title,
+        "Harbor Lights",
+        tracks=["Cold Water", "Undertow"],
+        label="Tidal Records",
+        date="2021-05-07",
     )
     artist = ArtistFactory(name="Harbor Lights")
-    album = AlbumFactory(title=title, artist=artist, musicbrainz_release_id=added.release_id)
+    album = AlbumFactory(
+        title=title, artist=artist, musicbrainz_release_id=added.release_id, year=2021
+    )
     TrackFactory(title="cold water", artist=artist, album=album, track_number=1)
     track = TrackFactory(title="Undertow (Demo)", artist=artist, album=album, track_number=2)
     TrackFileFactory(track=track)

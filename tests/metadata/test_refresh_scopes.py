@@ -25,9 +25,13 @@ fake = fake_fixture(FakeMusicBrainz, MUSICBRAINZ_MAX_ATTEMPTS=1)
 
 
 def _album(catalog: MetadataCatalog, title: str, titles: list[str]) -> Album:
-    added = catalog.add_release(title, "Harbor Lights", tracks=titles, label=f"{title} Records")
+    added = catalog.add_release(
+        title, "Harbor Lights", tracks=titles, label=f"{title} Records", date="2021-05-07"
+    )
     artist = ArtistFactory(name="Harbor Lights")
-    album = AlbumFactory(title=title, artist=artist, musicbrainz_release_id=added.release_id)
+    album = AlbumFactory(
+        title=title, artist=artist, musicbrainz_release_id=added.release_id, year=2021
+    )
     for number, name in enumerate(titles, start=1):
         TrackFactory(title=name.lower(), artist=artist, album=album, track_number=number)
     return album
