@@ -6,8 +6,15 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from metadata import services
-from metadata.models import AlbumCover, ImportBatch, ImportItem, MetadataGap, ProviderResponse
+from metadata import refresh, services
+from metadata.models import (
+    AlbumCover,
+    ImportBatch,
+    ImportItem,
+    MetadataGap,
+    ProviderResponse,
+    RefreshMiss,
+)
 from metadata.providers import cache
 
 
@@ -152,3 +159,22 @@ class ProviderResponseAdmin(admin.ModelAdmin):
     def clear_selected(self, request: HttpRequest, queryset: QuerySet[ProviderResponse]) -> None:
         deleted = cache.forget(queryset)
         self.message_user(request, f"{deleted} remembered answers cleared.", messages.SUCCESS)
+
+
+@admin.register(RefreshMiss)
+class RefreshMissAdmin(admin.ModelAdmin):
+    list_display = ["kind", "object_id", "musicbrainz_id", "missed_at"]
+    list_filter = ["kind"]
+    search_fields = ["musicbrainz_id"]
+    list_select_related: list[str] = []
+    readonly_fields = ["kind", "object_id", "musicbrainz_id", "missed_at"]
+
+
+@admin.action(description="Refresh from MusicBrainz (in the background)")
+def refresh_from_musicbrainz(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    """For the library's album, track and artist admin pages (added by soulspot/admin.py)."""
+    ids = tuple(queryset.values_list("pk", flat=True))
+    field = {"album": "album_ids", "track": "track_ids", "artist": "artist_ids"}
+    scope = refresh.Scope(**{field[queryset.model._meta.model_name]: ids})
+    refresh.queue_refresh(scope)
+    modeladmin.message_user(request, f"Refreshing {len(ids)} from MusicBrainz in the background.")

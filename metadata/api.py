@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from library.models import Album, AlbumCompleteness
 from library.schemas import IncompleteAlbumOut
-from metadata import services
+from metadata import refresh, services
 from metadata.models import ImportBatch, ImportItem, MetadataGap
 from metadata.schemas import (
     GapOut,
@@ -19,6 +19,9 @@ from metadata.schemas import (
     ImportBatchOut,
     ImportIn,
     ImportItemOut,
+    RefreshIn,
+    RefreshQueuedOut,
+    RefreshReportOut,
     RetryOut,
 )
 from soulspot.lib.pagination import Page
@@ -92,3 +95,21 @@ def check_album(request: HttpRequest, album_id: Id) -> AlbumCompleteness:
     get_object_or_404(Album, pk=album_id)
     services.check_album_completeness(album_id)
     return AlbumCompleteness.objects.select_related("album__artist").get(album_id=album_id)
+
+
+@router.post(
+    "/refresh",
+    response={200: RefreshReportOut, 202: RefreshQueuedOut, **errors(400, 503)},
+    summary="Refresh from MusicBrainz",
+)
+def refresh_from_musicbrainz(request: HttpRequest, payload: RefreshIn) -> Status:
+    """Ask MusicBrainz again about tracks, albums, artists or the whole library (beets'
+    `mbsync`) and record its answers by the authority order: manual edits keep winning, a
+    change of words becomes a conflict, changed values re-tag the files.
+
+    Up to 5 lookups (one per album, artist or loose track) answer 200 with the report at once;
+    `preview` then lists the changes without keeping any. Anything larger, or `all`, is queued
+    (202) and cannot be previewed (400). 503 when MusicBrainz answered none of the lookups.
+    """
+    answer = refresh.request_refresh(payload.scope(), preview=payload.preview)
+    return Status(202 if isinstance(answer, refresh.Queued) else 200, answer)

@@ -278,3 +278,23 @@ class ProviderCacheTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.hits} hits, {self.misses} misses (pruned rows)"
+
+
+class RefreshMiss(models.Model):
+    """A track, album or artist whose MusicBrainz id MusicBrainz did not know at its last
+    refresh (a merged or deleted entity). The daily refresh leaves it alone for
+    `MetadataSettings.refresh_after_days` instead of asking again every day; a later refresh
+    that finds the id removes the row."""
+
+    kind = models.CharField(max_length=6)
+    object_id = models.BigIntegerField()
+    musicbrainz_id = models.CharField(max_length=36)
+    missed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_refresh_miss_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: MusicBrainz has no {self.musicbrainz_id}"

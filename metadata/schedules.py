@@ -11,3 +11,7 @@ SCHEDULES = [
     # An expired provider answer lingers until the same request comes again: prune daily.
     Every(name="prune-provider-cache", func="metadata.tasks.prune_provider_cache", minutes=24 * 60),
 ]
+# Daily: what MusicBrainz said longest ago (MetadataSettings.refresh_after_days; 0 = never).
+SCHEDULES.append(
+    Every(name="refresh-metadata", func="metadata.tasks.refresh_due_metadata", minutes=24 * 60)
+)

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from metadata.models import ImportItem, MetadataGap
-from soulspot.lib.schemas import Id, NoNul, PathText, Text
+from metadata.refresh import RefreshReport, Scope
+from soulspot.lib.schemas import MAX_ITEMS, Id, NoNul, PathText, Text
 
 
 class ImportIn(Schema):
@@ -133,9 +135,39 @@ class ResolutionIn(Schema):
     apply_to_album: bool = False
 
 
+class RefreshIn(Schema):
+    """Exactly one scope: `track_ids`, `album_ids`, `artist_ids` (an artist with its albums
+    and tracks) or `all`."""
+
+    track_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+    album_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+    artist_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_ITEMS)
+    all: bool = Field(False, description="The whole library (queued, never previewed).")
+    preview: bool = Field(
+        False, description="List the changes a refresh would make and keep none of them."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_scope(self) -> RefreshIn:
+        scopes = [self.track_ids, self.album_ids, self.artist_ids, self.all]
+        if sum(1 for scope in scopes if scope) != 1:
+            raise ValueError("give exactly one of: track_ids, album_ids, artist_ids, all")
+        return self
+
+    def scope(self) -> Scope:
+        return Scope(
+            track_ids=tuple(dict.fromkeys(self.track_ids or ())),
+            album_ids=tuple(dict.fromkeys(self.album_ids or ())),
+            artist_ids=tuple(dict.fromkeys(self.artist_ids or ())),
+            all=self.all,
+        )
+
+
 class ChangeOut(Schema):
+    """A chosen value that changed (or, in a preview, would change)."""
+
     kind: str
-    object_id: int
+    id: int = Field(alias="object_id")
     label: str
     field: str
     old: Any
@@ -162,13 +194,49 @@ AuthorityIn = Annotated[
 
 
 class MetadataSettingsIn(Schema):
-    authority: (
-        Annotated[
-            dict[FieldName, Annotated[list[SourceName], Field(max_length=6)]], Field(max_length=40)
-        ]
-        | None
-    ) = None
+    authority: AuthorityIn | None = Field(
+        None, description='Per field, the sources best first: {"genres": ["lastfm"]}.'
+    )
     genre_count: Annotated[int, Field(ge=1, le=10)] | None = None
     feat_style: Literal["artist", "title"] | None = None
     artist_separator: Annotated[str, Field(min_length=1, max_length=10), NoNul] | None = None
     refresh_after_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+
+
+class RefreshItemOut(Schema):
+    kind: str
+    id: int = Field(alias="object_id")
+    label: str
+    reason: str
+
+
+class RefreshConflictOut(Schema):
+    kind: str
+    id: int = Field(alias="object_id")
+    label: str
+    field: str
+    offers: list[dict[str, Any]] = Field(description='[{"source", "value"}], best first.')
+
+
+class RefreshReportOut(Schema):
+    preview: bool = Field(description="True: nothing was kept.")
+    summary: str
+    changes: list[ChangeOut]
+    conflicts: list[RefreshConflictOut] = Field(
+        description="Changes of words left for the user to settle (values kept meanwhile)."
+    )
+    refreshed: list[RefreshItemOut]
+    skipped: list[RefreshItemOut] = Field(
+        description="No MusicBrainz id, not on the album's release, or no such item."
+    )
+    not_found: list[RefreshItemOut] = Field(description="MusicBrainz has no such id.")
+    errors: list[RefreshItemOut] = Field(description="MusicBrainz unavailable or refused.")
+
+    @staticmethod
+    def resolve_summary(report: RefreshReport) -> str:
+        return str(report)
+
+
+class RefreshQueuedOut(Schema):
+    detail: str
+    lookups: int | None = Field(description="MusicBrainz lookups needed; null for all.")

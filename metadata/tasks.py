@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from library.models import Album
-from metadata import services
+from metadata import refresh, services
 from metadata.models import ImportBatch
 
 # A completeness batch stays well inside the queue's task timeout (MusicBrainz: 1 request/s).
@@ -66,3 +66,19 @@ def prune_provider_cache() -> str:
     from metadata.providers import cache
 
     return f"{cache.clear_expired()} expired provider answers deleted"
+
+
+def refresh_metadata(scope: dict) -> str:
+    """Refresh from MusicBrainz (`metadata.refresh`): one batch of lookups, the rest queued
+    again. A batch MusicBrainz answered none of (it is down) queues nothing more: the daily
+    refresh asks again about whatever is still stale."""
+    return refresh.refresh_in_batches(refresh.Scope.from_dict(scope))
+
+
+def refresh_due_metadata() -> str:
+    """Daily: refresh the albums and tracks whose MusicBrainz values are older than the
+    metadata settings' `refresh_after_days`, oldest first, a bounded number per day."""
+    scope = refresh.due_scope()
+    if scope is None:
+        return "nothing to refresh from MusicBrainz"
+    return refresh.refresh_in_batches(scope)

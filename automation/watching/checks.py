@@ -21,7 +21,7 @@ from automation import events
 from automation.models import ReleaseGroup, WatchedArtist
 from automation.watching import deciding, followed
 from automation.watching.watches import CHECK_INTERVAL, spread_offset
-from metadata.providers import musicbrainz
+from metadata.providers import cache, musicbrainz
 
 State = ReleaseGroup.State
 # A check is expected to end well within this; a worker killed mid-check frees it after it.
@@ -96,7 +96,8 @@ def check_watch(watch_id: int) -> CheckResult | None:
 
 
 def _check(watch: WatchedArtist) -> CheckResult:
-    groups = musicbrainz.release_groups_of_artist(watch.musicbrainz_id)
+    with cache.bypass():  # a release check exists to see what is new: never a day-old list
+        groups = musicbrainz.release_groups_of_artist(watch.musicbrainz_id)
     result = CheckResult(found=len(groups), decided={})
     new_rows = _record_groups(watch, groups)
     result.new = len(new_rows)

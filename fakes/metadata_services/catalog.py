@@ -97,6 +97,8 @@ class Release:
     media: list[Medium]
     barcode: str | None = None
     disambiguation: str = ""
+    # (label name, catalogue number or None), as MusicBrainz's label info lists them.
+    labels: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def track_count(self) -> int:
@@ -216,11 +218,15 @@ class MetadataCatalog:
         cover: bool = True,
         release_id: str | None = None,
         disambiguation: str = "",
+        label: str | None = None,
+        catalog_number: str | None = None,
     ) -> AddedRelease:
         """Add a release (and its group, artists and recordings); returns the new ids.
 
         Pass `tracks` for a one-disc release or `discs` (a list of track lists) for several.
         Pass `release_group_id` of an earlier release to add another edition of that album.
+        `label` and `catalog_number` make its label info (served with inc=labels). An artist
+        added earlier with `add_artist(name, sort_name)` keeps that sort name.
         """
         artist_ids = self._artist_ids(artist)
         release_id = release_id or stable_id("release", title, *artist_ids, date, country, status)
@@ -237,6 +243,8 @@ class MetadataCatalog:
             release_id, title, status, date, country, artist_ids, group_id, media
         )
         self.releases[release_id].disambiguation = disambiguation
+        if label or catalog_number:
+            self.releases[release_id].labels = [(label or "", catalog_number)]
         cover_id = self._add_cover(release_id) if cover else None
         track_list = [t for m in media for t in m.tracks]
         return AddedRelease(

@@ -6,6 +6,7 @@ Endpoints (lookups have no trailing slash, searches do, both are accepted):
     GET /ws/2/recording/?query=recording:(x) artist:(y)      search, with ext:score
     GET /ws/2/recording/{mbid}?inc=releases+artists+isrcs+release-groups+media
     GET /ws/2/release/{mbid}?inc=recordings+artists+release-groups+media+isrcs+artist-credits
+                             (+labels: label info with catalogue numbers)
     GET /ws/2/release-group/{mbid}?inc=artists+releases
     GET /ws/2/artist/{mbid}
     GET /ws/2/{artist,release-group,release}/?query=...    searches (see musicbrainz_search)
@@ -32,6 +33,7 @@ from fakes.metadata_services.catalog import (
     Release,
     ReleaseGroup,
     normalize,
+    stable_id,
 )
 from fakes.metadata_services.demo_catalog import default_catalog
 from fakes.metadata_services.server import FakeApp, FakeServer, Request, Response
@@ -322,11 +324,24 @@ class MusicBrainzApp(FakeApp):
             _sub(rel_el, "country", release.country)
         if release.barcode:
             _sub(rel_el, "barcode", release.barcode)
+        if release.labels and "labels" in inc and only is None:
+            self._label_info(rel_el, release)
         if only is not None and inc & {"media"}:
             self._media_with_track(rel_el, release, only, search=search)
         elif only is None and inc & {"media", "recordings"}:
             self._media(rel_el, release, inc)
         return rel_el
+
+    def _label_info(self, parent: ET.Element, release: Release) -> None:
+        info_list = _sub(parent, "label-info-list", count=len(release.labels))
+        for name, number in release.labels:
+            info = _sub(info_list, "label-info")
+            if number:
+                _sub(info, "catalog-number", number)
+            if name:
+                label_el = _sub(info, "label", id=stable_id("label", name))
+                _sub(label_el, "name", name)
+                _sub(label_el, "sort-name", name)
 
     def _media(self, parent: ET.Element, release: Release, inc: set[str]) -> None:
         medium_list = _sub(parent, "medium-list", count=len(release.media))

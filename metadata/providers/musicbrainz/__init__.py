@@ -24,6 +24,7 @@ from metadata.providers.musicbrainz.group_choice import (
 from metadata.providers.musicbrainz.lookups import (
     RELEASE_INCLUDES,
     SEARCH_LIMIT,
+    get_recording,
     get_release,
     get_release_group,
     normalize_isrc,
@@ -86,6 +87,7 @@ __all__ = [
     "choose_release",
     "choose_release_for_group",
     "get_artist",
+    "get_recording",
     "get_release",
     "get_release_group",
     "lookup_track",

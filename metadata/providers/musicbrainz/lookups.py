@@ -19,7 +19,16 @@ from metadata.providers.musicbrainz.shapes import (
 )
 from metadata.providers.musicbrainz.transport import MusicBrainzNotFound, call
 
-RELEASE_INCLUDES = ["recordings", "artists", "release-groups", "media", "isrcs", "artist-credits"]
+RELEASE_INCLUDES = [
+    "recordings",
+    "artists",
+    "release-groups",
+    "media",
+    "isrcs",
+    "artist-credits",
+    "labels",
+]
+RECORDING_INCLUDES = ["artists", "isrcs"]
 SEARCH_LIMIT = 10
 
 
@@ -50,6 +59,13 @@ def search_recording_id(recording_id: str) -> list[RecordingMatch]:
     """The search index's entry for one recording: unlike an ISRC lookup, it has release types."""
     data = call(musicbrainzngs.search_recordings, rid=recording_id, limit=1)
     return parse(lambda: [recording_match(r, 100) for r in data.get("recording-list", [])])
+
+
+def get_recording(recording_id: str) -> RecordingMatch:
+    """One recording by id, with its credit and ISRCs (MusicBrainzNotFound when there is none).
+    Unlike `search_recording_id`, a lookup sees edits the search index has not caught up with."""
+    data = call(musicbrainzngs.get_recording_by_id, recording_id, includes=RECORDING_INCLUDES)
+    return parse(lambda: recording_match(data["recording"], 100))
 
 
 def get_release(release_id: str) -> ReleaseInfo:

@@ -43,6 +43,24 @@ def _credit(raw: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return raw.get("artist-credit-phrase", ""), ids
 
 
+def _credited(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    """One value per credited artist: its name as credited ("credited") or its artist's `key`
+    ("name", "sort-name")."""
+    names = [c for c in raw.get("artist-credit", []) if isinstance(c, dict) and "artist" in c]
+    if key == "credited":
+        return tuple(c.get("name") or c["artist"].get("name", "") for c in names)
+    return tuple(c["artist"].get(key, "") for c in names)
+
+
+def _label_info(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The first label name and the first catalogue number ("[none]" is MB's "no number")."""
+    infos = raw.get("label-info-list", [])
+    labels = [i["label"].get("name") for i in infos if i.get("label")]
+    numbers = [i.get("catalog-number") for i in infos]
+    numbers = [n for n in numbers if n and n.casefold() != "[none]"]
+    return next((n for n in labels if n), None), next(iter(numbers), None)
+
+
 def _group_types(group: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
     secondary = tuple(group.get("secondary-type-list", []))
     # Old-style answers only carry a `type` attribute, which is the primary type if no secondary.
@@ -79,6 +97,7 @@ def recording_match(raw: dict[str, Any], default_score: int) -> RecordingMatch:
         score=_int(raw.get("ext:score")) or default_score,
         isrcs=tuple(raw.get("isrc-list", [])),
         releases=tuple(_release_summary(r) for r in raw.get("release-list", [])),
+        artist_names=_credited(raw, "credited"),
     )
 
 
@@ -95,6 +114,7 @@ def _release_track(raw: dict[str, Any]) -> ReleaseTrack:
         artist=artist,
         artist_ids=artist_ids,
         isrcs=tuple(recording.get("isrc-list", [])),
+        artist_names=_credited(raw, "credited"),
     )
 
 
@@ -112,6 +132,7 @@ def release_info(raw: dict[str, Any]) -> ReleaseInfo:
         )
         for index, m in enumerate(raw.get("medium-list", []), start=1)
     )
+    label, catalog_number = _label_info(raw)
     return ReleaseInfo(
         id=raw["id"],
         title=raw.get("title", ""),
@@ -125,6 +146,10 @@ def release_info(raw: dict[str, Any]) -> ReleaseInfo:
         primary_type=primary,
         secondary_types=secondary,
         media=media,
+        label=label,
+        catalog_number=catalog_number,
+        artist_names=_credited(raw, "name"),
+        artist_sort_names=_credited(raw, "sort-name"),
     )
 
 

@@ -35,6 +35,8 @@ class RecordingMatch:
     score: int
     isrcs: tuple[str, ...]
     releases: tuple[ReleaseSummary, ...]
+    # Each credited artist's name as credited.
+    artist_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class ReleaseTrack:
     artist: str
     artist_ids: tuple[str, ...]
     isrcs: tuple[str, ...]
+    # Each credited artist's name as credited ("A", "B" of "A feat. B").
+    artist_names: tuple[str, ...] = ()
 
     @property
     def isrc(self) -> str | None:
@@ -78,6 +82,12 @@ class ReleaseInfo:
     primary_type: str | None
     secondary_types: tuple[str, ...]
     media: tuple[Medium, ...]
+    # The first label and the first catalogue number of the release's label info (inc=labels).
+    label: str | None = None
+    catalog_number: str | None = None
+    # Each credited artist's own name and sort name ("Beatles, The"), in credit order.
+    artist_names: tuple[str, ...] = ()
+    artist_sort_names: tuple[str, ...] = ()
 
     @property
     def disc_count(self) -> int:
