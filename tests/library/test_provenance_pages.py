@@ -79,7 +79,7 @@ def test_the_album_page_shows_its_provenance_and_its_tracks_conflicts(
     album = AlbumFactory(label="")
     engine.record(album, Source.FILE_TAGS, {"label": "Warp Records"})
     engine.record(album, Source.MUSICBRAINZ, {"label": "Warp", "country": "GB"})
-    track, conflict = conflicted_track(album)
+    _track, conflict = conflicted_track(album)
 
     html = logged_in_client.get(f"/library/albums/{album.pk}/").content.decode()
 
