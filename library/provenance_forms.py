@@ -92,14 +92,28 @@ def _items(spec: FieldSpec, text: str) -> list[str]:
     return items
 
 
+def _limit(spec: FieldSpec) -> int | None:
+    if spec.type == "int":
+        return None  # `_number` bounds it, with its own message
+    # A list's line holds its entries and their separators.
+    return (spec.max_length + 2) * MAX_LIST_ITEMS if spec.type == "list" else spec.max_length
+
+
+def _widget(spec: FieldSpec) -> forms.Widget:
+    if spec.type == "int":
+        return forms.NumberInput(attrs={"min": 1, "max": MAX_NUMBER, "style": "max-width:7rem"})
+    if spec.type == "date":
+        return forms.TextInput(attrs={"placeholder": "YYYY-MM-DD"})
+    placeholder = "one; two" if spec.type == "list" else ""
+    return forms.TextInput(attrs={"placeholder": placeholder} if placeholder else {})
+
+
 class ManagedField(forms.CharField):
     """One managed field, typed as text and parsed into the field's shape."""
 
     def __init__(self, spec: FieldSpec, **options: Any) -> None:
         self.spec = spec
-        # A list's line holds its entries and their separators.
-        limit = (spec.max_length + 2) * MAX_LIST_ITEMS if spec.type == "list" else spec.max_length
-        super().__init__(max_length=limit, strip=True, **options)
+        super().__init__(max_length=_limit(spec), strip=True, widget=_widget(spec), **options)
 
     def clean(self, value: Any) -> Any:
         return parse_value(self.spec, super().clean(value))

@@ -30,7 +30,10 @@ from soulspot.lib.redirects import redirect_back
 
 PAGE_SIZE = 50
 MAX_TYPED = 12_000  # the longest list line the edit form takes
-FIELD_NAMES = sorted({name for fields in SPECS.values() for name in fields})
+# The fields a conflict can be about (the engine asks the user only about these).
+CONFLICT_FIELDS = sorted(
+    {s.name for fields in SPECS.values() for s in fields.values() if s.conflicts}
+)
 PAGES = {Kind.TRACK: "library:track", Kind.ALBUM: "library:album", Kind.ARTIST: "artists:detail"}
 CLEAR = {
     Kind.TRACK: "library:track-clear-manual",
@@ -268,7 +271,7 @@ def conflict_filters(request: HttpRequest) -> dict:
     """The conflicts list's filters from the query string (unknown values are ignored)."""
     name = request.GET.get("field", "")
     return {
-        "field": name if name in FIELD_NAMES else "",
+        "field": name if name in CONFLICT_FIELDS else "",
         "album": int_param(request.GET, "album"),
     }
 
@@ -291,7 +294,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": conflict_rows(page.object_list),
         "filters": filters,
-        "fields": [(name, name.replace("_", " ")) for name in FIELD_NAMES],
+        "fields": [(name, name.replace("_", " ").capitalize()) for name in CONFLICT_FIELDS],
         "album": Album.objects.with_artist().filter(pk=filters["album"]).first()
         if filters["album"]
         else None,

@@ -33,7 +33,8 @@ class _Inputs(HTMLParser):
         attributes = dict(attrs)
         if tag == "form" and attributes.get("class") == "card":
             self.in_form = True
-        if self.in_form and tag == "input" and attributes.get("type") in ("text", "hidden"):
+        typed = attributes.get("type") in ("text", "number", "hidden")
+        if self.in_form and tag == "input" and typed:
             self.values[attributes["name"] or ""] = attributes.get("value") or ""
 
     def handle_endtag(self, tag: str) -> None:
