@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from library import covers
 from library.models import Album, AlbumCompleteness, FieldConflict, Track
-from library.provenance_views import conflict_rows, links_of, provenance_rows
+from library.provenance_rows import conflict_rows, links_of, provenance_rows
 
 
 def album_detail(request: HttpRequest, album_id: int) -> HttpResponse:

@@ -7,13 +7,9 @@ Writes go through `library.provenance.edits`; these views only read the form and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from library.models import Album, Artist, FieldConflict, Kind, Source, Track
 from library.provenance import edits, retag
 from library.provenance.fields import SPECS, Row, is_empty, kind_of, spec_for
-from library.provenance.read import provenance_of
-from library.provenance_forms import MetadataForm, current_value, display, field_label, parse_value
+from library.provenance_forms import MetadataForm, display, field_label, parse_value
+from library.provenance_rows import conflict_row, conflict_rows, links_of, provenance_rows
 from soulspot.lib.params import BadParameter, int_param, text_param
 from soulspot.lib.redirects import redirect_back
 
@@ -34,133 +30,6 @@ MAX_TYPED = 12_000  # the longest list line the edit form takes
 CONFLICT_FIELDS = sorted(
     {s.name for fields in SPECS.values() for s in fields.values() if s.conflicts}
 )
-PAGES = {Kind.TRACK: "library:track", Kind.ALBUM: "library:album", Kind.ARTIST: "artists:detail"}
-CLEAR = {
-    Kind.TRACK: "library:track-clear-manual",
-    Kind.ALBUM: "library:album-clear-manual",
-    Kind.ARTIST: "library:artist-clear-manual",
-}
-EDIT = {
-    Kind.TRACK: "library:track-edit",
-    Kind.ALBUM: "library:album-edit",
-    Kind.ARTIST: "library:artist-edit",
-}
-
-
-# --- reading provenance -------------------------------------------------------------------------
-
-
-@dataclass
-class Alternative:
-    source_label: str
-    value: str
-    fetched_at: datetime
-
-
-@dataclass
-class ProvenanceRow:
-    """One field as the provenance table shows it."""
-
-    field: str
-    label: str
-    value: str
-    source_label: str
-    fetched_at: datetime | None
-    manual: bool
-    conflict_id: int | None
-    alternatives: list[Alternative]
-
-
-def provenance_rows(row: Row) -> list[ProvenanceRow]:
-    """Every managed field of `row` with its source and the other sources' offers."""
-    kind = kind_of(row)
-    rows = []
-    for name, prov in provenance_of(row).items():
-        rows.append(
-            ProvenanceRow(
-                field=name,
-                label=field_label(kind, name),
-                value=display(current_value(row, spec_for(kind, name))),
-                source_label=prov.source_label,
-                fetched_at=prov.fetched_at,
-                manual=prov.manual,
-                conflict_id=prov.conflict_id,
-                alternatives=[
-                    Alternative(_source_label(o.source), display(o.value), o.fetched_at)
-                    for o in prov.alternatives
-                ],
-            )
-        )
-    return rows
-
-
-def _source_label(source: str) -> str:
-    return Source(source).label if source in Source.values else "Current value"
-
-
-def links_of(row: Row) -> dict[str, str]:
-    """The URLs the provenance partial and the edit page link to for `row`."""
-    kind = kind_of(row)
-    page = reverse(PAGES[kind], args=[row.pk])
-    return {
-        "page": page,
-        "edit": reverse(EDIT[kind], args=[row.pk]),
-        "clear": reverse(CLEAR[kind], args=[row.pk]),
-        # Where this row's open conflicts are listed: the artist page (elsewhere) lists none.
-        "conflicts": reverse("library:conflicts") if kind == Kind.ARTIST else page,
-    }
-
-
-# --- conflicts as rows ----------------------------------------------------------------------------
-
-
-@dataclass
-class OfferChoice:
-    """One side of a conflict. `source` is empty for the catalogue's current value, which is
-    kept by submitting it as a typed value (a manual edit): it is no source to follow."""
-
-    source: str
-    label: str
-    value: str
-
-
-@dataclass
-class ConflictRow:
-    conflict: FieldConflict
-    kind_label: str
-    field_label: str
-    object_url: str
-    offers: list[OfferChoice] = field(default_factory=list)
-    album_wide: bool = False
-    error: str = ""
-
-
-def conflict_rows(conflicts: QuerySet | list[FieldConflict]) -> list[ConflictRow]:
-    """The conflicts as the pages show them (no query beyond the conflicts' own)."""
-    return [_conflict_row(c) for c in conflicts]
-
-
-def _conflict_row(conflict: FieldConflict, error: str = "") -> ConflictRow:
-    offers = [
-        OfferChoice(
-            source=o.get("source", "") if o.get("source") in Source.values else "",
-            label=_source_label(o.get("source", "")),
-            value=display(o.get("value")),
-        )
-        for o in conflict.offers
-        if isinstance(o, dict) and not is_empty(o.get("value"))
-    ]
-    return ConflictRow(
-        conflict=conflict,
-        kind_label=Kind(conflict.kind).label if conflict.kind in Kind.values else conflict.kind,
-        field_label=field_label(conflict.kind, conflict.field),
-        object_url=reverse(PAGES[conflict.kind], args=[conflict.object_id])
-        if conflict.kind in PAGES
-        else "",
-        offers=offers,
-        album_wide=conflict.kind == Kind.TRACK and conflict.album_id is not None,
-        error=error,
-    )
 
 
 # --- the track page -------------------------------------------------------------------------------
@@ -386,5 +255,5 @@ def _refused(request: HttpRequest, conflict: FieldConflict, message: str) -> Htt
         messages.error(request, message)
         return redirect_back(request, reverse("library:conflicts"))
     # htmx swaps only 2xx answers: the row comes back with the reason, still open.
-    context = {"item": _conflict_row(conflict, error=message), "live": True}
+    context = {"item": conflict_row(conflict, error=message), "live": True}
     return render(request, "library/_conflict_row.html", context)
