@@ -4,7 +4,9 @@ value, what the others offered, manual edits through the form and clearing them.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from library.models import FieldValue, RetagRequest, Source, Track
 from library.provenance import engine
@@ -280,3 +282,23 @@ def test_the_artist_form_edits_the_name_and_sort_name(logged_in_client: Client) 
     artist.refresh_from_db()
     assert (artist.name, artist.sort_name) == ("The Beatles", "Beatles, The")
     assert "Manual" in row_of(logged_in_client.get(url).content.decode(), "field-name")
+
+
+def test_the_track_page_needs_the_same_queries_for_more_files_and_sources(
+    logged_in_client: Client,
+) -> None:
+    track = TrackFactory(title="Song")
+    TrackFileFactory(track=track)
+    engine.record(track, Source.FILE_TAGS, {"title": "Song"})
+    url = f"/library/tracks/{track.pk}/"
+    logged_in_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        logged_in_client.get(url)
+    TrackFileFactory.create_batch(9, track=track)
+    engine.record(track, Source.MUSICBRAINZ, {"title": "Other Words", "isrc": "GBAYE0601498"})
+    engine.record(track, Source.LASTFM, {"genres": ["Dub", "Reggae"]})
+    with CaptureQueriesContext(connection) as many:
+        html = logged_in_client.get(url).content.decode()
+
+    assert html.count("/music/file-") == 10 and "Other Words" in html
+    assert len(many) == len(few)
