@@ -1,5 +1,6 @@
 """The album page (`/library/albums/<id>/`): its tracks in disc and track order with their
-files, formats and qualities, its cover and how complete it is."""
+files, formats and qualities, its cover, how complete it is, which source gave each of its
+fields and the open conflicts of the album and its tracks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from library import covers
-from library.models import Album, AlbumCompleteness, Track
+from library.models import Album, AlbumCompleteness, FieldConflict, Track
+from library.provenance_rows import conflict_rows, links_of, provenance_rows
 
 
 def album_detail(request: HttpRequest, album_id: int) -> HttpResponse:
@@ -28,6 +30,10 @@ def album_detail(request: HttpRequest, album_id: int) -> HttpResponse:
         "owned": sum(t.status == Track.Status.OWNED for t in tracks),
         "completeness": AlbumCompleteness.objects.filter(album=album).first(),
         "has_cover": covers.cover_among(paths) is not None,
+        "provenance": provenance_rows(album),
+        # The album's own conflicts and its tracks' (a conflict carries its album).
+        "conflicts": conflict_rows(FieldConflict.objects.open().filter(album_id=album.pk)),
+        "links": links_of(album),
     }
     return render(request, "library/album.html", context)
 

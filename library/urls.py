@@ -1,6 +1,6 @@
 from django.urls import path
 
-from library import album_views, playlist_views, views
+from library import album_views, playlist_views, provenance_views, views
 
 app_name = "library"
 urlpatterns = [
@@ -32,5 +32,30 @@ urlpatterns = [
         "playlists/<id:playlist_id>/delete/",
         playlist_views.playlist_delete,
         name="playlist-delete",
+    ),
+    path("tracks/<id:track_id>/", provenance_views.track_detail, name="track"),
+    path("tracks/<id:track_id>/edit/", provenance_views.track_edit, name="track-edit"),
+    path(
+        "tracks/<id:track_id>/clear-manual/",
+        provenance_views.track_clear_manual,
+        name="track-clear-manual",
+    ),
+    path("albums/<id:album_id>/edit/", provenance_views.album_edit, name="album-edit"),
+    path(
+        "albums/<id:album_id>/clear-manual/",
+        provenance_views.album_clear_manual,
+        name="album-clear-manual",
+    ),
+    path("artists/<id:artist_id>/edit/", provenance_views.artist_edit, name="artist-edit"),
+    path(
+        "artists/<id:artist_id>/clear-manual/",
+        provenance_views.artist_clear_manual,
+        name="artist-clear-manual",
+    ),
+    path("conflicts/", provenance_views.conflicts, name="conflicts"),
+    path(
+        "conflicts/<id:conflict_id>/resolve/",
+        provenance_views.conflict_resolve,
+        name="conflict-resolve",
     ),
 ]
