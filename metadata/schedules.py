@@ -15,3 +15,7 @@ SCHEDULES = [
 SCHEDULES.append(
     Every(name="refresh-metadata", func="metadata.tasks.refresh_due_metadata", minutes=24 * 60)
 )
+# Daily: Last.fm genres for owned tracks without them (only with LASTFM_API_KEY set).
+SCHEDULES.append(
+    Every(name="fill-genres", func="metadata.tasks.fill_missing_genres", minutes=24 * 60)
+)

@@ -82,3 +82,10 @@ def refresh_due_metadata() -> str:
     if scope is None:
         return "nothing to refresh from MusicBrainz"
     return refresh.refresh_in_batches(scope)
+
+
+def fill_missing_genres() -> str:
+    """Daily: Last.fm genres for owned tracks that have none from it yet."""
+    from metadata.importer import enrich
+
+    return f"asked Last.fm about {enrich.fill_missing_genres()} tracks"

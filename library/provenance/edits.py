@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,8 +62,13 @@ def resolve_conflict(
     album are settled the same way."""
     if conflict.status != FieldConflict.Status.OPEN:
         raise ConflictClosed(f"conflict {conflict.pk} is {conflict.status}")
-    if source is not None and not any(o["source"] == source for o in conflict.offers):
+    if source is not None and (
+        source not in Source.values or not any(o["source"] == source for o in conflict.offers)
+    ):
         raise UnknownSource(f"no value from {source!r} in this conflict")
+    if not engine.row_exists(conflict.kind, conflict.object_id):
+        _supersede(conflict)
+        raise ConflictClosed(f"the {conflict.kind} is no longer in the library")
     changes: list[Change] = []
     with transaction.atomic():
         for one in _same_field_on_album(conflict) if apply_to_album else [conflict]:
@@ -73,7 +79,11 @@ def resolve_conflict(
 
 
 def _resolve_one(conflict: FieldConflict, *, source: str | None, value: Any) -> list[Change]:
-    row = engine.row_of(conflict.kind, conflict.object_id)
+    try:
+        row = engine.row_of(conflict.kind, conflict.object_id)
+    except ObjectDoesNotExist:
+        _supersede(conflict)  # another track of the album, deleted meanwhile
+        return []
     claimed = FieldConflict.objects.open().filter(pk=conflict.pk)
     if not claimed.update(
         status=FieldConflict.Status.RESOLVED,
@@ -93,3 +103,9 @@ def _same_field_on_album(conflict: FieldConflict) -> list[FieldConflict]:
         album_id=conflict.album_id, kind=conflict.kind, field=conflict.field
     )
     return [conflict, *others.exclude(pk=conflict.pk).order_by("pk")]
+
+
+def _supersede(conflict: FieldConflict) -> None:
+    FieldConflict.objects.filter(pk=conflict.pk).update(
+        status=FieldConflict.Status.SUPERSEDED, updated_at=timezone.now()
+    )

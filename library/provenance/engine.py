@@ -79,8 +79,9 @@ def record(
             spec = spec_for(kind, name)
             _keep_baseline(row, spec)
             value = coerce(spec, raw)
-            if value is None and source == Source.MANUAL and raw in ("", []):
-                value = [] if spec.type == "list" else ""  # the user wants it empty
+            if value is None and source == Source.MANUAL and raw in ("", [], None):
+                # The user wants it empty (0 stands for "no number": JSON has no empty int).
+                value = {"list": [], "int": 0}.get(spec.type, "")
             offers = FieldValue.objects.of(kind, row.pk).filter(field=name, source=source)
             if value is None:
                 offers.delete()
@@ -280,6 +281,8 @@ def _shaped(spec: FieldSpec, value: Any) -> Any:
         return normalize.clean_text(str(value)).value
     if spec.type == "list":
         return [normalize.clean_text(str(v)).value for v in value]
+    if spec.type == "int":
+        return value or None
     return value
 
 
@@ -314,3 +317,7 @@ def _place_featured(
 def row_of(kind: str, object_id: int) -> Row:
     """The track, album or artist `object_id`; DoesNotExist when it is gone."""
     return MODELS[kind].objects.get(pk=object_id)
+
+
+def row_exists(kind: str, object_id: int) -> bool:
+    return MODELS[kind].objects.filter(pk=object_id).exists()

@@ -16,9 +16,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from library.models import Track
+from library.models import FieldValue, MetadataSettings, Source, Track
+from library.models import Kind as RowKind
 from library.naming.scheme import COVER_NAME
+from library.provenance import engine
 from library.tagging import InvalidImage, prepare_cover
+from metadata import genres
 from metadata.importer import merge
 from metadata.models import AlbumCover, MetadataGap
 from metadata.providers import coverart, lrclib, musicbrainz
@@ -222,3 +225,51 @@ def _use_cover(result: Enrichment, data: bytes, source: str) -> bool:
 def _strip_timestamps(synced: str) -> str:
     text = _LRC_TAG.sub("", synced)
     return _LRC_STAMP.sub("", text).strip() + "\n"
+
+
+def lookup_genres(track: Track) -> None:
+    """Genres from Last.fm's top tags (track, else album, else artist), canonical and at most
+    the settings' count, recorded as Last.fm's offer. Without an API key Last.fm is off; when
+    it is down the daily genre fill asks again later."""
+    if not settings.LASTFM_API_KEY or not providers_enabled():
+        return
+    try:
+        record_lastfm_genres(track)
+    except ProviderUnavailable as exc:
+        logger.info("Last.fm genres for %s later: %s", track, exc)
+    except ProviderError as exc:
+        logger.info("Last.fm has no genres for %s: %s", track, exc)
+
+
+def record_lastfm_genres(track: Track) -> None:
+    """Ask Last.fm now and record its genres for `track` (raises the provider's errors)."""
+    count = MetadataSettings.load().genre_count
+    album = track.album.title if track.album else None
+    found = genres.lastfm_genres(track.artist.name, track.title, album, limit=count)
+    engine.record(track, Source.LASTFM, {"genres": found or None})
+
+
+def fill_missing_genres(limit: int = 200) -> int:
+    """Ask Last.fm about owned tracks it has not given genres for yet (a bounded batch; its
+    answers are cached, so a track asked about recently costs no request). Returns how many
+    were asked about; stops at the first sign Last.fm is down."""
+    if not settings.LASTFM_API_KEY or not providers_enabled():
+        return 0
+    asked = FieldValue.objects.filter(kind=RowKind.TRACK, field="genres", source=Source.LASTFM)
+    tracks = (
+        Track.objects.having_files(is_missing=False)
+        .exclude(pk__in=asked.values("object_id"))
+        .with_relations()
+        .order_by("pk")[:limit]
+    )
+    count = 0
+    for track in tracks:
+        try:
+            record_lastfm_genres(track)
+        except ProviderUnavailable as exc:
+            logger.info("Last.fm is unavailable, genres later: %s", exc)
+            break
+        except ProviderError:
+            pass
+        count += 1
+    return count

@@ -67,6 +67,7 @@ def prepare(req: Request) -> landing.Prepared | Outcome:
         track, new = found.track, found.created
     result = Enrichment()
     enrich.lookup_musicbrainz(track, result)
+    enrich.lookup_genres(track)
     return _prepare_verified(req, track, info, result, new=new)
 
 

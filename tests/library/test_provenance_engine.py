@@ -117,3 +117,26 @@ def test_a_date_in_the_same_year_is_not_a_conflict_and_sets_the_year() -> None:
     assert (album.release_date, album.year) == ("1995-10-03", 1995)
     engine.record(album, Source.MUSICBRAINZ, {"date": "1997-01-01"})
     assert FieldConflict.objects.get().field == "date"
+
+
+def test_a_number_can_be_emptied_by_hand() -> None:
+    track = TrackFactory(track_number=4)
+    edits.set_manual(track, {"track_number": ""})
+    track.refresh_from_db()
+    assert track.track_number is None
+    engine.record(track, Source.FILE_TAGS, {"track_number": 5})
+    track.refresh_from_db()
+    assert track.track_number is None  # the manual choice stands
+
+
+def test_a_conflict_cannot_follow_a_pseudo_source_or_a_deleted_row() -> None:
+    track = TrackFactory(title="Song Remix")
+    engine.record(track, Source.MUSICBRAINZ, {"title": "Song"})
+    conflict = FieldConflict.objects.get()
+    conflict.offers.append({"source": "current", "value": "Song Remix"})
+    with pytest.raises(edits.UnknownSource):
+        edits.resolve_conflict(conflict, source="current")
+    track.delete()
+    with pytest.raises(edits.ConflictClosed):
+        edits.resolve_conflict(conflict, source="musicbrainz")
+    assert FieldConflict.objects.get().status == "superseded"

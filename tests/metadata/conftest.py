@@ -9,6 +9,7 @@ import pytest
 
 from fakes.audio import make_audio
 from fakes.metadata_services import FakeMetadataServices, MetadataCatalog
+from tests.metadata.lastfm_support import fake_lastfm, world  # noqa: F401 (fixtures)
 from tests.metadata.support import FORMATS, LENGTH_MS, PLAIN, SECONDS, SYNCED, Dirs
 
 

@@ -10,13 +10,22 @@ from pathlib import Path
 import pytest
 from django_q.models import OrmQ
 
+from fakes.lastfm import LastFmWorld
 from library.audio import audio_fingerprint
-from library.models import FieldConflict, RetagRequest, Source, Track, TrackFile
+from library.models import (
+    FieldConflict,
+    FieldValue,
+    MetadataSettings,
+    RetagRequest,
+    Source,
+    Track,
+    TrackFile,
+)
 from library.provenance import engine
 from library.tagging import TagSet, read_tags, write_tags
 from library.tasks import retag_due
 from metadata import services
-from tests.factories import AlbumFactory, TrackFactory
+from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 from tests.metadata.support import Dirs
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +166,49 @@ def test_resolve_refuses_bad_requests(api_client, db) -> None:
         ).status_code
         == 404
     )
+
+
+def test_imported_files_get_canonical_lastfm_genres_limited_by_the_settings(
+    dirs, audio_sources, providers, fake_lastfm, world: LastFmWorld
+) -> None:
+    world.set_track_tags(
+        "Neon Harbor",
+        "Afterglow",
+        [
+            ("seen live", 100),
+            ("synthpop", 90),
+            ("hip hop", 80),
+            ("Hip-Hop", 70),
+            ("2024", 60),
+            ("favorites", 50),
+            ("electronic", 40),
+            ("dance", 30),
+        ],
+    )
+    settings = MetadataSettings.load()
+    settings.genre_count = 2
+    settings.save()
+    own_file(dirs, audio_sources, "Afterglow")
+
+    file = imported(dirs)
+
+    assert file.track.genres == ["Synth-Pop", "Hip-Hop"]
+    assert read_tags(Path(file.path)).genre == "Synth-Pop; Hip-Hop"
+    assert FieldValue.objects.get(object_id=file.track_id, field="genres", source="lastfm")
+
+
+def test_featured_artist_spellings_end_in_the_configured_style(db) -> None:
+    for style, expected in [
+        ("artist", ("Song", "Neon Harbor feat. Guest One & Guest Two")),
+        ("title", ("Song (feat. Guest One & Guest Two)", "Neon Harbor")),
+    ]:
+        MetadataSettings.objects.update_or_create(pk=1, defaults={"feat_style": style})
+        for credit, title in [
+            ("Neon Harbor ft. Guest One & Guest Two", "Song"),
+            ("Neon Harbor", "Song (Feat. Guest One & Guest Two)"),
+            ("Neon Harbor featuring Guest One & Guest Two", "Song [ft Guest One & Guest Two]"),
+        ]:
+            track = TrackFactory(title="Song", artist=ArtistFactory(name="Neon Harbor"))
+            engine.record(track, Source.MUSICBRAINZ, {"title": title, "artist": credit})
+            track.refresh_from_db()
+            assert (track.title, track.credit) == expected, (credit, title)
