@@ -8,7 +8,7 @@ Writes go through `library.provenance.edits`; these views only read the form and
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -179,12 +179,10 @@ def conflict_resolve(request: HttpRequest, conflict_id: int) -> HttpResponse:
     conflict = get_object_or_404(FieldConflict, pk=conflict_id)
     try:
         settled = _resolve(request, conflict)
-    except edits.ConflictClosed:
-        return _settled(request, conflict, [], "That conflict was already settled.")
+    except edits.ConflictClosed as exc:
+        return _settled(request, conflict, [], str(exc))
     except (BadParameter, edits.UnknownSource) as exc:
         return _refused(request, conflict, str(exc))
-    except ObjectDoesNotExist:
-        return _refused(request, conflict, f"The {conflict.kind} is no longer in the library.")
     return _settled(request, conflict, settled, _settled_message(settled))
 
 

@@ -18,6 +18,7 @@ from library.admin.filters import (
     MissingFilter,
     QualityFilter,
 )
+from library.admin.manual_edits import ManualEditsAdmin
 from library.models import (
     Album,
     AlbumCompleteness,
@@ -31,7 +32,7 @@ from library.models import (
 
 
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
+class ArtistAdmin(ManualEditsAdmin):
     list_display = ["name", "sort_name", "monitored", "musicbrainz_id", "spotify_id", "created_at"]
     list_filter = ["monitored"]
     search_fields = ["name", "sort_name", "musicbrainz_id", "spotify_id"]
@@ -84,7 +85,7 @@ class CompletenessInline(admin.StackedInline):
 
 
 @admin.register(Album)
-class AlbumAdmin(admin.ModelAdmin):
+class AlbumAdmin(ManualEditsAdmin):
     list_display = [
         "title",
         "artist",
@@ -117,7 +118,7 @@ class AlbumAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ManualEditsAdmin):
     list_display = [
         "title",
         "artist",

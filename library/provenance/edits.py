@@ -61,14 +61,14 @@ def resolve_conflict(
     edit). With `apply_to_album` the same field's open conflicts on the other tracks of the
     album are settled the same way."""
     if conflict.status != FieldConflict.Status.OPEN:
-        raise ConflictClosed(f"conflict {conflict.pk} is {conflict.status}")
+        raise ConflictClosed("That conflict was already settled.")
     if source is not None and (
         source not in Source.values or not any(o["source"] == source for o in conflict.offers)
     ):
         raise UnknownSource(f"no value from {source!r} in this conflict")
     if not engine.row_exists(conflict.kind, conflict.object_id):
         _supersede(conflict)
-        raise ConflictClosed(f"the {conflict.kind} is no longer in the library")
+        raise ConflictClosed(f"The {conflict.kind} is no longer in the library.")
     changes: list[Change] = []
     with transaction.atomic():
         for one in _same_field_on_album(conflict) if apply_to_album else [conflict]:

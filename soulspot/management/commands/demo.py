@@ -23,12 +23,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from fakes.lastfm import DEFAULT_API_KEY
 from fakes.trap_network import WantSpec, build_trap_network
 from soulspot.lib.processes import ChildProcess
 
 DEMO_USER, DEMO_PASSWORD = "demo", "soulspot-demo"
 SLSKD_KEY = "demo-slskd-api-key-0123456789"
 SPOTIFY_CLIENT_ID = "soulspotDemo"
+LASTFM_KEY = DEFAULT_API_KEY  # the key the fake Last.fm accepts
 DEMO_PLAYLIST = "plDemoRoad"  # the demo account's own playlist (fakes.spotify.scenarios)
 
 
@@ -46,6 +48,7 @@ class Command(BaseCommand):
         _network, wants = build_trap_network(network_dir)
         catalog = _write_catalog(root / "catalog.json", wants)
         slskd_port, meta_port, spotify_port = _free_port(), _free_port(), _free_port()
+        lastfm_port = _free_port()
         fakes = [
             ChildProcess(
                 "fake slskd",
@@ -91,9 +94,22 @@ class Command(BaseCommand):
                     SPOTIFY_CLIENT_ID,
                 ],
             ),
+            ChildProcess(
+                "fake last.fm",
+                [
+                    sys.executable,
+                    "-m",
+                    "fakes.lastfm",
+                    "--port",
+                    str(lastfm_port),
+                    "--scenario",
+                    "demo",
+                ],
+            ),
         ]
         spotify_env = _spotify_env(spotify_port, port)
         env = {**_demo_env(slskd_port, meta_port, downloads), **spotify_env}
+        env |= {"LASTFM_URL": f"http://127.0.0.1:{lastfm_port}", "LASTFM_API_KEY": LASTFM_KEY}
         call_command("migrate", interactive=False, verbosity=0)
         _create_user_and_wants(wants)
         for fake in fakes:
