@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metadata import views
+from metadata import refresh_views, views
 
 app_name = "metadata"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<id:pk>/", views.batch_detail, name="batch"),
     path("gaps/retry/", views.retry_gaps, name="retry-gaps"),
     path("albums/check/", views.albums_check, name="albums-check"),
+    path("refresh/<str:kind>/<id:object_id>/", refresh_views.refresh_page, name="refresh"),
 ]

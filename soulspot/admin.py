@@ -15,11 +15,17 @@ from soulspot.models import ScheduleOverride, WorkerHeartbeat
 library_admin.AlbumAdmin.actions = [
     *library_admin.AlbumAdmin.actions,
     metadata_admin.check_completeness,
+    metadata_admin.refresh_from_musicbrainz,
     downloads_admin.want_missing,
 ]
 library_admin.TrackAdmin.actions = [
     *library_admin.TrackAdmin.actions,
+    metadata_admin.refresh_from_musicbrainz,
     downloads_admin.want_again,
+]
+library_admin.ArtistAdmin.actions = [
+    *library_admin.ArtistAdmin.actions,
+    metadata_admin.refresh_from_musicbrainz,
 ]
 library_admin.TrackFileAdmin.actions = [
     *library_admin.TrackFileAdmin.actions,

@@ -10,11 +10,12 @@ apps use (the admins `soulspot/admin.py` adds actions to, `report_action_result`
 
 from library.admin import catalogue, files, health, rules
 from library.admin.actions import report_action_result
-from library.admin.catalogue import AlbumAdmin, TrackAdmin
+from library.admin.catalogue import AlbumAdmin, ArtistAdmin, TrackAdmin
 from library.admin.files import TrackFileAdmin
 
 __all__ = [
     "AlbumAdmin",
+    "ArtistAdmin",
     "TrackAdmin",
     "TrackFileAdmin",
     "catalogue",
