@@ -54,6 +54,15 @@ def _isolated_setup_token(settings, tmp_path_factory: pytest.TempPathFactory) ->
     settings.SOULSPOT_SECRET_KEY_FILE = data / "secret.key"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_metadata_settings() -> None:
+    """The metadata settings row is kept per process for a few seconds; each test's database
+    starts without it."""
+    from library.models import provenance
+
+    provenance._loaded.clear()
+
+
 @pytest.fixture
 def user(db, django_user_model):
     return django_user_model.objects.create_superuser("owner", password="correct-horse-battery")

@@ -7,6 +7,8 @@ hold every source's offer for it, one row per (object, field, source), and mark 
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings as django_settings
 from django.db import models
 from django.utils import timezone
@@ -115,6 +117,10 @@ class FieldConflict(models.Model):
         return f"{self.field} of {self.label} ({self.status})"
 
 
+SETTINGS_TTL_SECONDS = 5.0
+_loaded: dict[str, tuple[float, MetadataSettings]] = {}
+
+
 class MetadataSettings(models.Model):
     """How chosen values are picked and shaped; one row, changed at runtime (API, admin)."""
 
@@ -138,11 +144,21 @@ class MetadataSettings(models.Model):
     def __str__(self) -> str:
         return "Metadata settings"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)
+        _loaded.clear()
+
     @classmethod
     def load(cls) -> MetadataSettings:
-        """The one row, created on first use with the environment's defaults."""
+        """The one row, created on first use with the environment's defaults. Kept for a few
+        seconds per process (imports settle many fields a second); a change made by another
+        process is seen within that time, and a change here at once."""
+        cached = _loaded.get("row")
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
         seed = {"artist_separator": django_settings.SOULSPOT_ARTIST_SEPARATOR}
         settings, _ = cls.objects.get_or_create(pk=1, defaults=seed)
+        _loaded["row"] = (time.monotonic() + SETTINGS_TTL_SECONDS, settings)
         return settings
 
 

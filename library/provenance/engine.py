@@ -62,79 +62,110 @@ def authority(field: str, settings: MetadataSettings) -> list[str]:
     return order + [s for s in DEFAULT_ORDER if s not in order]
 
 
+Offers = dict[str, dict[str, FieldValue]]  # field -> source -> offer
+
+
 def record(
     row: Row, source: str, values: dict[str, Any], *, fetched_at: datetime | None = None
 ) -> list[Change]:
     """Store what `source` says about fields of `row` (None/empty: it offers nothing now) and
-    settle those fields. Returns the chosen values that changed."""
-    kind = kind_of(row)
+    settle those fields. Returns the chosen values that changed.
+
+    A handful of queries whatever the number of fields (imports record every file's tags)."""
+    kind, names, now = kind_of(row), list(values), fetched_at or timezone.now()
     with transaction.atomic():
+        offers = load_offers(kind, row.pk, names)
         # What each field followed before this source spoke: a source that changes its own
         # answer in words (a refresh) is a conflict like any other.
-        before = {
-            o.field: o.value
-            for o in FieldValue.objects.of(kind, row.pk).filter(field__in=list(values), chosen=True)
-        }
+        before = {f: o.value for f, by in offers.items() for o in by.values() if o.chosen}
+        new: list[FieldValue] = []
+        gone: list[int] = []
+        unchanged: list[int] = []
         for name, raw in values.items():
             spec = spec_for(kind, name)
-            _keep_baseline(row, spec)
-            value = coerce(spec, raw)
-            if value is None and source == Source.MANUAL and raw in ("", [], None):
-                # The user wants it empty (0 stands for "no number": JSON has no empty int).
-                value = {"list": [], "int": 0}.get(spec.type, "")
-            offers = FieldValue.objects.of(kind, row.pk).filter(field=name, source=source)
+            value = _offered(spec, source, raw)
+            mine = offers.get(name, {}).get(source)
             if value is None:
-                offers.delete()
+                if mine is not None:
+                    gone.append(mine.pk)
+                    del offers[name][source]
+                continue
+            if not offers.get(name) and source != Source.CATALOGUE:
+                new += _baseline(row, spec, offered=value)
+            if mine is None:
+                new.append(FieldValue(kind=kind, object_id=row.pk, field=name, source=source))
+                new[-1].value, new[-1].fetched_at = value, now
+            elif mine.value == value:
+                unchanged.append(mine.pk)
             else:
-                offers.update_or_create(
-                    kind=kind,
-                    object_id=row.pk,
-                    field=name,
-                    source=source,
-                    defaults={"value": value, "fetched_at": fetched_at or timezone.now()},
-                )
-        return settle(row, list(values), before=before)
+                FieldValue.objects.filter(pk=mine.pk).update(value=value, fetched_at=now)
+                mine.value = value
+        for offer in FieldValue.objects.bulk_create(new):
+            offers.setdefault(offer.field, {})[offer.source] = offer
+        if gone:
+            FieldValue.objects.filter(pk__in=gone).delete()
+        if unchanged:  # asked again: the answer is as fresh as now (the refresh schedule)
+            FieldValue.objects.filter(pk__in=unchanged).update(fetched_at=now)
+        return settle(row, names, before=before, offers=offers)
 
 
-def settle(row: Row, names: Iterable[str], *, before: dict[str, Any] | None = None) -> list[Change]:
+def load_offers(kind: str, object_id: int, names: list[str]) -> Offers:
+    offers: Offers = {}
+    for offer in FieldValue.objects.of(kind, object_id).filter(field__in=names):
+        offers.setdefault(offer.field, {})[offer.source] = offer
+    return offers
+
+
+def settle(
+    row: Row,
+    names: Iterable[str],
+    *,
+    before: dict[str, Any] | None = None,
+    offers: Offers | None = None,
+) -> list[Change]:
     """Choose each named field's value from its offers; update the row, its conflicts and the
     `chosen` marks; ask for the files to be re-tagged when a value changed."""
     kind, names = kind_of(row), list(names)
     settings = MetadataSettings.load()
-    offers: dict[str, dict[str, FieldValue]] = {}
-    for offer in FieldValue.objects.of(kind, row.pk).filter(field__in=names):
-        offers.setdefault(offer.field, {})[offer.source] = offer
-    pins = _pins(kind, row.pk, names)
-    open_fields = set(
-        FieldConflict.objects.open()
-        .filter(kind=kind, object_id=row.pk, field__in=names)
-        .values_list("field", flat=True)
-    )
+    offers = offers if offers is not None else load_offers(kind, row.pk, names)
+    # A conflict (open, or settled into a pin) needs two offers for its field: with at most
+    # one offer everywhere (a track made from its tags) there is nothing to look up.
+    contested = [n for n in names if len(offers.get(n, {})) > 1]
+    pins, open_fields = _conflict_state(kind, row.pk, contested) if contested else ({}, set())
     finals: dict[str, tuple[Any, str]] = {}
     with transaction.atomic():
         for name in names:
             spec = spec_for(kind, name)
             field_offers = offers.get(name, {})
-            previous = (before or {}).get(name)
             decision = decide(
                 spec,
                 field_offers,
                 pins.get(name),
                 settings,
                 column=spec.get(row),
-                previous=previous,
+                previous=(before or {}).get(name),
                 in_conflict=name in open_fields,
             )
-            _keep_conflict(row, spec, decision)
+            if decision.conflict is not None or name in open_fields:
+                _keep_conflict(row, spec, decision)
             if decision.source is not None:
                 finals[name] = (_shaped(spec, decision.value), decision.source)
-                _mark_chosen(kind, row.pk, name, decision.source, field_offers)
+        _mark_chosen(kind, row.pk, {n: s for n, (_v, s) in finals.items()}, offers)
         if kind == "track":
             _place_featured(row, finals, settings)
-        changes = [c for name, (v, s) in finals.items() if (c := _apply(row, name, v, s))]
+        changes = _apply(row, finals)
         if changes:
             retag.request_for(row, reason=", ".join(sorted({c.field for c in changes})))
     return changes
+
+
+def _offered(spec: FieldSpec, source: str, raw: Any) -> Any:
+    """The offer to store for `raw`; None when the source offers nothing."""
+    value = coerce(spec, raw)
+    if value is None and source == Source.MANUAL and raw in ("", [], None):
+        # The user wants it empty (0 stands for "no number": JSON has no empty int).
+        value = {"list": [], "int": 0}.get(spec.type, "")
+    return value
 
 
 def decide(
@@ -210,34 +241,35 @@ def label_of(row: Row) -> str:
     return str(row)[:1000]
 
 
-def _keep_baseline(row: Row, spec: FieldSpec) -> None:
+def _baseline(row: Row, spec: FieldSpec, *, offered: Any) -> list[FieldValue]:
     """Before the first source is recorded for a field, keep what the catalogue already holds
     (a want, an admin edit, an earlier import) as the "catalogue" offer: it ranks above file
-    tags, so a peer's tags never silently replace what the user asked for."""
-    kind = kind_of(row)
-    if FieldValue.objects.of(kind, row.pk).filter(field=spec.name).exists():
-        return
+    tags, so a peer's tags never silently replace what the user asked for. Not needed when the
+    first source says exactly what the catalogue holds (a track made from its file's tags)."""
     current = coerce(spec, spec.get(row))
-    if current is not None:
-        FieldValue.objects.create(
-            kind=kind,
-            object_id=row.pk,
-            field=spec.name,
-            source=Source.CATALOGUE,
-            value=current,
-            chosen=True,
-        )
+    if current is None or current == offered:
+        return []
+    offer = FieldValue(kind=kind_of(row), object_id=row.pk, field=spec.name, chosen=True)
+    offer.source, offer.value = Source.CATALOGUE, current
+    return [offer]
 
 
-def _pins(kind: str, object_id: int, names: list[str]) -> dict[str, str]:
-    """The source each field follows since the user settled a conflict on it (latest wins)."""
-    resolved = FieldConflict.objects.filter(
-        kind=kind,
-        object_id=object_id,
-        field__in=names,
-        status=FieldConflict.Status.RESOLVED,
-    ).exclude(resolved_source__in=["", Source.MANUAL])
-    return {c.field: c.resolved_source for c in resolved.order_by("resolved_at", "pk")}
+def _conflict_state(kind: str, object_id: int, names: list[str]) -> tuple[dict, set[str]]:
+    """In one query: the source each field follows since the user settled a conflict on it
+    (the latest settlement wins), and the fields with an open conflict."""
+    rows = (
+        FieldConflict.objects.filter(kind=kind, object_id=object_id, field__in=names)
+        .exclude(status=FieldConflict.Status.SUPERSEDED)
+        .order_by("resolved_at", "pk")
+        .values_list("field", "status", "resolved_source")
+    )
+    pins, open_fields = {}, set()
+    for field, status, resolved_source in rows:
+        if status == FieldConflict.Status.OPEN:
+            open_fields.add(field)
+        elif resolved_source not in ("", Source.MANUAL):
+            pins[field] = resolved_source
+    return pins, open_fields
 
 
 def _keep_conflict(row: Row, spec: FieldSpec, decision: Decision) -> None:
@@ -265,14 +297,20 @@ def _album_id(row: Row) -> int | None:
     return row.pk if isinstance(row, Album) else None
 
 
-def _apply(row: Row, name: str, new: Any, source: str) -> Change | None:
-    spec = spec_for(kind_of(row), name)
-    old = spec.get(row)
-    if new == old or (is_empty(new) and is_empty(old)):
-        return None
-    spec.set(row, new)
-    row.save()
-    return Change(kind_of(row), row.pk, label_of(row), name, old, new, source)
+def _apply(row: Row, finals: dict[str, tuple[Any, str]]) -> list[Change]:
+    """Write the values that changed, in one UPDATE of only their columns."""
+    kind, changes, columns = kind_of(row), [], {"updated_at"}
+    for name, (new, source) in finals.items():
+        spec = spec_for(kind, name)
+        old = spec.get(row)
+        if new == old or (is_empty(new) and is_empty(old)):
+            continue
+        spec.set(row, new)
+        columns |= set(spec.columns)
+        changes.append(Change(kind, row.pk, label_of(row), name, old, new, source))
+    if changes:
+        row.save(update_fields=sorted(columns))
+    return changes
 
 
 def _shaped(spec: FieldSpec, value: Any) -> Any:
@@ -286,16 +324,26 @@ def _shaped(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def _mark_chosen(
-    kind: str, object_id: int, field: str, source: str, offers: dict[str, FieldValue]
-) -> None:
-    if all(o.chosen == (s == source) for s, o in offers.items()):
+def _mark_chosen(kind: str, object_id: int, chosen: dict[str, str], offers: Offers) -> None:
+    """Mark the followed offer of each field (and only it), in one UPDATE for all fields."""
+    stale = [
+        field
+        for field, source in chosen.items()
+        if any(o.chosen != (s == source) for s, o in offers.get(field, {}).items())
+    ]
+    if not stale:
         return
-    FieldValue.objects.of(kind, object_id).filter(field=field).update(
+    followed = models.Q(pk__in=[])
+    for field in stale:
+        followed |= models.Q(field=field, source=chosen[field])
+    FieldValue.objects.of(kind, object_id).filter(field__in=stale).update(
         chosen=models.Case(
-            models.When(source=source, then=models.Value(True)), default=models.Value(False)
+            models.When(followed, then=models.Value(True)), default=models.Value(False)
         )
     )
+    for field in stale:
+        for source, offer in offers.get(field, {}).items():
+            offer.chosen = source == chosen[field]
 
 
 def _place_featured(

@@ -28,6 +28,12 @@ class FieldSpec:
     # Reads/writes that are more than one column (the album's artist, the release date).
     read: Callable[[Row], Any] | None = None
     write: Callable[[Row, Any], None] | None = None
+    # The columns `write` may change, when more than `column` (saved with update_fields).
+    writes: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.writes or (self.column,)
 
     def get(self, row: Row) -> Any:
         return self.read(row) if self.read else getattr(row, self.column)
@@ -104,6 +110,7 @@ SPECS: dict[str, dict[str, FieldSpec]] = {
                 max_length=1000,
                 read=_credit,
                 write=_set_credit,
+                writes=("artist_credit", "artist"),
             ),
             _spec(T, "artists", "list"),
             _spec(T, "track_number", "int", conflicts=True),
@@ -133,6 +140,7 @@ SPECS: dict[str, dict[str, FieldSpec]] = {
                 conflicts=True,
                 read=_release_date,
                 write=_set_release_date,
+                writes=("release_date", "year"),
             ),
             _spec(AL, "track_total", "int", column="track_count"),
             _spec(AL, "disc_total", "int", column="disc_count"),
