@@ -17,6 +17,7 @@ NAV = [
     ("Duplicates", "library:duplicates"),
     ("Broken", "library:broken"),
     ("Incomplete", "library:incomplete"),
+    ("Conflicts", "library:conflicts"),
     ("Playlists", "library:playlists"),
     ("History", "library:history"),
     ("Imports", "metadata:imports"),

@@ -38,6 +38,7 @@ def _library_tiles() -> list[tuple[str, object, str]]:
         ("Library size", filesizeformat(figures["library_size"]), reverse("library:tracks")),
         ("Duplicate groups", figures["duplicate_groups"], reverse("library:duplicates")),
         ("Incomplete albums", figures["incomplete_albums"], reverse("library:incomplete")),
+        ("Metadata conflicts", figures["open_conflicts"], reverse("library:conflicts")),
     ]
 
 

@@ -11,6 +11,7 @@ from library.models import (
     AlbumCompleteness,
     Artist,
     DuplicateGroup,
+    FieldConflict,
     LibraryScan,
     Track,
     TrackFile,
@@ -49,6 +50,7 @@ def dashboard_tiles() -> dict[str, Any]:
         "library_size": size,
         "duplicate_groups": DuplicateGroup.objects.open().count(),
         "incomplete_albums": AlbumCompleteness.objects.incomplete().count(),
+        "open_conflicts": FieldConflict.objects.open().count(),
     }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from library.models import Playlist
+from library.models import FieldConflict, Playlist, Source, Track
+from library.provenance import engine
 from tests.factories import (
     AlbumFactory,
     CandidateFactory,
@@ -31,4 +32,12 @@ def existing_ids() -> dict[str, int]:
         "track_file_id": track_file.pk,
         "keep_file_id": track_file.pk,
         "playlist_id": Playlist.objects.create(name="Fuzzed").pk,
+        "conflict_id": _conflict(track_file.track).pk,
+        "object_id": track_file.track_id,
     }
+
+
+def _conflict(track: Track) -> FieldConflict:
+    """An open conflict on the track's title (MusicBrainz names it in other words)."""
+    engine.record(track, Source.MUSICBRAINZ, {"title": f"{track.title} Other Words"})
+    return FieldConflict.objects.get(object_id=track.pk, field="title")
