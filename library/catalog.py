@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from library import history
 from library.models import Album, Artist, Track, TrackWant, WantSource
+from library.provenance import engine
 
 
 def _clean(text: str) -> str:
@@ -86,6 +87,12 @@ class TrackFacts:
     disc_number: int | None = None
     track_number: int | None = None
     year: int | None = None
+    # The album's release date as the source gives it ("2003-05-01", "2003-05", "2003").
+    release_date: str = ""
+    # A metadata source (`library.models.Source`, e.g. "spotify") whose values these facts are:
+    # recorded as its offers, so the engine weighs them against the other sources. Empty for
+    # facts that are only a want (an imported list's row).
+    source: str = ""
 
 
 def year_of(date_text: str) -> int | None:
@@ -124,7 +131,36 @@ def track_for(facts: TrackFacts) -> Track:
         Artist.objects.filter(pk=artist.pk, spotify_id="").update(
             spotify_id=facts.artist_spotify_id
         )
+    if facts.source:
+        _record_offers(track, facts)
     return track
+
+
+def _record_offers(track: Track, facts: TrackFacts) -> None:
+    """What the source says of the track and its album, as its offers to the engine. The
+    credit is the track's first artist: sources join several their own way ("A, B"), which
+    would read as other words than "A feat. B"."""
+    engine.record(
+        track,
+        facts.source,
+        {
+            "title": facts.title,
+            "artist": facts.artist,
+            "track_number": facts.track_number,
+            "disc_number": facts.disc_number,
+            "isrc": _clean(facts.isrc).upper() or None,
+        },
+    )
+    if track.album is not None:
+        engine.record(
+            track.album,
+            facts.source,
+            {
+                "title": facts.album,
+                "artist": facts.album_artist or facts.artist,
+                "date": facts.release_date or facts.year,
+            },
+        )
 
 
 def _existing_track(facts: TrackFacts, isrc: str) -> Track | None:

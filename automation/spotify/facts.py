@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from library.catalog import TrackFacts, year_of
+from library.models import Source
 from metadata.providers.spotify import SpotifyAlbumRef, SpotifyTrack
 
 
@@ -26,4 +27,6 @@ def track_facts(track: SpotifyTrack, album: SpotifyAlbumRef | None = None) -> Tr
         disc_number=track.disc_number or None,
         track_number=track.track_number or None,
         year=year_of(album.release_date) if album else None,
+        release_date=album.release_date if album else "",
+        source=Source.SPOTIFY,
     )

@@ -219,3 +219,19 @@ def test_disconnect_forgets_the_tokens(connected, api_client) -> None:
     answer = api_client.post("/api/spotify/disconnect")
     assert answer.status_code == 200 and answer.json()["connected"] is False
     assert api_client.post("/api/spotify/sync").status_code == 409
+
+
+def test_synced_tracks_carry_spotify_as_the_source_of_their_fields(
+    connected, api_client
+) -> None:
+    scenario, _fake = connected
+    _follow(api_client, scenario.own_playlist_id)
+    api_client.post("/api/spotify/sync")
+    run_queued()
+
+    track = Track.objects.filter(want_reasons__source="spotify").exclude(isrc="").first()
+    provenance = api_client.get(f"/api/library/tracks/{track.pk}").json()["provenance"]
+    assert provenance["title"]["source"] == "spotify"
+    assert provenance["isrc"] == {**provenance["isrc"], "value": track.isrc, "source": "spotify"}
+    album = api_client.get(f"/api/library/albums/{track.album_id}").json()["provenance"]
+    assert album["date"]["source"] == "spotify" and album["date"]["value"]
