@@ -50,6 +50,7 @@ class ProvenanceRow:
     manual: bool
     conflict_id: int | None
     alternatives: list[Alternative]
+    normalized: list[str]
 
 
 def provenance_rows(row: Row) -> list[ProvenanceRow]:
@@ -65,6 +66,7 @@ def provenance_rows(row: Row) -> list[ProvenanceRow]:
                 source_label=prov.source_label,
                 fetched_at=prov.fetched_at,
                 manual=prov.manual,
+                normalized=prov.normalized,
                 conflict_id=prov.conflict_id,
                 alternatives=[
                     Alternative(source_label(o.source), display(o.value), o.fetched_at)

@@ -178,6 +178,9 @@ class ProvenanceOut(Schema):
     fetched_at: datetime | None
     alternatives: list[OfferOut] = Field(description="What the other sources offer.")
     conflict_id: int | None = Field(description="An open conflict on this field.")
+    normalized: list[str] = Field(
+        description="Rules that changed the source's spelling: whitespace, quotes, dashes, feat."
+    )
 
 
 Provenance = dict[str, ProvenanceOut]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from library import normalize
 from library.models import FieldConflict, FieldValue, MetadataSettings, Source
 from library.provenance.engine import authority
 from library.provenance.fields import SPECS, Row, kind_of
@@ -28,6 +29,9 @@ class FieldProvenance:
     fetched_at: datetime | None = None
     alternatives: list[Offer] = field(default_factory=list)
     conflict_id: int | None = None
+    # The normalisation rules that made `value` differ from the source's own spelling
+    # ("whitespace", "quotes", "dashes", "feat").
+    normalized: list[str] = field(default_factory=list)
 
     @property
     def manual(self) -> bool:
@@ -60,5 +64,14 @@ def provenance_of(row: Row) -> dict[str, FieldProvenance]:
             fetched_at=chosen.fetched_at if chosen else None,
             alternatives=[Offer(o.source, o.value, o.fetched_at) for o in offers if not o.chosen],
             conflict_id=conflicts.get(name),
+            normalized=_rules(spec.type, chosen.value, spec.get(row)) if chosen else [],
         )
     return result
+
+
+def _rules(kind: str, offered: Any, value: Any) -> list[str]:
+    """Which normalisation rules turned the source's `offered` text into the catalogue's."""
+    if kind != "text" or offered == value:
+        return []
+    cleaned = normalize.clean_text(str(offered))
+    return list(cleaned.rules) + (["feat"] if cleaned.value != value else [])

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Collection
 
+from library import normalize
 from library.models import MetadataSettings, Track
 from library.naming.templates import UNKNOWN_ALBUM, UNKNOWN_ARTIST
 from library.tagging import TagSet
@@ -38,7 +39,7 @@ def catalogue_tags(track: Track, current: TagSet, *, guessed: Collection[str] = 
     tags.musicbrainz_recording_id = track.musicbrainz_recording_id or None
     tags.musicbrainz_artist_id = track.artist.musicbrainz_id or None
     tags.spotify_id = track.spotify_id or current.spotify_id
-    tags.artist_sort = track.artist.sort_name or current.artist_sort
+    tags.artist_sort = _sort_name(track.artist.name, track.artist.sort_name) or current.artist_sort
     if album:
         tags.musicbrainz_release_id = album.musicbrainz_release_id or None
         tags.musicbrainz_release_group_id = album.musicbrainz_release_group_id or None
@@ -46,7 +47,9 @@ def catalogue_tags(track: Track, current: TagSet, *, guessed: Collection[str] = 
         tags.label = album.label or current.label
         tags.catalog_number = album.catalog_number or current.catalog_number
         tags.country = album.country or current.country
-        tags.album_artist_sort = album.artist.sort_name or current.album_artist_sort
+        tags.album_artist_sort = (
+            _sort_name(album.artist.name, album.artist.sort_name) or current.album_artist_sort
+        )
     _no_placeholders(tags, current, guessed)
     return tags
 
@@ -127,3 +130,12 @@ def _genres(value: str | None) -> list[str]:
 
 def fold(value: str | None) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", (value or "").casefold()).split())
+
+
+def _sort_name(name: str, known: str) -> str | None:
+    """MusicBrainz's sort name when known, else "Beatles, The" for "The Beatles"; None when
+    the name sorts as it is (the file's own sort tag, if any, is kept)."""
+    if known:
+        return known
+    derived = normalize.sort_name(name)
+    return derived if derived != name else None
