@@ -18,9 +18,10 @@ from library.audio import AudioInfo, UnreadableAudio, read_audio
 from library.models import Track, TrackFile
 from library.naming import scheme as naming_scheme
 from library.naming.renamer import move_file, tidy_folder
+from library.provenance.tags import catalogue_tags
 from library.safe_files import DestinationExists
 from library.tagging import TaggingError, read_cover
-from metadata.importer import conflicts, describe, enrich, gaps, library_records, placement
+from metadata.importer import conflicts, enrich, gaps, library_records, placement
 from metadata.importer.enrich import Enrichment
 from metadata.models import MetadataGap
 
@@ -104,7 +105,7 @@ def _refresh(
     # Without a MusicBrainz match nothing better than the import's guess is known now either:
     # names the file does not carry stay out of it (the import may have left them out).
     guessed = set() if result.meta else _catalogue_names(track)
-    tags = describe.tagset_for(track, info.tags, result.meta, guessed=guessed)
+    tags = catalogue_tags(track, info.tags, guessed=guessed)
     sha, _ = placement.rewrite(path, tags, result.cover, result.plain_lyrics)
     if dest != path:
         try:

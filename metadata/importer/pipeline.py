@@ -23,10 +23,10 @@ from library.audio import AudioInfo, AudioToolMissing, deep_check, verify_downlo
 from library.models import Track
 from library.naming import UnsafePath
 from library.naming import scheme as naming_scheme
+from library.provenance.tags import catalogue_tags
 from library.tagging import TaggingError, read_cover
 from metadata.importer import (
     conflicts,
-    describe,
     enrich,
     identify,
     landing,
@@ -134,7 +134,7 @@ def _prepare_verified(
     dest = decision.dest
     _gather_extras(track, dest, result, req)
     guessed = _folder_guesses(req) if new and not result.meta else set()
-    tags = describe.tagset_for(track, info.tags, result.meta, guessed=guessed)
+    tags = catalogue_tags(track, info.tags, guessed=guessed)
     previous = paths.real(req.source) if _in_library(req.source) else None
     staged: Path | None = None
     if landing.same_file(req.source, dest):  # adopting a library file already in its place

@@ -183,14 +183,16 @@ def test_with_providers_switched_off_nothing_is_sent(fake_lastfm, settings) -> N
 
 
 def test_requests_are_paced_through_the_shared_slot_table(fake_lastfm, settings) -> None:
-    settings.LASTFM_RATE_LIMIT_SECONDS = 0.25
+    # Slots are 0.6 s apart; a request reaches the fake some time after its slot began (a busy
+    # machine), so the gaps seen are checked against half of that: unpaced ones are ~ms apart.
+    settings.LASTFM_RATE_LIMIT_SECONDS = 0.6
 
     with cache.bypass():  # the same request three times: asked three times, not remembered
         for _ in range(3):
             lastfm.artist_top_tags("Neon Harbor")
 
     times = [r.at for r in fake_lastfm.requests]
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.2
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.3
     assert ProviderPace.objects.filter(service="lastfm").exists()
 
 
