@@ -221,9 +221,7 @@ def test_disconnect_forgets_the_tokens(connected, api_client) -> None:
     assert api_client.post("/api/spotify/sync").status_code == 409
 
 
-def test_synced_tracks_carry_spotify_as_the_source_of_their_fields(
-    connected, api_client
-) -> None:
+def test_synced_tracks_carry_spotify_as_the_source_of_their_fields(connected, api_client) -> None:
     scenario, _fake = connected
     _follow(api_client, scenario.own_playlist_id)
     api_client.post("/api/spotify/sync")

@@ -257,3 +257,33 @@ def test_a_malformed_release_id_is_reported_as_refused(fake, album: Album) -> No
     assert [(i.object_id, "rejected" in i.reason) for i in report.errors] == [(album.pk, True)]
     assert report.unavailable is None  # MusicBrainz answered: asking again will not help
     assert _snapshot() == before
+
+
+# --- the refresh page: a preview, applied only on confirmation ---------------------------------
+
+
+def test_the_page_previews_then_applies_on_confirmation(
+    fake, album: Album, logged_in_client
+) -> None:
+    url = f"/imports/refresh/album/{album.pk}/"
+    before = _titles(album)
+
+    preview = logged_in_client.get(url)
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Cold Water" in page and "Apply 43 changes" in page
+    assert "Undertow (Demo): title" in page  # a change of words is left to the user
+    assert _titles(album) == before  # nothing kept
+
+    applied = logged_in_client.post(url, follow=True)
+
+    assert applied.status_code == 200
+    titles = _titles(album)
+    assert titles[0] == MB_TITLES[0] and titles[5] == "Undertow (Demo)"
+    assert "Refreshed from MusicBrainz" in applied.content.decode()
+
+
+def test_the_refresh_page_answers_404_for_unknown_kinds_and_ids(logged_in_client) -> None:
+    assert logged_in_client.get("/imports/refresh/song/1/").status_code == 404
+    assert logged_in_client.get("/imports/refresh/album/999999/").status_code == 404
