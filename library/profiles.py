@@ -105,7 +105,8 @@ def usage_of(profile: QualityProfile) -> Usage:
 def delete_quality_profile(profile: QualityProfile) -> None:
     """Delete a profile nothing uses; the default and profiles in use are refused (409)."""
     with transaction.atomic():
-        # Locked, so a concurrent "make default" cannot land between the check and the delete.
+        # Locked, so a concurrent "make default" cannot land between the check and the delete;
+        # on PostgreSQL a row inserted meanwhile with a key to this profile waits for us too.
         profile = QualityProfile.objects.select_for_update().get(pk=profile.pk)
         if profile.is_default:
             raise ProfileInUse(
