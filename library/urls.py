@@ -1,6 +1,6 @@
 from django.urls import path
 
-from library import album_views, playlist_views, provenance_views, views
+from library import album_views, playlist_views, profile_views, provenance_views, views
 
 app_name = "library"
 urlpatterns = [
@@ -58,4 +58,15 @@ urlpatterns = [
         provenance_views.conflict_resolve,
         name="conflict-resolve",
     ),
+]
+
+# Quality profiles: the list, the ladder editor, default and delete.
+urlpatterns += [
+    path("profiles/", profile_views.profile_list, name="profiles"),
+    path("profiles/new/", profile_views.profile_new, name="profile-new"),
+    path("profiles/<id:profile_id>/", profile_views.profile_edit, name="profile-edit"),
+    path(
+        "profiles/<id:profile_id>/default/", profile_views.profile_default, name="profile-default"
+    ),
+    path("profiles/<id:profile_id>/delete/", profile_views.profile_delete, name="profile-delete"),
 ]
