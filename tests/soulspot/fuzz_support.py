@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from library.models import FieldConflict, Playlist, Source, Track
+from library.models import FieldConflict, Playlist, QualityProfile, Source, Track
 from library.provenance import engine
 from tests.factories import (
     AlbumFactory,
@@ -33,6 +33,7 @@ def existing_ids() -> dict[str, int]:
         "keep_file_id": track_file.pk,
         "playlist_id": Playlist.objects.create(name="Fuzzed").pk,
         "conflict_id": _conflict(track_file.track).pk,
+        "profile_id": QualityProfile.get_default().pk,
         "object_id": track_file.track_id,
     }
 
