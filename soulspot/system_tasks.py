@@ -56,8 +56,8 @@ class FailedTask:
 class Rows(Sequence):
     """A queryset whose rows are turned into plain values only for the slice asked for.
 
-    The one API pagination counts with `count()` and slices: one query each, whatever the
-    queue's length.
+    The one API pagination (and the page) takes `len()` (one COUNT) and a slice (one SELECT),
+    whatever the queue's length.
     """
 
     def __init__(self, queryset: QuerySet, convert: Callable[[Any], Any]) -> None:
@@ -66,9 +66,6 @@ class Rows(Sequence):
 
     def __len__(self) -> int:
         return self.queryset.count()
-
-    def count(self) -> int:  # ninja's pagination asks a queryset-like object for count()
-        return len(self)
 
     @overload
     def __getitem__(self, index: int) -> Any: ...

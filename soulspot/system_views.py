@@ -8,6 +8,8 @@ seconds through their own fragments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,7 +63,7 @@ def system_logs(request: HttpRequest) -> HttpResponse:
     return render(request, f"{TEMPLATE}#logs", context, status=status)
 
 
-def _act(request: HttpRequest, action: object, done: str) -> HttpResponse:
+def _act(request: HttpRequest, action: Callable[[], object], done: str) -> HttpResponse:
     """Run a task action; an HTMX click gets the refreshed task list, a plain form the page."""
     try:
         action()
