@@ -1,7 +1,8 @@
 """The log viewer: the newest lines of the JSON log `serve` writes (`LOG_FILE`), filtered by
 level and text, newest first.
 
-Only the last `TAIL_BYTES` of the file are ever read, so a large log costs the page no more
+Only the last `TAIL_BYTES` of the file (and of the one before it, just after a rotation) are
+ever read, so a large log costs the page no more
 than a small one; the viewer shows recent history, `grep` on the file is for the rest. A line
 that is not JSON (a child's stray output) is shown as it is, with no level.
 """
@@ -36,7 +37,7 @@ def log_lines(level: str = "", text: str = "", limit: int = MAX_LINES) -> list[L
     minimum = LEVELS.index(level) if level in LEVELS else 0
     needle = text.casefold()
     found = []
-    for raw in reversed(tail(Path(settings.LOG_FILE))):
+    for raw in reversed(recent_lines(Path(settings.LOG_FILE))):
         line = parse(raw)
         if line.level in LEVELS and LEVELS.index(line.level) < minimum:
             continue
@@ -50,8 +51,19 @@ def log_lines(level: str = "", text: str = "", limit: int = MAX_LINES) -> list[L
     return found
 
 
-def tail(path: Path, size: int = TAIL_BYTES) -> list[str]:
-    """The whole lines among the last `size` bytes of `path`; none when it does not exist."""
+def recent_lines(path: Path, size: int = TAIL_BYTES) -> list[str]:
+    """The last `size` bytes' whole lines, oldest first; when the file was just rotated and is
+    shorter, the rest of the budget comes from the end of the previous file (`<name>.1`)."""
+    lines, read = tail(path, size)
+    if read < size:
+        older, _ = tail(path.with_name(path.name + ".1"), size - read)
+        lines = older + lines
+    return lines
+
+
+def tail(path: Path, size: int) -> tuple[list[str], int]:
+    """The whole lines among the last `size` bytes of `path` and the bytes read; none when it
+    does not exist."""
     try:
         with path.open("rb") as handle:
             end = handle.seek(0, os.SEEK_END)
@@ -59,11 +71,11 @@ def tail(path: Path, size: int = TAIL_BYTES) -> list[str]:
             handle.seek(start)
             data = handle.read(size)
     except OSError:
-        return []
+        return [], 0
     lines = data.decode("utf-8", errors="replace").splitlines()
     if start > 0 and lines:
         lines = lines[1:]  # began mid-line
-    return [line for line in lines if line.strip()]
+    return [line for line in lines if line.strip()], len(data)
 
 
 def parse(raw: str) -> LogLine:

@@ -308,6 +308,22 @@ def test_only_the_tail_of_a_large_log_is_read(log_file, settings):
     assert all(line.level for line in log_viewer.log_lines())  # no torn first line
 
 
+def test_just_after_a_rotation_the_previous_file_fills_the_view(log_file):
+    write_log(log_file.with_name("soulspot.log.1"), ("INFO", "a", "before rotation"))
+    write_log(log_file, ("INFO", "a", "after rotation"))
+
+    messages = [line.message for line in log_viewer.log_lines()]
+
+    assert messages == ["after rotation", "before rotation"]
+
+
+def test_the_previous_file_is_not_read_when_the_current_one_fills_the_tail(log_file):
+    write_log(log_file.with_name("soulspot.log.1"), ("INFO", "a", "before rotation"))
+    write_log(log_file, *[("INFO", "a", "y" * 1000)] * (log_viewer.TAIL_BYTES // 1000 + 10))
+
+    assert "before rotation" not in {line.message for line in log_viewer.log_lines()}
+
+
 def test_no_log_file_yet_says_so(logged_in_client, log_file):
     assert "No log lines" in _page(logged_in_client, "/system/logs/")
 
