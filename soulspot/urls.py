@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from automation.pages.urls import artist_patterns, calendar_patterns
-from soulspot import schedule_views, views
+from soulspot import schedule_views, system_views, views
 from soulspot.api import api
 
 admin.site.site_header = "SoulSpot administration"
@@ -28,6 +28,20 @@ urlpatterns = [
         schedule_views.schedule_interval,
         name="system-schedule-interval",
     ),
+    path("system/", system_views.system, name="system"),
+    path("system/versions/", system_views.system_versions, name="system-versions"),
+    path("system/tasks/", system_views.system_tasks_fragment, name="system-tasks"),
+    path(
+        "system/tasks/<str:task_id>/retry/",
+        system_views.system_task_retry,
+        name="system-task-retry",
+    ),
+    path(
+        "system/tasks/<str:task_id>/delete/",
+        system_views.system_task_delete,
+        name="system-task-delete",
+    ),
+    path("system/logs/", system_views.system_logs, name="system-logs"),
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
     path("library/", include("library.urls")),

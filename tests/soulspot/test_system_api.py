@@ -1,4 +1,5 @@
-"""`/api/system/backups` and the dashboard's Backups card: list, back up now, download."""
+"""`/api/system`: backups (and the dashboard's Backups card), versions, folders and workers, the
+task queue with retry and delete, and the log lines."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_q.models import OrmQ
+from django_q.models import Failure, OrmQ
 
 from soulspot.backups import create_backup, list_backups
+from soulspot.lib.queue import enqueue
+from soulspot.tasks import heartbeat
+from tests.soulspot.system_support import fail_a_task, write_log
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +158,153 @@ def test_the_system_card_shows_the_database_write_check(logged_in_client):
     response = logged_in_client.get("/system-status/")
     assert b"Database writes" in response.content
     assert b"a test write committed" in response.content
+
+
+# --- info, tasks, logs -------------------------------------------------------------------
+
+
+def test_info_names_versions_folders_and_workers(api_client, settings):
+    heartbeat()
+
+    body = api_client.get("/api/system/info").json()
+
+    versions = {item["name"]: item for item in body["versions"]}
+    assert versions["SoulSpot"]["version"] == settings.VERSION
+    assert set(versions) == {"SoulSpot", "Python", "Django", "Database", "slskd"}
+    assert versions["slskd"]["version"] == "not configured"
+    music = next(f for f in body["folders"] if f["label"] == "Music")
+    assert music["path"] == str(settings.MUSIC_DIR) and music["free_bytes"] > 0
+    [worker] = body["workers"]
+    assert worker["fresh"] is True and worker["age"].endswith(" s")
+
+
+def test_info_reads_slskd_version_from_the_fake(api_client, slskd_factory):
+    slskd_factory(version="0.25.0.0")
+    versions = {v["name"]: v for v in api_client.get("/api/system/info").json()["versions"]}
+    assert versions["slskd"] == {
+        "name": "slskd",
+        "version": "0.25.0.0",
+        "detail": "connected to Soulseek",
+    }
+
+
+def test_tasks_lists_queued_then_failed(api_client):
+    failure = fail_a_task(3)
+    enqueue("soulspot.tasks.heartbeat")
+
+    queued = api_client.get("/api/system/tasks").json()
+    failed = api_client.get("/api/system/tasks?state=failed").json()
+
+    assert queued["count"] == 1
+    assert queued["items"][0]["task"] == "soulspot.tasks.heartbeat"
+    assert queued["items"][0]["state"] == "queued" and queued["items"][0]["running"] is False
+    assert failed["count"] == 1
+    item = failed["items"][0]
+    assert item["id"] == failure.pk and item["state"] == "failed"
+    assert item["task"] == "tests.soulspot.system_support.explode"
+    assert item["error"] == "boom 3"
+
+
+def test_retry_queues_the_failed_task_again(api_client):
+    failure = fail_a_task(5)
+
+    response = api_client.post(f"/api/system/tasks/{failure.pk}/retry")
+
+    assert response.status_code == 202
+    queued = OrmQ.objects.get()
+    assert queued.task_id() == response.json()["task_id"]
+    assert queued.args()[0] == "tests.soulspot.system_support.explode"
+    assert queued.args()[2:] == (5,)
+    assert not Failure.objects.exists()
+    again = api_client.post(f"/api/system/tasks/{failure.pk}/retry")
+    assert again.status_code == 404 and "already retried" in again.json()["detail"]
+    assert OrmQ.objects.count() == 1
+
+
+def test_delete_forgets_a_failed_task(api_client):
+    failure = fail_a_task()
+
+    assert api_client.delete(f"/api/system/tasks/{failure.pk}").status_code == 204
+    assert not Failure.objects.exists()
+    assert api_client.delete(f"/api/system/tasks/{failure.pk}").status_code == 404
+
+
+def test_the_tasks_query_count_does_not_grow_with_rows(api_client):
+    fail_a_task(1)
+    with CaptureQueriesContext(connection) as one:
+        api_client.get("/api/system/tasks?state=failed")
+    for number in range(2, 6):
+        fail_a_task(number)
+    with CaptureQueriesContext(connection) as five:
+        body = api_client.get("/api/system/tasks?state=failed").json()
+    assert body["count"] == 5
+    assert len(five) == len(one)
+
+
+def test_logs_filter_by_level_and_text_newest_first(api_client, settings, tmp_path):
+    settings.LOG_FILE = tmp_path / "soulspot.log"
+    write_log(
+        settings.LOG_FILE,
+        ("INFO", "library", "scan done"),
+        ("ERROR", "downloads", "peer vanished"),
+        ("WARNING", "downloads", "slow peer"),
+        ("ERROR", "metadata", "provider down"),
+    )
+
+    warnings = api_client.get("/api/system/logs?level=warning").json()
+    downloads = api_client.get("/api/system/logs?level=ERROR&q=PEER").json()
+    first = api_client.get("/api/system/logs?limit=1").json()
+
+    assert [i["message"] for i in warnings["items"]] == [
+        "provider down",
+        "slow peer",
+        "peer vanished",
+    ]
+    assert [i["message"] for i in downloads["items"]] == ["peer vanished"]
+    assert first["count"] == 4 and first["items"][0]["message"] == "provider down"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "level=bogus",
+        "level=%00",
+        "q=a%00b",
+        "q=" + "x" * 501,
+        "limit=0",
+        "limit=501",
+        "limit=" + "9" * 30,
+        "offset=-1",
+    ],
+)
+def test_logs_refuse_hostile_parameters(api_client, query):
+    assert api_client.get(f"/api/system/logs?{query}").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/system/tasks/a%00b/retry"),
+        ("post", "/api/system/tasks/" + "a" * 33 + "/retry"),
+        ("post", "/api/system/tasks/NOT-HEX/retry"),
+        ("delete", "/api/system/tasks/..%2F..%2Fx"),
+        ("get", "/api/system/tasks?state=running"),
+        ("get", "/api/system/tasks?state=%00"),
+    ],
+)
+def test_tasks_refuse_hostile_parameters(api_client, method, path):
+    assert getattr(api_client, method)(path).status_code in (404, 422)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/system/info"),
+        ("get", "/api/system/tasks"),
+        ("post", "/api/system/tasks/0123456789abcdef0123456789abcdef/retry"),
+        ("delete", "/api/system/tasks/0123456789abcdef0123456789abcdef"),
+        ("get", "/api/system/logs"),
+    ],
+)
+def test_system_endpoints_need_credentials(method, path):
+    assert getattr(Client(), method)(path).status_code == 401
