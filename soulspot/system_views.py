@@ -1,5 +1,5 @@
 """The system page (`/system/`): versions, folders with free space, workers, the task queue
-with "retry" and "delete", backups, and a log viewer.
+with "retry" and "delete", the provider cache's hit rate, backups, and a log viewer.
 
 The page is one template with a partial per section. Versions come as a fragment loaded after
 the page (asking slskd may take seconds); tasks and log lines refresh themselves every few
@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from metadata.providers import cache
 from soulspot import backups, log_viewer, system_info, system_tasks
 from soulspot.lib.errors import SoulSpotError
 from soulspot.lib.params import BadParameter, int_param, text_param
@@ -31,6 +32,7 @@ def system(request: HttpRequest) -> HttpResponse:
         "folders": system_info.folders(),
         "workers": system_info.workers(),
         "backups": backups.list_backups()[:20],
+        "provider_cache": cache.cache_figures(),
         **_tasks_context(),
     }
     logs, status = _logs_context(request)

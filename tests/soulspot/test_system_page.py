@@ -393,3 +393,14 @@ def test_every_system_page_needs_login(method, path):
     response = getattr(Client(), method)(path)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_the_page_shows_the_provider_cache_hit_rate(logged_in_client) -> None:
+    from metadata.providers import cache
+
+    for _ in range(3):
+        cache.remember("musicbrainz.lookup", "get_artist|x", lambda: {"artist": {}})
+
+    page = logged_in_client.get("/system/").content.decode()
+
+    assert "Provider cache" in page and "musicbrainz.lookup" in page and "67%" in page
