@@ -62,4 +62,4 @@ def route_of(request: HttpRequest) -> str:
             match = resolve(request.path_info)
         except Resolver404:
             return UNMATCHED
-    return "/" + match.route if match.route else UNMATCHED
+    return "/" + match.route
