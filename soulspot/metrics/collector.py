@@ -184,7 +184,8 @@ def _engine() -> Iterator[Family]:
 
 
 def _searches() -> Iterator[Family]:
-    # The history records every engine search with the files found and those that passed.
+    # The want history records every search for a track with the files found and those that
+    # passed the checks (an album's folder search records no history: its jobs show it).
     def detail_number(key: str) -> Cast:
         return Cast(KeyTextTransform(key, "detail"), IntegerField())
 
@@ -200,7 +201,7 @@ def _searches() -> Iterator[Family]:
     searched = next((r for r in rows if r["type"] == HistoryEvent.Type.SEARCHED), {})
     yield CounterMetricFamily(
         "soulspot_searches",
-        "Searches the download engine ran on Soulseek.",
+        "Searches the download engine ran on Soulseek for tracks.",
         value=searched.get("n") or 0,
     )
     yield CounterMetricFamily(

@@ -3,9 +3,12 @@ that Prometheus's own checker accepts the text."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -395,3 +398,44 @@ def test_promtool_accepts_the_output(scraper: Client) -> None:
         ["promtool", "check", "metrics"], input=text, capture_output=True, timeout=60
     )
     assert checked.returncode == 0, checked.stdout.decode() + checked.stderr.decode()
+
+
+def test_the_grafana_dashboard_uses_only_series_that_exist(scraper: Client, settings) -> None:
+    dashboard = json.loads(
+        (Path(settings.BASE_DIR) / "docs" / "grafana-dashboard.json").read_text()
+    )
+    expressions = [
+        target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])
+    ]
+    used = {name for expr in expressions for name in re.findall(r"\bsoulspot_\w+", expr)}
+    rows = {panel["title"] for panel in dashboard["panels"] if panel["type"] == "row"}
+    WorkerHeartbeat.record("worker-1")
+    TrackFileFactory(quality="flac")
+    scraper.get("/metrics")
+    assert used - names(scrape(scraper)) == set()
+    assert len(used) > 30
+    assert {"Downloads", "Searches", "Imports", "Library", "Metadata providers", "HTTP"} <= rows
+
+
+@pytest.mark.skipif(
+    shutil.which("promtool") is None,
+    reason="promtool missing: apt-get install prometheus (.ci/install-system-deps installs it)",
+)
+def test_promtool_parses_every_query_of_the_grafana_dashboard(settings, tmp_path: Path) -> None:
+    # Each panel query becomes a recording rule: `promtool check rules` parses its PromQL.
+    dashboard = json.loads(
+        (Path(settings.BASE_DIR) / "docs" / "grafana-dashboard.json").read_text()
+    )
+    rules = [
+        {"record": f"soulspot:panel{n}", "expr": target["expr"]}
+        for n, target in enumerate(
+            target for panel in dashboard["panels"] for target in panel.get("targets", [])
+        )
+    ]
+    rules_file = tmp_path / "rules.json"  # YAML is a superset of JSON
+    rules_file.write_text(json.dumps({"groups": [{"name": "dashboard", "rules": rules}]}))
+    checked = subprocess.run(
+        ["promtool", "check", "rules", str(rules_file)], capture_output=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stdout.decode() + checked.stderr.decode()
+    assert f"{len(rules)} rules found" in checked.stdout.decode()
