@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 
 from accounts.setup_token import setup_done
 
-# The API answers 401 JSON itself (ninja auth), and static files need no session.
-_OPEN_PREFIXES = ("/api/", "/static/")
+# The API and /metrics answer 401 themselves (API keys), and static files need no session.
+_OPEN_PREFIXES = ("/api/", "/static/", "/metrics")
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

@@ -22,6 +22,8 @@ from soulspot.lib.client_ip import client_ip
 # API path locks by address only (see `lockout_parameters`).
 API_KEY_USERNAME = "(api key)"
 _API_PREFIX = "/api/"
+# Paths whose callers send keys, not passwords: /metrics takes an API key or a bearer token.
+_KEY_PREFIXES = (_API_PREFIX, "/metrics")
 _USERNAME_MAX = 255  # axes.models.AccessBase.username
 
 
@@ -43,7 +45,7 @@ def lockout_parameters(request_or_attempt: object, credentials: dict | None = No
 
     Counting wrong keys by a shared username would let anyone lock every key holder out.
     """
-    if getattr(request_or_attempt, "path_info", "").startswith(_API_PREFIX):
+    if getattr(request_or_attempt, "path_info", "").startswith(_KEY_PREFIXES):
         return ["ip_address"]
     return ["username", "ip_address"]
 

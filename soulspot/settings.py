@@ -224,6 +224,13 @@ try:
     # Notifications: Apprise URLs (comma or space separated) each added once as a target for
     # every event; the notifications page edits them afterwards (and the URLs stay encrypted).
     SOULSPOT_NOTIFY_URLS = env_str("SOULSPOT_NOTIFY_URLS").replace(",", " ").split()
+
+    # Prometheus metrics at /metrics. A scrape authenticates with an API key (X-API-Key) or with
+    # `Authorization: Bearer <this token>`; empty means API keys only. `serve` runs the web
+    # workers in prometheus_client's multiprocess mode, their counters kept in this folder
+    # (emptied at every start): see soulspot/metrics/__init__.py.
+    SOULSPOT_METRICS_TOKEN = env_str("SOULSPOT_METRICS_TOKEN")
+    SOULSPOT_METRICS_DIR = DATA_DIR / "metrics"
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
@@ -252,6 +259,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "soulspot.lib.request_id.RequestIdMiddleware",
+    # Counts and times every request by route, including those the middlewares below refuse.
+    "soulspot.metrics.middleware.RequestMetricsMiddleware",
     # Audit log: outside every other middleware, so it also records the writes they refuse.
     "accounts.audit.AuditMiddleware",
     # A write refused by a full disk answers 503 with what to do, not a 500.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from automation.pages.urls import artist_patterns, calendar_patterns
 from soulspot import schedule_views, system_views, views
 from soulspot.api import api
+from soulspot.metrics import views as metrics_views
 
 admin.site.site_header = "SoulSpot administration"
 admin.site.site_title = "SoulSpot"
@@ -53,4 +54,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("imports/", include("metadata.urls")),
     path("api/", api.urls),
+    path("metrics", metrics_views.metrics, name="metrics"),
 ]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages reachable without an account: the login/setup forms themselves, the API (own auth) and
-# Spotify's OAuth callback (its one-time state authenticates it).
+# Spotify's OAuth callback (its one-time state authenticates it), /metrics (API key or token).
 PUBLIC_PREFIXES = (
     "login/",
     "setup/",
@@ -13,6 +13,7 @@ PUBLIC_PREFIXES = (
     "admin/",
     "static/",
     "spotify/callback",
+    "metrics",
 )
 
 

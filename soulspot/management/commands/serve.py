@@ -21,6 +21,7 @@ from soulspot.lib.logging import CombinedLog, send_logging_to
 from soulspot.lib.processes import ChildProcess, RestartPolicy
 from soulspot.lib.queue import enqueue
 from soulspot.lib.schedules import sync_schedules
+from soulspot.metrics import multiprocess_env
 
 # Lines `serve` prints to say what it does; they go through the one log writer like the rest.
 Say = Callable[[str], None]
@@ -71,7 +72,15 @@ class Command(BaseCommand):
                 ChildProcess("worker", [sys.executable, "manage.py", "qcluster"], sink=log),
                 on_start=worker_started,
             ),
-            Supervised(ChildProcess("web", gunicorn_command(host, port, web_workers), sink=log)),
+            Supervised(
+                ChildProcess(
+                    "web",
+                    gunicorn_command(host, port, web_workers),
+                    # The web workers count HTTP requests together (soulspot/metrics).
+                    env=multiprocess_env(settings.SOULSPOT_METRICS_DIR),
+                    sink=log,
+                )
+            ),
         ]
         try:
             exit_code = self.supervise(children, host, port, log.write_line)
