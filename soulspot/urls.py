@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from automation.pages.urls import artist_patterns, calendar_patterns
-from soulspot import schedule_views, views
+from soulspot import schedule_views, settings_views, views
 from soulspot.api import api
 
 admin.site.site_header = "SoulSpot administration"
@@ -28,6 +28,9 @@ urlpatterns = [
         schedule_views.schedule_interval,
         name="system-schedule-interval",
     ),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/reset/", settings_views.settings_reset, name="settings-reset"),
+    path("settings/slskd/test/", settings_views.settings_slskd_test, name="settings-slskd-test"),
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
     path("library/", include("library.urls")),
