@@ -93,7 +93,9 @@ def test_an_unknown_setting_is_refused_with_its_name(api_client) -> None:
 
     assert response.status_code == 422
     assert "SOULSPOT_SECRET_KEY" in response.content.decode()
-    assert _reset(api_client, {"keys": ["NOPE"]}).json() == {"detail": "NOPE: not a runtime setting"}
+    assert _reset(api_client, {"keys": ["NOPE"]}).json() == {
+        "detail": "NOPE: not a runtime setting"
+    }
 
 
 def test_reset_of_some_keys_brings_back_the_environment_for_those_only(api_client) -> None:
