@@ -18,7 +18,10 @@ logger = logging.getLogger(__name__)
 
 # The environment's values, as settings.py computed them, before anything was overlaid: this
 # module is imported while the app registry starts (SoulspotConfig.ready), before any overlay.
-ENV_DEFAULTS: dict[str, Any] = {key: getattr(settings, f.setting_name) for key, f in FIELDS.items()}
+# Read by the registry's names, without a default: a setting missing from settings.py fails here.
+ENV_DEFAULTS: dict[str, Any] = {
+    key: settings.__getattr__(f.setting_name) for key, f in FIELDS.items()
+}
 
 _state: dict[str, Any] = {"checked_at": None, "version": None, "applied": set()}
 
