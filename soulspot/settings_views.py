@@ -54,10 +54,11 @@ def settings_slskd_test(request: HttpRequest) -> HttpResponse:
 
 def _changes(data: QueryDict, group: str) -> dict[str, Any]:
     """The submitted values of one group's form, as the service takes them. A secret left
-    empty is unchanged; its "clear" box stores an empty one."""
+    empty is unchanged; its "clear" box stores an empty one; an unchecked box is off; any
+    other field the form did not send is left as it is."""
     changes: dict[str, Any] = {}
     for key, field in runtime_settings.FIELDS.items():
-        if field.group != group:
+        if field.group != group or (key not in data and field.kind != "bool"):
             continue
         if field.kind == "bool":
             changes[key] = data.get(key) == "on"

@@ -85,7 +85,7 @@ def test_one_invalid_value_stores_none_of_the_others(api_client) -> None:
 
     assert response.status_code == 400
     assert not RuntimeSetting.objects.exists()
-    assert django_settings.SOULSPOT_BACKUP_KEEP == ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"]
+    assert ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"] == django_settings.SOULSPOT_BACKUP_KEEP
 
 
 def test_an_unknown_setting_is_refused_with_its_name(api_client) -> None:
@@ -105,7 +105,7 @@ def test_reset_of_some_keys_brings_back_the_environment_for_those_only(api_clien
 
     assert body["SLSKD_SEARCH_BUDGET"]["source"] == "environment"
     assert body["SOULSPOT_BACKUP_KEEP"] == {**body["SOULSPOT_BACKUP_KEEP"], "value": 3}
-    assert django_settings.SLSKD_SEARCH_BUDGET == ENV_DEFAULTS["SLSKD_SEARCH_BUDGET"]
+    assert ENV_DEFAULTS["SLSKD_SEARCH_BUDGET"] == django_settings.SLSKD_SEARCH_BUDGET
     assert django_settings.SOULSPOT_BACKUP_KEEP == 3
 
 
@@ -116,7 +116,7 @@ def test_reset_without_keys_forgets_every_stored_value(api_client) -> None:
 
     assert not RuntimeSetting.objects.exists()
     assert {v["source"] for v in body.values()} == {"environment"}
-    assert django_settings.LASTFM_API_KEY == ENV_DEFAULTS["LASTFM_API_KEY"]
+    assert ENV_DEFAULTS["LASTFM_API_KEY"] == django_settings.LASTFM_API_KEY
 
 
 def test_defaults_are_the_environment_values_whatever_is_stored(api_client) -> None:

@@ -69,8 +69,8 @@ def test_a_reset_in_another_process_brings_back_the_environment_here(api_client)
     api_client.get("/api/health")
 
     assert (
-        django_settings.SOULSPOT_BACKUP_KEEP
-        == runtime_settings.ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"]
+        runtime_settings.ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"]
+        == django_settings.SOULSPOT_BACKUP_KEEP
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from soulspot.models import RuntimeSetting
 from soulspot.runtime_settings import ENV_DEFAULTS
@@ -100,7 +102,7 @@ def test_import_folders_are_one_per_line(logged_in_client: Client, tmp_path) -> 
 
     logged_in_client.post("/settings/", _form("imports", SOULSPOT_IMPORT_DIRS=folders))
 
-    assert django_settings.SOULSPOT_IMPORT_DIRS == [tmp_path / "a", tmp_path / "b"]
+    assert [tmp_path / "a", tmp_path / "b"] == django_settings.SOULSPOT_IMPORT_DIRS
 
 
 def test_reset_buttons_bring_back_the_environment(logged_in_client: Client) -> None:
@@ -111,14 +113,14 @@ def test_reset_buttons_bring_back_the_environment(logged_in_client: Client) -> N
     assert "Reset Backups kept" in logged_in_client.get("/settings/").content.decode()
 
     logged_in_client.post("/settings/reset/", {"key": "SOULSPOT_BACKUP_KEEP"})
-    assert django_settings.SOULSPOT_BACKUP_KEEP == ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"]
+    assert ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"] == django_settings.SOULSPOT_BACKUP_KEEP
     assert django_settings.SOULSPOT_AUDIT_RETENTION_DAYS == 5
 
     logged_in_client.post("/settings/reset/", {})
     assert not RuntimeSetting.objects.exists()
     assert (
-        django_settings.SOULSPOT_AUDIT_RETENTION_DAYS
-        == ENV_DEFAULTS["SOULSPOT_AUDIT_RETENTION_DAYS"]
+        ENV_DEFAULTS["SOULSPOT_AUDIT_RETENTION_DAYS"]
+        == django_settings.SOULSPOT_AUDIT_RETENTION_DAYS
     )
 
 
@@ -126,10 +128,46 @@ def test_resetting_an_unknown_key_is_a_message_not_an_error(logged_in_client: Cl
     response = logged_in_client.post("/settings/reset/", {"key": "x\x00" * 300})
 
     assert response.status_code == 302
-    assert "not a runtime setting" in str(list(get_messages(response.wsgi_request))[0])
+    assert "not a runtime setting" in str(next(iter(get_messages(response.wsgi_request))))
 
 
 def test_the_page_needs_a_login() -> None:
     response = Client().get("/settings/")
 
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_the_admin_lists_saved_settings_and_deleting_one_is_a_reset(
+    logged_in_client: Client,
+) -> None:
+    logged_in_client.post("/settings/", _form("retention", SOULSPOT_BACKUP_KEEP="2"))
+    row = RuntimeSetting.objects.get(key="SOULSPOT_BACKUP_KEEP")
+
+    assert logged_in_client.get("/admin/soulspot/runtimesetting/").status_code == 200
+    logged_in_client.post(f"/admin/soulspot/runtimesetting/{row.pk}/delete/", {"post": "yes"})
+    logged_in_client.get("/settings/")  # the next request looks again
+
+    assert ENV_DEFAULTS["SOULSPOT_BACKUP_KEEP"] == django_settings.SOULSPOT_BACKUP_KEEP
+
+
+def test_the_page_and_the_api_read_the_same_queries_however_many_are_saved(
+    logged_in_client: Client,
+) -> None:
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            logged_in_client.get("/settings/")
+        with CaptureQueriesContext(connection) as api:
+            logged_in_client.get("/api/settings")
+        return len(page), len(api)
+
+    logged_in_client.get("/settings/")  # this process's first look applies the stored values
+    before = count()
+    logged_in_client.post(
+        "/settings/",
+        _form("retention", SOULSPOT_BACKUP_KEEP="2", SOULSPOT_AUDIT_RETENTION_DAYS="3"),
+    )
+    logged_in_client.post("/settings/", _slskd_form(SLSKD_API_KEY="k" * 20))
+    logged_in_client.get("/settings/")  # shows (and deletes) the "Saved" messages
+
+    assert RuntimeSetting.objects.count() == 3
+    assert count() == before
