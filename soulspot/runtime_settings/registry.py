@@ -282,6 +282,16 @@ FIELDS: dict[str, SettingField] = {
             "Absolute folders imports started from the web or the API may take files from.",
         ),
         SettingField(
+            "SOULSPOT_COVER_MAX_PX",
+            "int",
+            "imports",
+            "Cover size (pixels)",
+            "Embedded and cover.jpg art is resized to at most this many pixels.",
+            attr="COVER_MAX_PX",
+            minimum=100,
+            maximum=5000,
+        ),
+        SettingField(
             "SOULSPOT_BACKUP_KEEP",
             "int",
             "retention",
