@@ -10,7 +10,7 @@ from django.contrib import admin
 from downloads import admin as downloads_admin
 from library import admin as library_admin
 from metadata import admin as metadata_admin
-from soulspot.models import ScheduleOverride, WorkerHeartbeat
+from soulspot.models import RuntimeSetting, ScheduleOverride, WorkerHeartbeat
 
 library_admin.AlbumAdmin.actions = [
     *library_admin.AlbumAdmin.actions,
@@ -50,3 +50,20 @@ class ScheduleOverrideAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "updated_at"]
     list_filter = []
     search_fields = ["name"]
+
+
+@admin.register(RuntimeSetting)
+class RuntimeSettingAdmin(admin.ModelAdmin):
+    """Settings saved on the settings page. Changed there (validated, secrets encrypted), not
+    here; deleting one here is a reset: the environment's value applies again."""
+
+    list_display = ["key", "updated_at"]
+    readonly_fields = ["key", "updated_at"]
+    fields = ["key", "updated_at"]
+    search_fields = ["key"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -74,3 +74,21 @@ class ScheduleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} every {self.minutes} min"
+
+
+class RuntimeSetting(models.Model):
+    """A setting the user changed after the first start (see `soulspot.runtime_settings`).
+
+    The row wins over the environment variable of the same name; deleting it (reset) brings the
+    environment's value back. Secrets are kept encrypted (`soulspot.lib.secret_box`).
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "runtime setting"
+
+    def __str__(self) -> str:
+        return self.key

@@ -231,6 +231,10 @@ try:
     # (emptied at every start): see soulspot/metrics/__init__.py.
     SOULSPOT_METRICS_TOKEN = env_str("SOULSPOT_METRICS_TOKEN")
     SOULSPOT_METRICS_DIR = DATA_DIR / "metrics"
+    # Runtime settings (soulspot/runtime_settings): values changed in the UI or the API are kept
+    # in the database and win over the environment; each process looks for changes at most this
+    # often (seconds).
+    SOULSPOT_RUNTIME_SETTINGS_CHECK_SECONDS = 5.0
 except ConfigError as exc:
     # One clear line instead of a traceback: this is what the user sees on `make run`.
     sys.stderr.write(f"soulspot: configuration error: {exc}\n")
@@ -265,6 +269,8 @@ MIDDLEWARE = [
     "accounts.audit.AuditMiddleware",
     # A write refused by a full disk answers 503 with what to do, not a 500.
     "soulspot.lib.disk_full.DiskFullMiddleware",
+    # Settings changed in the UI or the API (here or in another process) before anything reads them.
+    "soulspot.runtime_settings.middleware.RuntimeSettingsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from automation.pages.urls import artist_patterns, calendar_patterns
-from soulspot import schedule_views, system_views, views
+from soulspot import schedule_views, settings_views, system_views, views
 from soulspot.api import api
 from soulspot.metrics import views as metrics_views
 
@@ -43,6 +43,9 @@ urlpatterns = [
         name="system-task-delete",
     ),
     path("system/logs/", system_views.system_logs, name="system-logs"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/reset/", settings_views.settings_reset, name="settings-reset"),
+    path("settings/slskd/test/", settings_views.settings_slskd_test, name="settings-slskd-test"),
     path("", include("accounts.urls")),
     path("downloads/", include("downloads.urls")),
     path("library/", include("library.urls")),

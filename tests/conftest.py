@@ -63,6 +63,16 @@ def _fresh_metadata_settings() -> None:
     provenance._loaded.clear()
 
 
+@pytest.fixture(autouse=True)
+def _runtime_settings_looked_up_on_demand(settings) -> None:
+    """Each process looks for changed runtime settings every few seconds (one query). In tests
+    it looks only when a test asks: a page's query count must not depend on the clock."""
+    from soulspot import runtime_settings
+
+    settings.SOULSPOT_RUNTIME_SETTINGS_CHECK_SECONDS = float("inf")
+    runtime_settings.forget(checked=True)
+
+
 @pytest.fixture
 def user(db, django_user_model):
     return django_user_model.objects.create_superuser("owner", password="correct-horse-battery")

@@ -148,6 +148,7 @@ PREFIXES = {
     "/rules": "downloads",
     "/history": "library",
     "/wanted": "downloads",
+    "/settings": "soulspot",
     "/spotify": "automation",
     "/notifications": "automation",
     "/system": "soulspot",
