@@ -22,7 +22,10 @@ def _groups(html: str, css_class: str) -> dict[str, list[str]]:
     block = html[start : html.index("</nav>", start)]
     titles = re.findall(r"<(?:summary|h2)>([^<]+)</(?:summary|h2)>", block)
     parts = re.split(r"<(?:summary|h2)>[^<]+</(?:summary|h2)>", block)[1:]
-    return {t: re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', p) for t, p in zip(titles, parts)}
+    return {
+        t: re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', p)
+        for t, p in zip(titles, parts, strict=True)
+    }
 
 
 def test_the_navigation_is_grouped_as_activity_wanted_library_sources_settings_system(
