@@ -21,5 +21,5 @@ def request_free_nav() -> list[dict]:
 @register.filter
 def human(value: object) -> str:
     """An internal code in words: "not_configured" -> "not configured", "" -> "—"."""
-    text = str(value or "").replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:] if text else "—"
+    text = str(value or "").replace("_", " ").strip()
+    return text or "—"
