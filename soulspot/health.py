@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from soulspot.models import WorkerHeartbeat, WriteProbe
+from soulspot.slskd_banner import remember_slskd_check
 
 # The write check waits at most this long for SQLite's write lock: readiness answers quickly
 # even while a long write runs, and reports "busy" rather than hanging a health probe.
@@ -58,6 +59,8 @@ def check_slskd() -> Check:
         return Check(True, "not_configured", "set SLSKD_URL and SLSKD_API_KEY to download")
     with client:
         result = client.check()
+    # The download pages warn from this instead of asking slskd on every render.
+    remember_slskd_check(result.status, result.detail)
     return Check(result.status == "connected", result.status, result.detail)
 
 

@@ -306,6 +306,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "soulspot.navigation.nav_items",
+                "soulspot.slskd_banner.slskd_banner",
             ],
         },
     },
@@ -370,6 +371,8 @@ STORAGES = {
 # Serve straight from the finders in development and tests so `collectstatic` is never required.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the site root (/favicon.ico), served before any login check.
+WHITENOISE_ROOT = BASE_DIR / "soulspot" / "webroot"
 
 # Login throttling (django-axes). After SOULSPOT_LOGIN_FAILURE_LIMIT failures for one username
 # or from one address (wrong API keys count too), every attempt from it is refused until
