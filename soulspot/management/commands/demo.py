@@ -126,7 +126,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Spotify: the fake account is connected; 'Road Trip' and Liked Songs are followed"
         )
-        self.stdout.write(demo_guide(f"http://{_browser_host()}:{port}", len(wants)))
         serve = ChildProcess(
             "soulspot", [sys.executable, "manage.py", "serve", "--port", str(port)], env=env
         )
@@ -134,8 +133,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
         serve.start()
+        guide = demo_guide(f"http://{_browser_host()}:{port}", len(wants))
         try:
             while serve.poll() is None and not stopping:
+                # Printed once SoulSpot answers, so the newcomer sees it after serve's start-up
+                # lines and the URL works the moment it appears.
+                if guide and _listening(port):
+                    self.stdout.write(guide)
+                    guide = ""
                 time.sleep(0.5)
         finally:
             serve.stop(grace_seconds=30)
@@ -158,10 +163,10 @@ def demo_guide(base: str, wants: int) -> str:
         f"What happens: {wants} wants are searched one at a time on the fake Soulseek network;",
         "  the right file is picked past the traps (live, remix, karaoke, a 30-second clip,",
         "  another artist's song, an MP3 128, a busy peer) and transferred in real time at",
-        "  400-700 KB/s (a few seconds per file), then tagged, enriched and moved into the",
+        "  400-700 KB/s (3 to 12 seconds per file), then tagged, enriched and moved into the",
         "  library. 'Mu - Nowhere' exists only as a live recording, so it stays wanted.",
         "  The Spotify playlist 'Road Trip' and Liked Songs are synced into wants too.",
-        "  All of it takes about three minutes. Where to look:",
+        "  All of it takes two to three minutes. Where to look:",
     ]
     lines += [f"  {name:<10} {base}{path:<22} {what}" for name, path, what in pages]
     lines += ["Ctrl-C stops SoulSpot and the fakes; the next run keeps the library.", ""]
@@ -172,6 +177,14 @@ def _browser_host() -> str:
     """The address a browser on this machine uses (serve may listen on every interface)."""
     host = settings.SOULSPOT_HOST
     return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection((_browser_host(), port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def _free_port() -> int:
