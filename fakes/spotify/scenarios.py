@@ -13,6 +13,7 @@ from fakes.spotify.objects import (
     make_track,
 )
 from fakes.spotify.world import Entry, SpotifyWorld
+from fakes.trap_network import DEMO_PACING
 
 OWN_PLAYLIST_ID = "plOwn120"
 COLLAB_PLAYLIST_ID = "plCollab"
@@ -129,18 +130,24 @@ def acceptance_world() -> AcceptanceWorld:
     )
 
 
-# The trap-network demo's wants (fakes/trap_network.py): artist, title, seconds.
+# The trap-network demo's wants (fakes/trap_network.py): artist, title, seconds. The lengths
+# are the demo network's, so a synced want matches the file the demo's peers share.
+_SONG, _LONG, _HOME = (
+    DEMO_PACING.song_seconds,
+    DEMO_PACING.long_song_seconds,
+    DEMO_PACING.home_seconds,
+)
 _TRAP_SONGS = [
-    ("Alpha Band", "Sunrise", 5),
-    ("Beta", "Ocean Drive", 5),
-    ("Gamma", "Night Call", 5),
-    ("Delta", "Long Road", 40),
-    ("Epsilon", "Home", 6),
-    ("Eta", "Falling", 5),
-    ("Theta", "Lights", 5),
-    ("Sigur Rós", "Hoppípolla", 5),
-    ("Lambda", "Quiet", 5),
-    ("Mu", "Nowhere", 5),
+    ("Alpha Band", "Sunrise", _SONG),
+    ("Beta", "Ocean Drive", _SONG),
+    ("Gamma", "Night Call", _SONG),
+    ("Delta", "Long Road", _LONG),
+    ("Epsilon", "Home", _HOME),
+    ("Eta", "Falling", _SONG),
+    ("Theta", "Lights", _SONG),
+    ("Sigur Rós", "Hoppípolla", _SONG),
+    ("Lambda", "Quiet", _SONG),
+    ("Mu", "Nowhere", _SONG),
 ]
 
 
@@ -153,7 +160,7 @@ def _demo_tracks() -> dict[str, Json]:
         )
     iota, kappa = make_artist("arDemoIota", "Iota"), make_artist("arDemoKappa", "Kappa")
     tracks["Together"] = make_track(
-        "trDemo11", "Together", [iota, kappa], duration_ms=5000, isrc=_isrc("DEM", 11)
+        "trDemo11", "Together", [iota, kappa], duration_ms=_SONG * 1000, isrc=_isrc("DEM", 11)
     )
     return tracks
 

@@ -1,10 +1,13 @@
 """`manage.py demo`: SoulSpot wired to fake Soulseek and metadata services, offline.
 
 Generates a small Soulseek network of real audio files (with traps: live versions, remixes,
-karaoke, clips, a peer that fails), starts the fake slskd and the fake MusicBrainz / Cover Art
+karaoke, clips, a peer that fails), paced to be watched: songs of a few minutes, peers uploading
+a few hundred KB/s in real time, so each transfer takes seconds and the whole run a few minutes.
+It starts the fake slskd and the fake MusicBrainz / Cover Art
 Archive / LRCLIB and a fake Spotify account beside it, adds a few wants, connects the Spotify
 account and follows one of its playlists, and runs `serve`. Open the printed URL and log in
-with the printed account to watch searches, downloads and imports happen.
+with the printed account to watch searches, downloads and imports happen; the command prints
+which pages to open and what they will show.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from fakes.lastfm import DEFAULT_API_KEY
-from fakes.trap_network import WantSpec, build_trap_network
+from fakes.trap_network import DEMO_PACING, WantSpec, build_trap_network
 from soulspot.lib.processes import ChildProcess
 
 DEMO_USER, DEMO_PASSWORD = "demo", "soulspot-demo"
@@ -39,13 +43,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--port", type=int, default=settings.SOULSPOT_PORT)
-        parser.add_argument("--speed-scale", type=float, default=4.0, help="Fake network speed-up.")
+        # 1 = real time: the demo network's peers upload at a few hundred KB/s, so a newcomer sees
+        # progress bars move; a higher value speeds the whole fake network up.
+        parser.add_argument(
+            "--speed-scale", type=float, default=1.0, help="Fake network speed-up (1 = real time)."
+        )
 
     def handle(self, *args, port: int, speed_scale: float, **options) -> None:
         root = Path(settings.DATA_DIR) / "demo"
         network_dir, downloads = root / "network", root / "slskd" / "downloads"
-        self.stdout.write("generating the demo network (first run only takes a few seconds)…")
-        _network, wants = build_trap_network(network_dir)
+        self.stdout.write("generating the demo network (about 20 seconds on the first run only)…")
+        _network, wants = build_trap_network(network_dir, DEMO_PACING)
         catalog = _write_catalog(root / "catalog.json", wants)
         slskd_port, meta_port, spotify_port = _free_port(), _free_port(), _free_port()
         lastfm_port = _free_port()
@@ -118,7 +126,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Spotify: the fake account is connected; 'Road Trip' and Liked Songs are followed"
         )
-        self.stdout.write(f"log in as {DEMO_USER!r} with password {DEMO_PASSWORD!r}")
         serve = ChildProcess(
             "soulspot", [sys.executable, "manage.py", "serve", "--port", str(port)], env=env
         )
@@ -126,13 +133,58 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
         serve.start()
+        guide = demo_guide(f"http://{_browser_host()}:{port}", len(wants))
         try:
             while serve.poll() is None and not stopping:
+                # Printed once SoulSpot answers, so the newcomer sees it after serve's start-up
+                # lines and the URL works the moment it appears.
+                if guide and _listening(port):
+                    self.stdout.write(guide)
+                    guide = ""
                 time.sleep(0.5)
         finally:
             serve.stop(grace_seconds=30)
             for fake in fakes:
                 fake.stop()
+
+
+def demo_guide(base: str, wants: int) -> str:
+    """What the newcomer should open, with which login, and what they will see happen."""
+    pages = [
+        ("dashboard", reverse("dashboard"), "activity at a glance"),
+        ("downloads", reverse("downloads:list"), "searches, then progress bars, one by one"),
+        ("wanted", reverse("downloads:wanted"), "what is still missing (shrinks as files land)"),
+        ("imports", reverse("metadata:imports"), "each finished file tagged and enriched"),
+        ("library", reverse("library:tracks"), "the imported tracks"),
+    ]
+    lines = [
+        "",
+        f"SoulSpot demo: open {base}/ and log in as {DEMO_USER!r}, password {DEMO_PASSWORD!r}",
+        f"What happens: {wants} wants are searched one at a time on the fake Soulseek network;",
+        "  the right file is picked past the traps (live, remix, karaoke, a 30-second clip,",
+        "  another artist's song, an MP3 128, a busy peer) and transferred in real time at",
+        "  400-700 KB/s (3 to 12 seconds per file), then tagged, enriched and moved into the",
+        "  library. 'Mu - Nowhere' exists only as a live recording, so it stays wanted.",
+        "  The Spotify playlist 'Road Trip' and Liked Songs are synced into wants too.",
+        "  All of it takes two to three minutes. Where to look:",
+    ]
+    lines += [f"  {name:<10} {base}{path:<22} {what}" for name, path, what in pages]
+    lines += ["Ctrl-C stops SoulSpot and the fakes; the next run keeps the library.", ""]
+    return "\n".join(lines)
+
+
+def _browser_host() -> str:
+    """The address a browser on this machine uses (serve may listen on every interface)."""
+    host = settings.SOULSPOT_HOST
+    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection((_browser_host(), port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def _free_port() -> int:
