@@ -29,6 +29,7 @@ def start(only: str, data_dir: Path, database: Path, port: int) -> subprocess.Po
         SOULSPOT_API_KEY=READY_KEY["X-API-Key"],
         SOULSPOT_WORKERS="1",
     )
+    env.pop("DATABASE_URL", None)  # a SQLite file of their own, whatever the test run uses
     command = [sys.executable, "manage.py", "serve", "--only", only, "--web-workers", "1"]
     log = (data_dir / "serve.out").open("w")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
