@@ -12,6 +12,7 @@ from downloads.models import (
     ManualSearch,
     Peer,
     RejectedFile,
+    SearchBudgetWindow,
     SearchSlot,
 )
 from downloads.services.rules import save_filter_rule
@@ -161,6 +162,18 @@ class SearchSlotAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "search_id", "taken_at", "until"]
     readonly_fields = ["search_id", "holder", "taken_at", "until"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SearchBudgetWindow)
+class SearchBudgetWindowAdmin(admin.ModelAdmin):
+    """Read-only: the start times of the searches in the current budget window. Deleting the
+    row forgets them (the next search starts a new window)."""
+
+    list_display = ["__str__"]
+    readonly_fields = ["stamps"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

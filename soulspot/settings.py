@@ -108,7 +108,8 @@ try:
     MATCH_LENGTH_TOLERANCE_SECONDS = 3
     # The engine pump works in short steps for a bounded time, then hands over to a fresh task.
     ENGINE_PUMP_SECONDS = 20.0
-    ENGINE_STEP_SECONDS = 1.0
+    # The pause between steps; end-to-end tests with several processes shorten it.
+    ENGINE_STEP_SECONDS = env_int("SOULSPOT_ENGINE_STEP_MS", 1000, minimum=10, maximum=10000) / 1000
     # A succeeded transfer whose file is not on disk after this long failed (slskd moves it late).
     DOWNLOAD_FILE_APPEAR_GRACE_SECONDS = 30
 

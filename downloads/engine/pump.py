@@ -69,14 +69,19 @@ def step() -> None:
 
 
 def _has_active_work() -> bool:
-    """Jobs the pump must follow now. Jobs waiting out a backoff are left to the one-minute
-    watchdog schedule, so an idle queue does not keep a worker busy."""
+    """Jobs the pump must follow now, or that fall due within one pump's time (a search the
+    budget held back for a few seconds). Jobs waiting out a longer backoff are left to the
+    one-minute watchdog schedule, so an idle queue does not keep a worker busy."""
     following = DownloadJob.objects.filter(
         status__in=[DownloadJob.Status.SEARCHING, DownloadJob.Status.DOWNLOADING]
     )
     if following.exists():
         return True
-    return not EngineSettings.load().paused and DownloadJob.objects.due().exists()
+    soon = timezone.now() + timedelta(seconds=settings.ENGINE_PUMP_SECONDS)
+    due_soon = DownloadJob.objects.filter(status=DownloadJob.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=soon)
+    )
+    return not EngineSettings.load().paused and due_soon.exists()
 
 
 # The statuses the engine moves; importing belongs to the import task.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from downloads.models.budget import SearchBudgetWindow
 from downloads.models.candidates import Candidate, Peer, RejectedFile
 from downloads.models.engine import EngineSettings, SearchSlot
 from downloads.models.jobs import DownloadJob
@@ -16,5 +17,6 @@ __all__ = [
     "ManualSearch",
     "Peer",
     "RejectedFile",
+    "SearchBudgetWindow",
     "SearchSlot",
 ]

@@ -14,8 +14,6 @@ package are its sections.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .budget import (
     BudgetStore,
     FileBudgetStore,
@@ -45,8 +43,6 @@ from .replies import (
     SearchState,
     Transfer,
 )
-
-BUDGET_FILENAME = "slskd-search-budget.json"
 
 __all__ = [
     "AppState",
@@ -86,10 +82,13 @@ def is_configured() -> bool:
 
 
 def budget_from_settings() -> SearchBudget:
-    """The search budget every SoulSpot process shares, kept in a file under DATA_DIR."""
+    """The search budget every SoulSpot process shares, on every host: kept in the database."""
     from django.conf import settings
 
-    store = FileBudgetStore(Path(settings.DATA_DIR) / BUDGET_FILENAME)
+    # Imported here: the models need the app registry, this package does not.
+    from downloads.search_budget import DatabaseBudgetStore
+
+    store = DatabaseBudgetStore()
     return SearchBudget(settings.SLSKD_SEARCH_BUDGET, settings.SLSKD_SEARCH_WINDOW_SECONDS, store)
 
 

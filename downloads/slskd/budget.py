@@ -1,10 +1,11 @@
 """A sliding-window search budget shared by every thread and process of one SoulSpot install.
 
 The Soulseek server bans clients that search too often, and a ban costs the user far more than
-a delayed search. SoulSpot runs a web process and a worker process, so an in-process counter is
-not enough: `FileBudgetStore` keeps the recent search times in a JSON file under `DATA_DIR`,
-read and rewritten under an exclusive `fcntl.flock`. `MemoryBudgetStore` serves tests and a
-client built without settings.
+a delayed search. SoulSpot runs a web process and worker processes, possibly on several hosts,
+so an in-process counter is not enough: `budget_from_settings` keeps the recent search times in
+the database (`downloads.search_budget.DatabaseBudgetStore`). `FileBudgetStore` (a JSON file
+under an exclusive `fcntl.flock`) shares a window between the processes of one machine only;
+`MemoryBudgetStore` serves tests and a client built without settings.
 """
 
 from __future__ import annotations

@@ -188,12 +188,11 @@ def test_processes_never_overspend(tmp_path):
     assert sum(results.get(timeout=5) for _ in processes) == 12
 
 
-def test_the_settings_budget_lives_in_the_data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+@pytest.mark.django_db
+def test_the_settings_budget_lives_in_the_database(settings):
     settings.SLSKD_SEARCH_BUDGET = 34
     settings.SLSKD_SEARCH_WINDOW_SECONDS = 220
     budget = budget_from_settings()
     assert (budget.limit, budget.window) == (34, 220)
     budget.acquire()
-    assert len(json.loads((tmp_path / "slskd-search-budget.json").read_text())) == 1
     assert budget_from_settings().remaining() == 33

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from downloads.models import SearchBudgetWindow
 from downloads.slskd import client_from_settings, is_configured
 from tests.downloads.slskd.support import KEY, js, make_client
 
@@ -117,7 +118,8 @@ def test_no_client_without_slskd_url(settings):
     assert client_from_settings() is None
 
 
-def test_the_configured_client_uses_settings_and_a_file_budget(settings, tmp_path):
+@pytest.mark.django_db
+def test_the_configured_client_uses_settings_and_the_database_budget(settings, tmp_path):
     settings.SLSKD_URL = "http://nas:5030"
     settings.SLSKD_API_KEY = KEY
     settings.SLSKD_DOWNLOADS_DIR = tmp_path / "dl"
@@ -130,4 +132,4 @@ def test_the_configured_client_uses_settings_and_a_file_budget(settings, tmp_pat
         assert client.configured_downloads_dir == tmp_path / "dl"
         assert (client.budget.limit, client.budget.window) == (5, 60)
         client.budget.acquire()
-    assert (tmp_path / "slskd-search-budget.json").exists()
+    assert len(SearchBudgetWindow.objects.get().stamps) == 1
