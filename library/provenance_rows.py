@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from library.models import FieldConflict, Kind, Source
-from library.provenance.fields import Row, is_empty, kind_of, spec_for
+from library.provenance.fields import SPECS, Row, is_empty, kind_of, spec_for
 from library.provenance.read import provenance_of
 from library.provenance_forms import current_value, display, field_label
 
@@ -62,7 +62,7 @@ def provenance_rows(row: Row) -> list[ProvenanceRow]:
             ProvenanceRow(
                 field=name,
                 label=field_label(kind, name),
-                value=display(current_value(row, spec_for(kind, name))),
+                value=display(_value(row, kind, name, prov.value)),
                 source_label=prov.source_label,
                 fetched_at=prov.fetched_at,
                 manual=prov.manual,
@@ -75,6 +75,14 @@ def provenance_rows(row: Row) -> list[ProvenanceRow]:
             )
         )
     return rows
+
+
+def _value(row: Row, kind: str, name: str, reported: object) -> object:
+    """The catalogue's value of a managed field; the reported one for the cover, which the
+    importer chooses rather than the engine."""
+    if name not in SPECS[kind]:
+        return reported
+    return current_value(row, spec_for(kind, name))
 
 
 def source_label(source: str) -> str:

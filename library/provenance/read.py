@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from library import normalize
-from library.models import FieldConflict, FieldValue, MetadataSettings, Source
+from library.models import Album, FieldConflict, FieldValue, MetadataSettings, Source
 from library.provenance.engine import authority
 from library.provenance.fields import SPECS, Row, kind_of
 
@@ -66,7 +68,35 @@ def provenance_of(row: Row) -> dict[str, FieldProvenance]:
             conflict_id=conflicts.get(name),
             normalized=_rules(spec.type, chosen.value, spec.get(row)) if chosen else [],
         )
+    if isinstance(row, Album):
+        result["cover"] = _cover(row)
     return result
+
+
+# Where an album's cover.jpg came from, as the importer records it (metadata's AlbumCover, read
+# through the album's reverse relation), and the source that stands behind each way.
+_COVER_SOURCES = {
+    "coverart": Source.MUSICBRAINZ,  # the Cover Art Archive serves MusicBrainz releases
+    "url": Source.SPOTIFY,  # an image URL a want source gave
+    "folder": Source.FILE_TAGS,
+    "embedded": Source.FILE_TAGS,
+    "library": Source.CATALOGUE,
+}
+
+
+def _cover(album: Album) -> FieldProvenance:
+    """The cover is chosen by the importer (cover.jpg in the folder, the Cover Art Archive, a
+    known image URL, an image beside the files, the embedded picture — in that order), not by
+    the authority order: provenance only reports which one it is."""
+    try:
+        cover = album.cover
+    except ObjectDoesNotExist:
+        return FieldProvenance(value="")
+    return FieldProvenance(
+        value=cover.get_source_display() if cover.source else "",
+        source=_COVER_SOURCES.get(cover.source),
+        fetched_at=cover.updated_at,
+    )
 
 
 def _rules(kind: str, offered: Any, value: Any) -> list[str]:

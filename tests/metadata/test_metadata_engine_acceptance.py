@@ -212,3 +212,22 @@ def test_featured_artist_spellings_end_in_the_configured_style(db) -> None:
             engine.record(track, Source.MUSICBRAINZ, {"title": title, "artist": credit})
             track.refresh_from_db()
             assert (track.title, track.credit) == expected, (credit, title)
+
+
+def test_an_albums_provenance_says_where_its_cover_came_from(api_client, logged_in_client) -> None:
+    from metadata.models import AlbumCover
+
+    album = AlbumFactory()
+    assert api_client.get(f"/api/library/albums/{album.pk}").json()["provenance"]["cover"] == {
+        **api_client.get(f"/api/library/albums/{album.pk}").json()["provenance"]["cover"],
+        "value": "",
+        "source": None,
+    }
+    AlbumCover.objects.create(album=album, source=AlbumCover.Source.COVERART)
+
+    cover = api_client.get(f"/api/library/albums/{album.pk}").json()["provenance"]["cover"]
+
+    assert (cover["value"], cover["source"]) == ("Cover Art Archive", "musicbrainz")
+    assert (
+        "Cover Art Archive" in logged_in_client.get(f"/library/albums/{album.pk}/").content.decode()
+    )
