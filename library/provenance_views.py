@@ -77,7 +77,7 @@ def _edit(request: HttpRequest, row: Row) -> HttpResponse:
         "row": row,
         "kind": kind_of(row),
         "form": form,
-        "fields": [(form[p.field], p) for p in provenance],
+        "fields": [(form[p.field], p) for p in provenance if p.field in form.fields],
         "provenance": provenance,
         "files": retag.files_to_retag(row),
         "links": links_of(row),
