@@ -76,7 +76,8 @@ def signed_in(browser: Browser, live_server, user, request: pytest.FixtureReques
 
 @pytest.fixture
 def phone(browser: Browser, live_server, user, request: pytest.FixtureRequest) -> Watch:
-    """A signed-in browser with a phone's viewport."""
-    watch = _watch(browser, live_server, request, viewport=PHONE, is_mobile=True, has_touch=True)
+    """A signed-in browser with a phone's viewport. Not `is_mobile`: Chromium's mobile mode
+    zooms out to fit a too-wide page, which would hide exactly what the phone test looks for."""
+    watch = _watch(browser, live_server, request, viewport=PHONE)
     watch.page.context.add_cookies([session_cookie(user, live_server.url)])
     return watch
