@@ -67,6 +67,10 @@ def test_every_top_level_page_loads_without_a_browser_error(
         response = signed_in.visit(path)
         assert response is not None and response.ok, (path, response and response.status)
         assert signed_in.page.locator("main").is_visible(), path
+    # What the top bar links to besides the navigation (their own layouts), and the audit log.
+    for path in (reverse("admin:index"), "/api/docs", reverse("accounts:audit")):
+        response = signed_in.visit(path)
+        assert response is not None and response.ok, (path, response and response.status)
     signed_in.assert_clean()
 
 
