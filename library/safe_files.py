@@ -313,6 +313,15 @@ def _discard(*paths: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def fsync_file(path: Path) -> None:
+    """Flush a file's bytes to disk: after it, they survive a crash."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(directory: Path) -> None:
     """Make a rename/link/unlink durable; a no-op where directories cannot be opened."""
     try:

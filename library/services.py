@@ -254,7 +254,7 @@ def set_monitored(target: Monitorable, monitored: bool) -> list[int]:
     without a healthy file becomes wanted; an unmonitored wanted track becomes known again, so
     no search, upgrade or other automatic action picks it up. Files are never touched.
     """
-    tracks = _tracks_under(target)
+    tracks = Track.objects.under(target)
     if not isinstance(target, Track):
         type(target).objects.filter(pk=target.pk).update(monitored=monitored)
         if isinstance(target, Artist):
@@ -287,14 +287,6 @@ def _add_want_reasons(target: Monitorable, tracks: models.QuerySet) -> None:
         ],
         ignore_conflicts=True,
     )
-
-
-def _tracks_under(target: Monitorable) -> models.QuerySet:
-    if isinstance(target, Track):
-        return Track.objects.filter(pk=target.pk)
-    if isinstance(target, Album):
-        return Track.objects.filter(album=target)
-    return Track.objects.filter(Q(artist=target) | Q(album__artist=target))
 
 
 def _record_monitoring(target: Monitorable, tracks: list[Track], monitored: bool) -> None:

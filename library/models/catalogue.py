@@ -121,6 +121,14 @@ class TrackQuerySet(models.QuerySet):
     def wanted(self) -> TrackQuerySet:
         return self.filter(status=Track.Status.WANTED)
 
+    def under(self, row: Track | Album | Artist) -> TrackQuerySet:
+        """The track itself, an album's tracks, or an artist's tracks and those on its albums."""
+        if isinstance(row, Track):
+            return self.filter(pk=row.pk)
+        if isinstance(row, Album):
+            return self.filter(album=row)
+        return self.filter(models.Q(artist=row) | models.Q(album__artist=row))
+
     def owned(self) -> TrackQuerySet:
         return self.filter(status=Track.Status.OWNED)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from library.models import MetadataSettings, Source, Track
+from library.models import Kind, MetadataSettings, Source
 from library.normalize import FEAT_STYLES
 from library.provenance import engine
 from library.provenance.fields import MODELS, SPECS
@@ -25,32 +25,33 @@ def update_settings(values: dict[str, Any]) -> MetadataSettings:
     _check(values)
     with transaction.atomic():
         settings = MetadataSettings.load()
-        before = (dict(settings.authority), settings.feat_style, settings.artist_separator)
+        before = (dict(settings.authority), settings.feat_style)
         for name, value in values.items():
             setattr(settings, name, value)
         settings.save()
-        changed_fields = {
+        changed = {
             field
             for field in set(before[0]) | set(settings.authority)
             if before[0].get(field) != settings.authority.get(field)
         }
-        if settings.feat_style != before[1]:
-            changed_fields |= {"title", "artist"}
-        if changed_fields:
-            for kind, specs in SPECS.items():
-                fields = sorted(changed_fields & set(specs))
-                if fields:
-                    transaction.on_commit(lambda k=kind, f=fields: enqueue(RESETTLE_TASK, k, f, 0))
+        for kind, specs in SPECS.items():
+            fields = changed & set(specs)
+            if kind == Kind.TRACK and settings.feat_style != before[1]:
+                fields |= {"title", "artist"}  # the featured artist moves between the two
+            if fields:
+                task_args = (kind, sorted(fields), 0)
+                transaction.on_commit(lambda args=task_args: enqueue(RESETTLE_TASK, *args))
     return settings
 
 
 def resettle(kind: str, fields: list[str], after_pk: int = 0) -> int:
     """Settle `fields` of the next batch of `kind` rows after `after_pk` again; returns the
     last pk handled, 0 when done (the task re-enqueues itself until then)."""
-    rows = list(MODELS[kind].objects.filter(pk__gt=after_pk).order_by("pk")[:RESETTLE_BATCH])
+    rows = MODELS[kind].objects.filter(pk__gt=after_pk).order_by("pk")
+    if kind == Kind.TRACK:
+        rows = rows.select_related("artist")  # a track's credit reads its artist's name
+    rows = list(rows[:RESETTLE_BATCH])
     for row in rows:
-        if isinstance(row, Track):
-            row = Track.objects.with_relations().get(pk=row.pk)
         engine.settle(row, fields)
     return rows[-1].pk if len(rows) == RESETTLE_BATCH else 0
 

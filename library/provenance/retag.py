@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from library import paths as library_paths
 from library.models import Album, Artist, RetagRequest, Track, TrackFile
 from library.naming import renamer
 from library.provenance.tags import catalogue_tags, same_tags
-from library.safe_files import TEMP_PREFIX, fsync_dir
+from library.safe_files import TEMP_PREFIX, fsync_dir, fsync_file
 from library.tagging import TaggingError, UnsupportedFormat, read_tags, write_tags
 from soulspot.lib.queue import enqueue
 
@@ -52,20 +52,11 @@ class RetagOutcome:
         return text + (f", {len(self.failed)} failed" if self.failed else "")
 
 
-def tracks_affected(row: Track | Album | Artist) -> models.QuerySet:
-    """The tracks whose files carry a field of `row`."""
-    if isinstance(row, Track):
-        return Track.objects.filter(pk=row.pk)
-    if isinstance(row, Album):
-        return Track.objects.filter(album=row)
-    return Track.objects.filter(models.Q(artist=row) | models.Q(album__artist=row))
-
-
 def request_for(row: Track | Album | Artist, *, reason: str) -> int:
     """Ask for the files of `row`'s tracks to be re-tagged (after the current transaction
     commits); returns how many tracks with files that is."""
     track_ids = list(
-        tracks_affected(row)
+        Track.objects.under(row)
         .filter(files__isnull=False, files__is_missing=False)
         .values_list("pk", flat=True)
         .distinct()
@@ -93,7 +84,7 @@ def request(track_ids: list[int], *, reason: str) -> int:
 
 def files_to_retag(row: Track | Album | Artist) -> int:
     """How many files a change of `row` would re-tag (the edit forms say so beforehand)."""
-    tracks = tracks_affected(row)
+    tracks = Track.objects.under(row)
     return TrackFile.objects.present().filter(track__in=tracks).count()
 
 
@@ -153,7 +144,7 @@ def retag_file(path: Path, track: Track) -> bool:
         write_tags(copy, wanted, clear_missing=False)
         if not same_tags(read_tags(copy), wanted):
             raise RetagFailed(f"{path.name}: tags did not read back as written")
-        _fsync(copy)
+        fsync_file(copy)
         os.replace(copy, path)
         fsync_dir(path.parent)
     except UnsupportedFormat as exc:
@@ -163,14 +154,6 @@ def retag_file(path: Path, track: Track) -> bool:
     finally:
         copy.unlink(missing_ok=True)
     return True
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _postpone(request_row: RetagRequest, error: str) -> None:

@@ -20,6 +20,7 @@ from library.safe_files import (
     CrashHook,
     DestinationExists,
     fsync_dir,
+    fsync_file,
     move_to_quarantine,
     move_to_recycle,
     prune_empty_dirs,
@@ -59,11 +60,7 @@ def digest(staged: Path) -> str:
 def flush(staged: Path) -> None:
     """fsync the tagged copy. This is what allows deleting the source later: after it, the
     library's bytes survive a crash."""
-    fd = os.open(staged, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_file(staged)
 
 
 def link_into_place(staged: Path, dest: Path, sha256: str, hook: CrashHook | None) -> None:

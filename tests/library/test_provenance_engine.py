@@ -140,3 +140,23 @@ def test_a_conflict_cannot_follow_a_pseudo_source_or_a_deleted_row() -> None:
     with pytest.raises(edits.ConflictClosed):
         edits.resolve_conflict(conflict, source="musicbrainz")
     assert FieldConflict.objects.get().status == "superseded"
+
+
+def test_changing_the_feat_style_reshapes_existing_tracks_in_the_background(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from library.provenance import configure
+    from library.tasks import resettle
+
+    track = TrackFactory(title="Song")
+    engine.record(track, Source.MUSICBRAINZ, {"artist": f"{track.artist.name} feat. Guest"})
+    track.refresh_from_db()
+    assert (track.title, track.credit) == ("Song", f"{track.artist.name} feat. Guest")
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        configure.update_settings({"feat_style": "title"})
+    assert len(queued) == 1  # one task for the tracks' title and artist fields
+    resettle("track", ["artist", "title"])
+
+    track.refresh_from_db()
+    assert (track.title, track.credit) == ("Song (feat. Guest)", track.artist.name)
