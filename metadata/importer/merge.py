@@ -78,32 +78,32 @@ def attach_album(track: Track, title: str, *, artist: str = "", year: int | None
 
 def apply_recording(track: Track, meta: TrackMetadata) -> None:
     """Record MusicBrainz's recording (and, when it is the same release, its album)."""
-    engine.record(
-        track,
-        Source.MUSICBRAINZ,
-        {
-            "title": meta.title,
-            "artist": meta.artist,
-            "musicbrainz_recording_id": meta.recording_id,
-            "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else None,
-        },
-    )
     fill_blanks(track, {"duration_ms": meta.length_ms})
     if len(meta.artist_ids) == 1:
         _record_artist_id(track.artist, meta.artist_ids[0], Source.MUSICBRAINZ)
+    values = {
+        "title": meta.title,
+        "artist": meta.artist,
+        "musicbrainz_recording_id": meta.recording_id,
+        "isrc": normalize_isrc(meta.isrcs[0]) if len(meta.isrcs) == 1 else None,
+    }
+    on_release = _on_release(track, meta)
+    if on_release:
+        values |= {"track_number": meta.track_number, "disc_number": meta.disc_number}
+    engine.record(track, Source.MUSICBRAINZ, values)  # one settle for all the track's fields
+    if on_release:
+        _fill_album(track.album, meta)
+
+
+def _on_release(track: Track, meta: TrackMetadata) -> bool:
+    """Whether MusicBrainz's release is the track's album (attaching the track to it when it
+    has none); another release (a compilation...) has numbers that do not fit."""
     if not meta.release_id or not meta.album:
-        return
+        return False
     if track.album is None:
         track.album = _album_for_release(meta)
         Track.objects.filter(pk=track.pk, album__isnull=True).update(album=track.album)
-    if not same_title(track.album.title, meta.album):
-        return  # MusicBrainz picked another release (a compilation...): its numbers do not fit
-    engine.record(
-        track,
-        Source.MUSICBRAINZ,
-        {"track_number": meta.track_number, "disc_number": meta.disc_number},
-    )
-    _fill_album(track.album, meta)
+    return same_title(track.album.title, meta.album)
 
 
 def same_title(a: str, b: str) -> bool:
